@@ -1,0 +1,128 @@
+// twin-bench-embed: sentence-embedding throughput of Twin's native BERT against
+// sentence-transformers (CPU torch), on the same generated corpus, in one run.
+//
+//   swift build -c release --product twin-bench-embed && .build/release/twin-bench-embed
+//
+// Options: --model DIR (default $TWIN_MODELS/minilm or ~/.cache/twin/models/minilm),
+// --sentences N (2000), --batch N (32), --threads N (2), --python PATH (python3), --no-peer.
+import Foundation
+import TwinEmbeddings
+import TwinTensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// splitmix64: a tiny, well-mixed generator, so the corpus is the same on every machine.
+struct SplitMix64 {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// 2,000 sentences of 40–120 words drawn from the committed word list with seed 42.
+func corpus(count: Int, words: [String]) -> [String] {
+  var rng = SplitMix64(state: 42)
+  return (0..<count).map { _ in
+    let length = 40 + Int(rng.next() % 81)
+    var sentence = (0..<length).map { _ in words[Int(rng.next() % UInt64(words.count))] }
+    sentence[0] = sentence[0].prefix(1).uppercased() + sentence[0].dropFirst()
+    return sentence.joined(separator: " ") + "."
+  }
+}
+
+func option(_ name: String) -> String? {
+  let args = CommandLine.arguments
+  guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+  return args[i + 1]
+}
+
+func peakRSSMiB() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_maxrss) / 1024
+}
+
+let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let env = ProcessInfo.processInfo.environment
+let modelDir = URL(
+  fileURLWithPath: option("--model")
+    ?? (env["TWIN_MODELS"].map { $0 + "/minilm" } ?? NSHomeDirectory() + "/.cache/twin/models/minilm"))
+let count = Int(option("--sentences") ?? "") ?? 2000
+let batch = Int(option("--batch") ?? "") ?? 32
+let threads = Int(option("--threads") ?? "") ?? 2
+let python = option("--python") ?? "python3"
+let runPeer = !CommandLine.arguments.contains("--no-peer")
+
+let words = try String(contentsOf: here.appendingPathComponent("words.txt"), encoding: .utf8)
+  .split(separator: "\n").map(String.init)
+let sentences = corpus(count: count, words: words)
+let corpusFile = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-embed-\(getpid()).txt")
+try (sentences.joined(separator: "\n") + "\n").write(to: corpusFile, atomically: true, encoding: .utf8)
+defer { try? FileManager.default.removeItem(at: corpusFile) }
+
+Parallel.threadCount = threads
+let embedder: Embedder
+do {
+  embedder = try Embedder(modelDirectory: modelDir, batchSize: batch)
+} catch {
+  FileHandle.standardError.write(Data("cannot load \(modelDir.path): \(error)\nrun: twin models pull minilm\n".utf8))
+  exit(1)
+}
+let tokens = sentences.reduce(0) { $0 + embedder.tokenize($1).count }
+print("corpus: \(count) sentences, \(tokens) tokens (seed 42, \(words.count)-word list); batch \(batch), \(threads) threads")
+
+_ = try await embedder.embed(Array(sentences.prefix(batch)))  // warm-up
+let start = ContinuousClock.now
+let vectors = try await embedder.embed(sentences)
+let elapsed = ContinuousClock.now - start
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+precondition(vectors.count == count)
+let twin = (sps: Double(count) / seconds, tps: Double(tokens) / seconds, rss: peakRSSMiB())
+
+struct PeerResult: Decodable {
+  var sentences_per_second: Double
+  var tokens_per_second: Double
+  var peak_rss_mib: Double
+  var seconds: Double
+  var torch: String
+}
+
+var peer: PeerResult?
+if runPeer {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = [
+    python, here.appendingPathComponent("sentence_transformers_peer.py").path, modelDir.path, corpusFile.path,
+    "--batch", "\(batch)", "--threads", "\(threads)",
+  ]
+  let out = Pipe()
+  process.standardOutput = out
+  try process.run()
+  let data = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  if process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last {
+    peer = try JSONDecoder().decode(PeerResult.self, from: Data(line.utf8))
+  } else {
+    print("peer failed (exit \(process.terminationStatus)); install it with: pip install sentence-transformers")
+  }
+}
+
+func fmt(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+print("")
+print("                      sentences/s    tokens/s   seconds   peak RSS MiB")
+print("twin (Swift)          \(fmt(twin.sps).padding(12))   \(fmt(twin.tps, 0).padding(9))  \(fmt(seconds, 2).padding(7))   \(fmt(twin.rss, 0))")
+if let peer {
+  print("sentence-transformers \(fmt(peer.sentences_per_second).padding(12))   \(fmt(peer.tokens_per_second, 0).padding(9))  \(fmt(peer.seconds, 2).padding(7))   \(fmt(peer.peak_rss_mib, 0))   (torch \(peer.torch))")
+  print("")
+  print("ratio twin / sentence-transformers: \(fmt(twin.sps / peer.sentences_per_second, 2))×  (goal ≥ 2.5×)")
+}
+
+extension String {
+  func padding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

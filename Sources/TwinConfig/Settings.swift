@@ -1,0 +1,92 @@
+import Foundation
+import TwinCore
+
+/// Twin's resolved settings, after YAML, `.env`, the environment and command-line overrides.
+public struct Settings: Sendable, Equatable {
+  /// The workspace directory holding the databases and the artifact store.
+  public var workspace: String = ".twin"
+  /// Let crawlers reach loopback, private and link-local addresses (off: SSRF guard).
+  public var allowPrivateNetwork = false
+  public var logLevel = "warning"
+  /// The model cache, outside the workspace so several workspaces share downloads.
+  public var modelsDirectory: String = Settings.defaultModelsDirectory
+  public var crawl = Crawl()
+  public var git = Git()
+
+  /// Crawler politeness and limits.
+  public struct Crawl: Sendable, Equatable {
+    public var timeoutSeconds: Double = 30
+    public var maxBodyBytes = 8 * 1024 * 1024
+    public var maxRedirects = 5
+    public var maxRetries = 3
+    public var perHostConcurrency = 2
+    public var perHostDelayMilliseconds = 250
+    public var globalConcurrency = 8
+    public var userAgent = "TwinBot/0.1 (+https://github.com/twin-llm/twin; LLM twin crawler)"
+    public var respectRobots = true
+  }
+
+  /// Limits for cloning and reading repositories.
+  public struct Git: Sendable, Equatable {
+    public var maxFileBytes = 256 * 1024
+    public var timeoutSeconds: Double = 120
+  }
+
+  public init() {}
+
+  public static var defaultModelsDirectory: String {
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".cache/twin/models")
+  }
+
+  /// Applies one validated value. `source` names where it came from, for error messages.
+  mutating func apply(_ key: SettingKey, raw: String, source: String) throws {
+    func fail(_ why: String) -> TwinError {
+      .configuration("\(source): \(key.rawValue) \(why) (got '\(raw)')")
+    }
+    func int(_ range: ClosedRange<Int>) throws -> Int {
+      guard let v = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+        throw fail("must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+      }
+      return v
+    }
+    func number(_ range: ClosedRange<Double>) throws -> Double {
+      guard let v = Double(raw.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+        throw fail("must be a number in \(range.lowerBound)...\(range.upperBound)")
+      }
+      return v
+    }
+    func bool() throws -> Bool {
+      switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+      case "1", "true", "yes", "on": return true
+      case "0", "false", "no", "off", "": return false
+      default: throw fail("must be true or false")
+      }
+    }
+    func string() throws -> String {
+      guard !raw.isEmpty else { throw fail("must not be empty") }
+      return raw
+    }
+    switch key {
+    case .workspace: workspace = try string()
+    case .allowPrivateNetwork: allowPrivateNetwork = try bool()
+    case .logLevel:
+      guard case .choice(let options) = key.kind, options.contains(raw.lowercased()) else {
+        throw fail("must be one of trace, debug, info, notice, warning, error, critical")
+      }
+      logLevel = raw.lowercased()
+    case .modelsDirectory: modelsDirectory = try string()
+    case .crawlTimeoutSeconds: crawl.timeoutSeconds = try number(0.1...600)
+    case .crawlMaxBodyBytes: crawl.maxBodyBytes = try int(1024...1_073_741_824)
+    case .crawlMaxRedirects: crawl.maxRedirects = try int(0...20)
+    case .crawlMaxRetries: crawl.maxRetries = try int(0...10)
+    case .crawlPerHostConcurrency: crawl.perHostConcurrency = try int(1...64)
+    case .crawlPerHostDelayMilliseconds: crawl.perHostDelayMilliseconds = try int(0...60_000)
+    case .crawlGlobalConcurrency: crawl.globalConcurrency = try int(1...256)
+    case .crawlUserAgent: crawl.userAgent = try string()
+    case .crawlRespectRobots: crawl.respectRobots = try bool()
+    case .gitMaxFileBytes: git.maxFileBytes = try int(1...104_857_600)
+    case .gitTimeoutSeconds: git.timeoutSeconds = try number(1...3600)
+    }
+  }
+}

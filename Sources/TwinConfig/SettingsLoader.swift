@@ -1,0 +1,102 @@
+import Foundation
+import TwinCore
+import Yams
+
+/// Resolves ``Settings`` from, in increasing precedence: a YAML file, a `.env` file, and `TWIN_*`
+/// environment variables.
+///
+/// The YAML file is `$TWIN_SETTINGS` when set, else `twin.yaml` in the current directory when it
+/// exists. `.env` is read from the current directory when it exists. Every key is validated
+/// against ``SettingKey``; an unknown key or a bad value is an error naming the file (or
+/// variable) and the key.
+public struct SettingsLoader: Sendable {
+  public var directory: URL
+  public var environment: [String: String]
+
+  public init(
+    directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    self.directory = directory
+    self.environment = environment
+  }
+
+  public func load() throws -> Settings {
+    var settings = Settings()
+    if let yamlPath = settingsFilePath() {
+      for (key, raw, source) in try Self.yamlEntries(path: yamlPath) {
+        try settings.apply(key, raw: raw, source: source)
+      }
+    }
+    let dotEnv = directory.appendingPathComponent(".env").path
+    if FileManager.default.fileExists(atPath: dotEnv) {
+      let entries = try DotEnv.parse(path: dotEnv)
+      for entry in entries where entry.name.hasPrefix("TWIN_") {
+        guard let key = SettingKey.from(environmentName: entry.name) else {
+          if SettingKey.reservedEnvironmentNames.contains(entry.name) { continue }
+          throw TwinError.configuration("\(dotEnv):\(entry.line): unknown setting \(entry.name)\(Self.suggestion(entry.name))")
+        }
+        try settings.apply(key, raw: entry.value, source: "\(dotEnv):\(entry.line)")
+      }
+    }
+    for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("TWIN_") {
+      guard let key = SettingKey.from(environmentName: name) else {
+        if SettingKey.reservedEnvironmentNames.contains(name) { continue }
+        throw TwinError.configuration("environment: unknown setting \(name)\(Self.suggestion(name))")
+      }
+      try settings.apply(key, raw: value, source: "environment \(name)")
+    }
+    return settings
+  }
+
+  func settingsFilePath() -> String? {
+    if let explicit = environment["TWIN_SETTINGS"], !explicit.isEmpty { return explicit }
+    let path = directory.appendingPathComponent("twin.yaml").path
+    return FileManager.default.fileExists(atPath: path) ? path : nil
+  }
+
+  /// Flattens the YAML mapping into dotted keys, checking each against the schema.
+  static func yamlEntries(path: String) throws -> [(SettingKey, String, String)] {
+    let root = try YAMLFile.load(path: path)
+    guard let root else { return [] }
+    var entries: [(SettingKey, String, String)] = []
+    func walk(_ node: Node, prefix: String) throws {
+      guard let mapping = node.mapping else {
+        throw TwinError.configuration("\(YAMLFile.location(path, node)): expected a mapping of settings")
+      }
+      for (keyNode, value) in mapping {
+        guard let name = keyNode.string else {
+          throw TwinError.configuration("\(YAMLFile.location(path, keyNode)): keys must be strings")
+        }
+        let dotted = prefix.isEmpty ? name : prefix + "." + name
+        if value.mapping != nil, !SettingKey.allCases.contains(where: { $0.rawValue == dotted }) {
+          guard SettingKey.allCases.contains(where: { $0.rawValue.hasPrefix(dotted + ".") }) else {
+            throw TwinError.configuration(
+              "\(YAMLFile.location(path, keyNode)): unknown setting '\(dotted)'\(suggestion(dotted))")
+          }
+          try walk(value, prefix: dotted)
+          continue
+        }
+        guard let key = SettingKey(rawValue: dotted) else {
+          throw TwinError.configuration(
+            "\(YAMLFile.location(path, keyNode)): unknown setting '\(dotted)'\(suggestion(dotted))")
+        }
+        guard let scalar = value.scalar else {
+          throw TwinError.configuration("\(YAMLFile.location(path, value)): \(dotted) must be a single value")
+        }
+        entries.append((key, scalar.string, YAMLFile.location(path, keyNode)))
+      }
+    }
+    try walk(root, prefix: "")
+    return entries
+  }
+
+  /// " (did you mean X?)" for the closest known key, when one is close.
+  static func suggestion(_ name: String) -> String {
+    let candidates = SettingKey.allCases.flatMap { [$0.rawValue, $0.environmentName] }
+    let best = candidates.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
+      .min { $0.1 < $1.1 }
+    guard let best, best.1 <= max(2, name.count / 4) else { return "" }
+    return " (did you mean \(best.0)?)"
+  }
+}

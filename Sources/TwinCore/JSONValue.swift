@@ -1,0 +1,75 @@
+import Foundation
+
+/// A JSON value, for metadata and configuration whose shape is open.
+public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
+  case null
+  case bool(Bool)
+  case int(Int)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if c.decodeNil() {
+      self = .null
+    } else if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? c.decode(Int.self) {
+      self = .int(i)
+    } else if let d = try? c.decode(Double.self) {
+      self = .double(d)
+    } else if let s = try? c.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? c.decode([JSONValue].self) {
+      self = .array(a)
+    } else {
+      self = .object(try c.decode([String: JSONValue].self))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    switch self {
+    case .null: try c.encodeNil()
+    case .bool(let b): try c.encode(b)
+    case .int(let i): try c.encode(i)
+    case .double(let d): try c.encode(d)
+    case .string(let s): try c.encode(s)
+    case .array(let a): try c.encode(a)
+    case .object(let o): try c.encode(o)
+    }
+  }
+
+  /// Compact JSON text with sorted keys: stable, so it can be hashed.
+  public var canonicalJSON: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    // Encoding a JSONValue cannot fail: every case maps to a JSON value.
+    return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+  }
+
+  public var description: String { canonicalJSON }
+
+  /// Converts any `Encodable` value to a `JSONValue` via JSON.
+  public static func from(_ value: some Encodable) throws -> JSONValue {
+    let data = try JSONEncoder().encode(value)
+    return try JSONDecoder().decode(JSONValue.self, from: data)
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let o) = self { return o[key] }
+    return nil
+  }
+
+  public var intValue: Int? {
+    if case .int(let i) = self { return i }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+}

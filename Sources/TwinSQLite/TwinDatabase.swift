@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import TwinCore
+
+/// The workspace's SQLite database: the data warehouse and the pipeline metadata store.
+///
+/// It is opened as a GRDB `DatabasePool`, which puts SQLite in WAL mode: readers (say,
+/// `twin runs list`) never block the writer of a running pipeline, and a crash mid-transaction
+/// leaves the previous committed state.
+public final class TwinDatabase: Sendable {
+  public let pool: DatabasePool
+  public let path: String
+
+  /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+  public init(path: String) throws {
+    self.path = path
+    var config = Configuration()
+    // Another twin process may hold the write lock briefly (a pipeline writing a step record).
+    config.busyMode = .timeout(10)
+    config.label = "twin"
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+      try Self.migrator.migrate(pool)
+    } catch {
+      throw TwinError.storage("cannot open the database \(path): \(error)")
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: warehouse") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE users (
+            id TEXT PRIMARY KEY NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            full_name TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL
+          );
+          CREATE TABLE documents (
+            id TEXT PRIMARY KEY NOT NULL,
+            category TEXT NOT NULL CHECK (category IN ('articles', 'posts', 'repositories')),
+            link TEXT UNIQUE,
+            platform TEXT NOT NULL,
+            author_id TEXT NOT NULL REFERENCES users(id),
+            author_full_name TEXT NOT NULL,
+            name TEXT,
+            image TEXT,
+            content TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+          );
+          CREATE INDEX documents_by_author_category ON documents(author_id, category);
+          """)
+    }
+    migrator.registerMigration("v1: orchestrator") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE pipeline_runs (
+            id TEXT PRIMARY KEY NOT NULL,
+            pipeline TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            status TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            error TEXT,
+            owner_pid INTEGER NOT NULL,
+            owner_start INTEGER NOT NULL,
+            owner_host TEXT NOT NULL
+          );
+          CREATE INDEX pipeline_runs_by_start ON pipeline_runs(started_at);
+          CREATE TABLE artifacts (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            metadata TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            producer_run_id TEXT NOT NULL REFERENCES pipeline_runs(id),
+            producer_step TEXT NOT NULL,
+            UNIQUE (name, version)
+          );
+          CREATE TABLE step_runs (
+            id TEXT PRIMARY KEY NOT NULL,
+            run_id TEXT NOT NULL REFERENCES pipeline_runs(id),
+            name TEXT NOT NULL,
+            code_version TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            started_at REAL,
+            ended_at REAL,
+            error TEXT,
+            output_artifact_id TEXT REFERENCES artifacts(id)
+          );
+          CREATE INDEX step_runs_by_run ON step_runs(run_id);
+          CREATE INDEX step_runs_by_cache_key ON step_runs(cache_key, status);
+          CREATE TABLE lineage (
+            step_run_id TEXT NOT NULL REFERENCES step_runs(id),
+            artifact_id TEXT NOT NULL REFERENCES artifacts(id),
+            PRIMARY KEY (step_run_id, artifact_id)
+          );
+          """)
+    }
+    return migrator
+  }
+}
+
+extension Date {
+  /// Seconds since 1970, the representation stored in REAL columns.
+  var storedValue: Double { timeIntervalSince1970 }
+  init(stored: Double) { self.init(timeIntervalSince1970: stored) }
+}

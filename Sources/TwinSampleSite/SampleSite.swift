@@ -1,0 +1,54 @@
+import Foundation
+
+/// The bundled sample site: three fictional authors writing about ML/LLM engineering,
+/// with RSS, Atom and sitemap discovery files. `twin quickstart` and the tests crawl it
+/// through ``SampleSiteServer`` so that nothing needs the network.
+public struct SampleSite: Sendable {
+  /// The site's root folder inside the module bundle (the `Site` resource).
+  public static var directory: URL {
+    guard let url = Bundle.module.url(forResource: "Site", withExtension: nil) else {
+      fatalError("TwinSampleSite: the bundled 'Site' resource is missing")
+    }
+    return url
+  }
+
+  /// The decoded `site.json`: who the authors are, what to crawl for each, and sample questions.
+  public static func manifest() throws -> SampleSiteManifest {
+    let data = try Data(contentsOf: directory.appendingPathComponent("site.json"))
+    return try JSONDecoder().decode(SampleSiteManifest.self, from: data)
+  }
+}
+
+/// `site.json`: for each author, the paths (relative to the base URL) the quickstart crawls,
+/// and questions whose answers must contain `expect`.
+public struct SampleSiteManifest: Sendable, Codable {
+  public struct Author: Sendable, Codable {
+    public var name: String
+    public var slug: String
+    /// Paths relative to the server's base URL, e.g. `/authors/ada-lovecraft/feed.xml`.
+    public var links: [String]
+    public var questions: [Question]
+
+    public init(name: String, slug: String, links: [String], questions: [Question]) {
+      self.name = name
+      self.slug = slug
+      self.links = links
+      self.questions = questions
+    }
+  }
+
+  public struct Question: Sendable, Codable {
+    public var question: String
+    /// A key fact the answer is expected to contain.
+    public var expect: String
+
+    public init(question: String, expect: String) {
+      self.question = question
+      self.expect = expect
+    }
+  }
+
+  public var authors: [Author]
+
+  public init(authors: [Author]) { self.authors = authors }
+}

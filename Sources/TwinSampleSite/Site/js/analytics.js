@@ -1,0 +1,2 @@
+// Sample analytics stub: records nothing.
+window.dataLayer = window.dataLayer || [];

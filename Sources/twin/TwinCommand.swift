@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `twin`: the LLM Twin system's command line.
+@main
+struct TwinCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "twin",
+    abstract: "Build an LLM twin from a person's writing: crawl, store, and (soon) learn and answer.",
+    discussion: """
+      All state lives in a workspace directory (.twin/ by default; --workspace or TWIN_HOME).
+      Settings come from twin.yaml, then .env, then TWIN_* environment variables.
+
+      Start with `twin quickstart`: it crawls a bundled sample site into the workspace.
+      """,
+    subcommands: [
+      QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
+      ImportCommand.self, RunsCommand.self,
+    ])
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Runs the built `twin` executable, as a user would.
+struct TwinProcess {
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The `twin` binary next to the test bundle (same build configuration).
+  static var executable: URL {
+    let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidate = bundleDir.appendingPathComponent("twin")
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    // Fallback: search the package's build folders.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    for config in ["release", "debug"] {
+      let url = root.appendingPathComponent(".build/\(config)/twin")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return candidate
+  }
+
+  var workspace: URL
+  var directory: URL
+
+  init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("twin-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    workspace = directory.appendingPathComponent("ws")
+  }
+
+  func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWIN_") }
+    env["TWIN_HOME"] = workspace.path
+    env.merge(extra) { $1 }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return (process, out, err)
+  }
+
+  @discardableResult
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    let (process, out, err) = try launch(arguments, environment: environment)
+    // Read before waiting so a full pipe cannot block the child.
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  func json(_ arguments: [String]) throws -> Any {
+    let result = try run(arguments + ["--json"])
+    guard result.status == 0 else {
+      throw CLIError("twin \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+    }
+    return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+  }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+  var description: String
+  init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TwinTensor
+
+/// Throughput report, not a pass/fail test: run with
+/// `TWIN_PERF=1 swift test -c release --filter TwinTensorTests.Perf`. Each figure is the best
+/// of several runs, because the machine is shared and a single run can lose its core.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TWIN_PERF"] == "1"))
+struct PerfTests {
+  /// Best wall time of `body` over `runs` runs, in seconds.
+  func best(runs: Int, _ body: () -> Void) -> Double {
+    var result = Double.infinity
+    for _ in 0..<runs {
+      let start = DispatchTime.now().uptimeNanoseconds
+      body()
+      result = min(result, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+    }
+    return result
+  }
+
+  /// Runs `body` on one thread, then on all ``Parallel/threadCount`` threads.
+  func oneAndAll(_ body: () -> Double) -> (Double, Double) {
+    (Parallel.serially { body() }, body())
+  }
+
+  func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+  @Test func gemm() {
+    for (m, n, k) in [(4096, 1536, 384), (4096, 384, 1536), (256, 384, 384), (4096, 1152, 384)] {
+      let a = randomFloats(m * k, seed: 1)
+      let packed = PackedMatrix(randomMatrix(n, k, seed: 2))
+      let bias = randomFloats(n, seed: 3)
+      var c = [Float](repeating: 0, count: m * n)
+      let flops = 2.0 * Double(m * n * k)
+      let (one, all) = oneAndAll {
+        a.withUnsafeBufferPointer { ap in
+          bias.withUnsafeBufferPointer { bp in
+            c.withUnsafeMutableBufferPointer { cp in
+              best(runs: m > 1000 ? 12 : 200) {
+                Kernels.gemm(ap.baseAddress!, rows: m, packed: packed, into: cp.baseAddress!, bias: bp.baseAddress!)
+              }
+            }
+          }
+        }
+      }
+      print(
+        "PERF gemm m=\(m) n=\(n) k=\(k): 1 thread \(format(flops / one / 1e9)) GFLOP/s, "
+          + "\(Parallel.threadCount) threads \(format(flops / all / 1e9)) GFLOP/s")
+    }
+  }
+
+  @Test func attentionProducts() {
+    // One MiniLM head: Q·Kᵀ (s × 32 · 32 × s) then P·V (s × s · s × 32), views inside rows of 384.
+    for s in [32, 128, 256] {
+      let q = randomFloats(s * 384, seed: 4)
+      var scores = [Float](repeating: 0, count: s * s)
+      var out = [Float](repeating: 0, count: s * 384)
+      let time = Parallel.serially {
+        q.withUnsafeBufferPointer { qp in
+          scores.withUnsafeMutableBufferPointer { sp in
+            out.withUnsafeMutableBufferPointer { op in
+              best(runs: 300) {
+                let base = qp.baseAddress!
+                Kernels.gemmNT(
+                  m: s, n: s, k: 32, a: base, lda: 384, b: base + 32, ldb: 384, c: sp.baseAddress!, ldc: s, alpha: 0.18)
+                Kernels.gemmNN(
+                  m: s, n: 32, k: s, a: sp.baseAddress!, lda: s, b: base + 64, ldb: 384, c: op.baseAddress!, ldc: 384)
+              }
+            }
+          }
+        }
+      }
+      print("PERF attention head s=\(s): \(format(4.0 * Double(s * s * 32) / time / 1e9)) GFLOP/s, \(format(time * 1e6)) µs (1 thread)")
+    }
+  }
+
+  @Test func matvec() {
+    let (n, k) = (4096, 4096)  // 64 MB: far beyond the caches, so this measures DRAM streaming
+    let w = randomMatrix(n, k, seed: 5)
+    let x = randomFloats(k, seed: 6)
+    var y = [Float](repeating: 0, count: n)
+    let (one, all) = oneAndAll {
+      w.withUnsafeBufferPointer { wp in
+        x.withUnsafeBufferPointer { xp in
+          y.withUnsafeMutableBufferPointer { yp in
+            best(runs: 20) { Kernels.matvec(wp.baseAddress!, rows: n, cols: k, x: xp.baseAddress!, into: yp.baseAddress!) }
+          }
+        }
+      }
+    }
+    let bytes = Double(n * k * 4)
+    print("PERF matvec \(n)×\(k): 1 thread \(format(bytes / one / 1e9)) GB/s, \(Parallel.threadCount) threads \(format(bytes / all / 1e9)) GB/s")
+  }
+
+  @Test func parallelOverhead() {
+    let calls = 20_000
+    let time = best(runs: 5) {
+      for _ in 0..<calls { Parallel.forRange(2, minChunk: 1) { _ in } }
+    }
+    print("PERF Parallel.forRange empty 2-way call: \(format(time / Double(calls) * 1e6)) µs")
+  }
+
+  @Test func rowKernels() {
+    let rows = 4096
+    let cols = 384
+    var x = randomFloats(rows * cols, in: -3...3, seed: 7)
+    let gamma = randomFloats(cols, seed: 8)
+    let beta = randomFloats(cols, seed: 9)
+    let elements = Double(rows * cols)
+    x.withUnsafeMutableBufferPointer { xp in
+      gamma.withUnsafeBufferPointer { g in
+        beta.withUnsafeBufferPointer { b in
+          let p = xp.baseAddress!
+          let (ln1, lnAll) = oneAndAll {
+            best(runs: 20) {
+              Kernels.layerNorm(p, rows: rows, cols: cols, gamma: g.baseAddress!, beta: b.baseAddress!, epsilon: 1e-12, into: p)
+            }
+          }
+          print("PERF layerNorm 4096×384: 1 thread \(format(elements / ln1 / 1e9)) G elem/s, all \(format(elements / lnAll / 1e9)) G elem/s")
+          let (sm1, smAll) = oneAndAll { best(runs: 20) { Kernels.softmax(p, rows: rows, cols: cols) } }
+          print("PERF softmax 4096×384: 1 thread \(format(elements / sm1 / 1e9)) G elem/s, all \(format(elements / smAll / 1e9)) G elem/s")
+        }
+      }
+    }
+    var h = randomFloats(rows * 1536, in: -4...4, seed: 10)
+    let big = Double(rows * 1536)
+    h.withUnsafeMutableBufferPointer { hp in
+      let p = hp.baseAddress!
+      let (g1, gAll) = oneAndAll { best(runs: 10) { Kernels.gelu(p, count: rows * 1536) } }
+      print("PERF gelu 4096×1536: 1 thread \(format(big / g1 / 1e9)) G elem/s, all \(format(big / gAll / 1e9)) G elem/s")
+    }
+  }
+}
