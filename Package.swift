@@ -112,7 +112,8 @@ let package = Package(
     .executableTarget(
       name: "twin-bench-html",
       dependencies: ["TwinCrawlers"],
-      path: "Benchmarks/HTMLToMarkdown"),
+      path: "Benchmarks/HTMLToMarkdown",
+      exclude: ["make_pages.py", "html2text_baseline.py"]),
 
     // Benchmark: sentence embeddings against sentence-transformers (CPU torch), same corpus.
     .executableTarget(
@@ -126,7 +127,7 @@ let package = Package(
     .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinTokenizersTests", dependencies: ["TwinTokenizers"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TwinWeightsTests", dependencies: ["TwinWeights", "TwinTensor"]),
-    .testTarget(name: "TwinModelStoreTests", dependencies: ["TwinModelStore", "ZIPFoundation"]),
+    .testTarget(name: "TwinModelStoreTests", dependencies: ["TwinModelStore", "TwinCore", "ZIPFoundation"]),
     .testTarget(
       name: "TwinEmbeddingsTests",
       dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],

@@ -47,6 +47,7 @@ public struct PipelineRunner: Sendable {
     var interrupted = false
 
     for step in order {
+      if Task.isCancelled { interrupted = true }
       let inputs = step.dependsOn.compactMap { artifacts[$0] }
       var record = StepRun(
         runID: run.id, name: step.name, codeVersion: step.codeVersion,
@@ -55,7 +56,7 @@ public struct PipelineRunner: Sendable {
       if failure != nil || interrupted || inputs.count != step.dependsOn.count {
         record.status = interrupted ? .interrupted : .skipped
         record.error = interrupted ? "run interrupted" : "an upstream step failed"
-        try await store.upsert(step: record)
+        try await save(record)
         stepRuns[step.name] = record
         continue
       }
@@ -68,8 +69,8 @@ public struct PipelineRunner: Sendable {
         record.startedAt = Date()
         record.endedAt = record.startedAt
         record.outputArtifactID = hit.id
-        try await store.upsert(step: record)
-        try await store.recordLineage(stepRunID: record.id, consumed: inputs.map(\.id))
+        try await save(record)
+        try await saveLineage(record.id, inputs)
         outputs[step.name] = value
         artifacts[step.name] = hit
         stepRuns[step.name] = record
@@ -79,8 +80,8 @@ public struct PipelineRunner: Sendable {
 
       record.status = .running
       record.startedAt = Date()
-      try await store.upsert(step: record)
-      try await store.recordLineage(stepRunID: record.id, consumed: inputs.map(\.id))
+      try await save(record)
+      try await saveLineage(record.id, inputs)
       let context = StepContext(
         runID: run.id, stepName: step.name,
         inputs: Dictionary(uniqueKeysWithValues: step.dependsOn.compactMap { n in outputs[n].map { (n, $0) } }),
@@ -91,14 +92,19 @@ public struct PipelineRunner: Sendable {
         try Task.checkCancellation()
         let data = Data(output.value.canonicalJSON.utf8)
         let sha = try blobs.put(data)
-        let artifact = try await store.registerArtifact(
-          name: step.outputName, sha256: sha, size: data.count, metadata: output.metadata,
-          runID: run.id, step: step.name)
+        let (store, runID) = (self.store, run.id)
+        let artifact = try await shielded {
+          try await store.registerArtifact(
+            name: step.outputName, sha256: sha, size: data.count, metadata: output.metadata,
+            runID: runID, step: step.name)
+        }
         record.status = .succeeded
         record.outputArtifactID = artifact.id
         outputs[step.name] = output.value
         artifacts[step.name] = artifact
-      } catch is CancellationError {
+      } catch where error is CancellationError || Task.isCancelled {
+        // Cancellation surfaces as whatever the interrupted call throws (an HTTP client's own
+        // error, say); once the task is cancelled, any failure is the interruption.
         record.status = .interrupted
         record.error = "interrupted"
         interrupted = true
@@ -109,7 +115,7 @@ public struct PipelineRunner: Sendable {
         logger.error("step failed", metadata: ["step": "\(step.name)", "error": "\(error)"])
       }
       record.endedAt = Date()
-      try await store.upsert(step: record)
+      try await save(record)
       stepRuns[step.name] = record
     }
 
@@ -123,10 +129,36 @@ public struct PipelineRunner: Sendable {
     } else {
       run.status = .succeeded
     }
-    try await store.update(run: run)
+    try await save(run)
     logger.info("run ended", metadata: ["run": "\(run.id)", "status": "\(run.status.rawValue)"])
     return RunResult(
       run: run, steps: order.compactMap { stepRuns[$0.name] }, outputs: outputs, artifacts: artifacts)
+  }
+
+  // MARK: Bookkeeping
+
+  /// Runs a metadata-store write outside the caller's cancellation.
+  ///
+  /// A cancelled run must still record that it was interrupted, but the store's async API
+  /// (GRDB) refuses to start work in a cancelled task. An unstructured task does not inherit
+  /// cancellation, so the write completes and the caller waits for it.
+  private func shielded<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await Task { try await work() }.value
+  }
+
+  private func save(_ step: StepRun) async throws {
+    let store = self.store
+    try await shielded { try await store.upsert(step: step) }
+  }
+
+  private func save(_ run: PipelineRun) async throws {
+    let store = self.store
+    try await shielded { try await store.update(run: run) }
+  }
+
+  private func saveLineage(_ stepRunID: UUID, _ inputs: [Artifact]) async throws {
+    let store = self.store
+    try await shielded { try await store.recordLineage(stepRunID: stepRunID, consumed: inputs.map(\.id)) }
   }
 
   private func decodeArtifact(_ artifact: Artifact) throws -> JSONValue {

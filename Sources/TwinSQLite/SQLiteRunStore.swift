@@ -161,6 +161,7 @@ public struct SQLiteRunStore: RunStore {
     }
   }
 
+  @discardableResult
   public func reapOrphanedRuns() async throws -> Int {
     let running = try await database.pool.read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM pipeline_runs WHERE status = 'running'").map(Self.run)

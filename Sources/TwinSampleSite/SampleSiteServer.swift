@@ -80,12 +80,10 @@ final class SiteFiles: Sendable {
     guard let relative = Self.relativePath(forURLPath: request.uri.path) else {
       return Self.plain(.badRequest, "bad request\n")
     }
-    guard let (file, isDirectory) = locate(relative), var data = try? Data(contentsOf: file) else {
+    // A directory serves its index.html, with or without the trailing slash: the site's pages
+    // link with root-relative paths, so no redirect is needed to make relative links resolve.
+    guard let (file, _) = locate(relative), var data = try? Data(contentsOf: file) else {
       return Self.plain(.notFound, "not found\n")
-    }
-    // Like any web server: "/authors/x" → "/authors/x/", so relative links in its index resolve.
-    if isDirectory && !request.uri.path.hasSuffix("/") {
-      return Response(status: .movedPermanently, headers: [.location: request.uri.path + "/"])
     }
     let name = file.lastPathComponent
     let ext = (name as NSString).pathExtension.lowercased()

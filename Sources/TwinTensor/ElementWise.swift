@@ -8,27 +8,31 @@ extension Kernels {
 
   /// `c[i] = a[i] + b[i]` for `count` elements; `c` may be `a` or `b` (a residual connection).
   public static func add(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>, count: Int
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+    count: Int
   ) {
     zip(a, b, into: c, count: count, Sum())
   }
 
   /// `c[i] = a[i] · b[i]` for `count` elements; `c` may be `a` or `b` (a gated feed-forward).
   public static func multiply(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>, count: Int
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+    count: Int
   ) {
     zip(a, b, into: c, count: count, Product())
   }
 
   /// `x[i] ← x[i] · factor` for `count` elements.
   public static func scale(_ x: UnsafeMutablePointer<Float>, by factor: Float, count: Int) {
-    mapInPlace(x, count: count, minChunk: elementWiseChunk, Scaling(factor: Wide(repeating: factor)))
+    mapInPlace(
+      x, count: count, minChunk: elementWiseChunk, Scaling(factor: Wide(repeating: factor)))
   }
 
   /// Adds `bias` (`cols` floats) to each of `rows` rows of `x`, rows `rowStride` apart
   /// (default `cols`).
   public static func addBias(
-    _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil, bias: UnsafePointer<Float>
+    _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil,
+    bias: UnsafePointer<Float>
   ) {
     let ld = rowStride ?? cols
     precondition(rows >= 0 && cols >= 0 && ld >= cols, "bad shape or stride")
@@ -41,7 +45,8 @@ extension Kernels {
           j += 8
         }
         if j < cols {
-          (Vec8.load(row + j, count: cols - j) + Vec8.load(bias + j, count: cols - j)).store(to: row + j, count: cols - j)
+          (Vec8.load(row + j, count: cols - j) + Vec8.load(bias + j, count: cols - j)).store(
+            to: row + j, count: cols - j)
         }
       }
     }
@@ -62,7 +67,8 @@ extension Kernels {
   /// Shared loop of the binary element-wise kernels.
   @inline(__always)
   private static func zip<F: ElementCombine>(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>, count: Int, _ f: F
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+    count: Int, _ f: F
   ) {
     precondition(count >= 0, "negative count")
     Parallel.forRange(count, minChunk: elementWiseChunk) { range in
@@ -73,7 +79,8 @@ extension Kernels {
         i += 8
       }
       if i < end {
-        f(.load(a + i, count: end - i), .load(b + i, count: end - i)).store(to: c + i, count: end - i)
+        f(.load(a + i, count: end - i), .load(b + i, count: end - i)).store(
+          to: c + i, count: end - i)
       }
     }
   }

@@ -16,7 +16,8 @@ extension Kernels {
   ///   - accumulate: Add the product (and bias) to C's current contents instead of overwriting.
   public static func gemm(
     _ a: UnsafePointer<Float>, rows m: Int, lda: Int? = nil, packed: PackedMatrix,
-    into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, bias: UnsafePointer<Float>?, accumulate: Bool = false
+    into c: UnsafeMutablePointer<Float>, ldc: Int? = nil, bias: UnsafePointer<Float>?,
+    accumulate: Bool = false
   ) {
     let lda = lda ?? packed.cols
     let ldc = ldc ?? packed.rows
@@ -52,7 +53,8 @@ extension Kernels {
       PanelPacking.packRowsAsColumns(b, ldb: ldb, columns: n, depth: k, into: panels)
       GEMMDriver.run(
         GEMMOperands(
-          m: m, n: n, k: k, a: a, lda: lda, panels: panels, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate))
+          m: m, n: n, k: k, a: a, lda: lda, panels: panels, c: c, ldc: ldc, alpha: alpha,
+          accumulate: accumulate))
     }
   }
 
@@ -80,14 +82,17 @@ extension Kernels {
       PanelPacking.packRowsAsSteps(b, ldb: ldb, columns: n, depth: k, into: panels)
       GEMMDriver.run(
         GEMMOperands(
-          m: m, n: n, k: k, a: a, lda: lda, panels: panels, c: c, ldc: ldc, alpha: alpha, accumulate: accumulate))
+          m: m, n: n, k: k, a: a, lda: lda, panels: panels, c: c, ldc: ldc, alpha: alpha,
+          accumulate: accumulate))
     }
   }
 
   /// `x · Wᵀ + bias` for a batch of rows `x [m × k]` and packed weights `W [n × k]`.
   public static func linear(_ x: Matrix, _ weights: PackedMatrix, bias: [Float]? = nil) -> Matrix {
-    precondition(x.cols == weights.cols, "input has \(x.cols) features, weights expect \(weights.cols)")
-    precondition(bias == nil || bias!.count == weights.rows, "bias length must equal output features")
+    precondition(
+      x.cols == weights.cols, "input has \(x.cols) features, weights expect \(weights.cols)")
+    precondition(
+      bias == nil || bias!.count == weights.rows, "bias length must equal output features")
     var out = Matrix(rows: x.rows, cols: weights.rows)
     x.withUnsafeBufferPointer { xs in
       out.withUnsafeMutableBufferPointer { cs in
@@ -107,7 +112,8 @@ extension Kernels {
       b.withUnsafeBufferPointer { bp in
         out.withUnsafeMutableBufferPointer { cp in
           gemmNN(
-            m: a.rows, n: b.cols, k: a.cols, a: ap.nonEmptyBase, lda: a.cols, b: bp.nonEmptyBase, ldb: b.cols,
+            m: a.rows, n: b.cols, k: a.cols, a: ap.nonEmptyBase, lda: a.cols, b: bp.nonEmptyBase,
+            ldb: b.cols,
             c: cp.nonEmptyBase, ldc: b.cols, alpha: alpha)
         }
       }
@@ -123,7 +129,8 @@ extension Kernels {
       b.withUnsafeBufferPointer { bp in
         out.withUnsafeMutableBufferPointer { cp in
           gemmNT(
-            m: a.rows, n: b.rows, k: a.cols, a: ap.nonEmptyBase, lda: a.cols, b: bp.nonEmptyBase, ldb: b.cols,
+            m: a.rows, n: b.rows, k: a.cols, a: ap.nonEmptyBase, lda: a.cols, b: bp.nonEmptyBase,
+            ldb: b.cols,
             c: cp.nonEmptyBase, ldc: b.rows, alpha: alpha)
         }
       }
@@ -132,9 +139,12 @@ extension Kernels {
   }
 
   /// Runs `body` with 64-byte-aligned temporary space for packed panels.
-  private static func withPanels(columns: Int, depth: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+  private static func withPanels(
+    columns: Int, depth: Int, _ body: (UnsafeMutablePointer<Float>) -> Void
+  ) {
     let count = max(PanelPacking.capacity(columns: columns, depth: depth), 1)
-    withUnsafeTemporaryAllocation(byteCount: count * MemoryLayout<Float>.stride, alignment: 64) { raw in
+    withUnsafeTemporaryAllocation(byteCount: count * MemoryLayout<Float>.stride, alignment: 64) {
+      raw in
       body(raw.baseAddress!.bindMemory(to: Float.self, capacity: count))
     }
   }

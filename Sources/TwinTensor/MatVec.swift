@@ -43,14 +43,25 @@ extension Kernels {
   /// `y[r] = W[r, :] · x` for four consecutive rows.
   @inline(__always)
   private static func dot4(
-    _ w: UnsafePointer<Float>, ld: Int, x: UnsafePointer<Float>, k: Int, into y: UnsafeMutablePointer<Float>
+    _ w: UnsafePointer<Float>, ld: Int, x: UnsafePointer<Float>, k: Int,
+    into y: UnsafeMutablePointer<Float>
   ) {
-    let w0 = w, w1 = w + ld, w2 = w + 2 * ld, w3 = w + 3 * ld
-    var a0 = Vec8(), b0 = Vec8(), a1 = Vec8(), b1 = Vec8()
-    var a2 = Vec8(), b2 = Vec8(), a3 = Vec8(), b3 = Vec8()
+    let w0 = w
+    let w1 = w + ld
+    let w2 = w + 2 * ld
+    let w3 = w + 3 * ld
+    var a0 = Vec8()
+    var b0 = Vec8()
+    var a1 = Vec8()
+    var b1 = Vec8()
+    var a2 = Vec8()
+    var b2 = Vec8()
+    var a3 = Vec8()
+    var b3 = Vec8()
     var j = 0
     while j + 16 <= k {
-      let x0 = Vec8.load(x + j), x1 = Vec8.load(x + j + 8)
+      let x0 = Vec8.load(x + j)
+      let x1 = Vec8.load(x + j + 8)
       a0 = a0.addingProduct(.load(w0 + j), x0)
       b0 = b0.addingProduct(.load(w0 + j + 8), x1)
       a1 = a1.addingProduct(.load(w1 + j), x0)
@@ -85,7 +96,9 @@ extension Kernels {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
           withOptionalPointer(bias) { b in
-            matvec(wp.nonEmptyBase, rows: w.rows, cols: w.cols, x: xp.nonEmptyBase, into: yp.nonEmptyBase, bias: b)
+            matvec(
+              wp.nonEmptyBase, rows: w.rows, cols: w.cols, x: xp.nonEmptyBase,
+              into: yp.nonEmptyBase, bias: b)
           }
         }
       }

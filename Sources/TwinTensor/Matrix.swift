@@ -21,7 +21,9 @@ public struct Matrix: Sendable, Equatable {
   /// A `rows × cols` matrix over row-major `storage`, which must hold exactly `rows * cols` values.
   public init(rows: Int, cols: Int, storage: [Float]) {
     precondition(rows >= 0 && cols >= 0, "negative matrix shape")
-    precondition(storage.count == rows * cols, "storage holds \(storage.count) values, shape needs \(rows * cols)")
+    precondition(
+      storage.count == rows * cols,
+      "storage holds \(storage.count) values, shape needs \(rows * cols)")
     self.rows = rows
     self.cols = cols
     self.storage = storage
@@ -46,7 +48,9 @@ public struct Matrix: Sendable, Equatable {
   }
 
   /// Calls `body` with a pointer to the row-major elements (leading dimension `cols`).
-  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows
+    -> R
+  {
     try storage.withUnsafeBufferPointer(body)
   }
 

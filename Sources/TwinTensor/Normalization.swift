@@ -45,7 +45,11 @@ extension Kernels {
           if let beta {
             normalized += live == 8 ? Vec8.load(beta + j) : Vec8.load(beta + j, count: live)
           }
-          if live == 8 { normalized.store(to: out + j) } else { normalized.store(to: out + j, count: live) }
+          if live == 8 {
+            normalized.store(to: out + j)
+          } else {
+            normalized.store(to: out + j, count: live)
+          }
           j += 8
         }
       }
@@ -81,7 +85,11 @@ extension Kernels {
           if let weight {
             normalized *= live == 8 ? Vec8.load(weight + j) : Vec8.load(weight + j, count: live)
           }
-          if live == 8 { normalized.store(to: out + j) } else { normalized.store(to: out + j, count: live) }
+          if live == 8 {
+            normalized.store(to: out + j)
+          } else {
+            normalized.store(to: out + j, count: live)
+          }
           j += 8
         }
       }

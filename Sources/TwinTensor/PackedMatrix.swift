@@ -23,7 +23,9 @@ public struct PackedMatrix: Sendable {
     storage = AlignedBuffer(count: PanelPacking.capacity(columns: rows, depth: cols))
     let out = storage.base
     // Large weights pack in parallel, one range of panels per thread.
-    Parallel.forRange(PanelPacking.panelCount(rows), minChunk: max(1, 65_536 / max(cols * MicroTile.cols, 1))) {
+    Parallel.forRange(
+      PanelPacking.panelCount(rows), minChunk: max(1, 65_536 / max(cols * MicroTile.cols, 1))
+    ) {
       PanelPacking.packRowsAsColumns(b, ldb: ldb, columns: rows, depth: cols, panels: $0, into: out)
     }
   }

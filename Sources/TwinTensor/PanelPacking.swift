@@ -3,7 +3,7 @@
 /// A packed matrix is a sequence of panels, one per 16 output columns (the last one zero-padded).
 /// Panel `j` holds `depth × 16` floats, step `p` first: element `(p, r)` is `B̃ᵀ[p, 16j + r]`.
 /// The kernel then reads 64 contiguous bytes per step — two aligned vectors — whatever the
-/// source layout was, and a 256-step slice of a panel (16 KB) stays in L1 while every row tile
+/// source layout was, and a 384-step slice of a panel (24 KB) stays in L1 while every row tile
 /// of a block of A streams past it.
 enum PanelPacking {
   /// Floats needed for `columns` output columns over `depth` steps.
@@ -43,7 +43,8 @@ enum PanelPacking {
 
   /// Packs B given as `[depth × columns]` (row `p` = step `p`; V in P·V) into `out`.
   static func packRowsAsSteps(
-    _ b: UnsafePointer<Float>, ldb: Int, columns: Int, depth: Int, into out: UnsafeMutablePointer<Float>
+    _ b: UnsafePointer<Float>, ldb: Int, columns: Int, depth: Int,
+    into out: UnsafeMutablePointer<Float>
   ) {
     let width = MicroTile.cols
     for j in 0..<panelCount(columns) {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Splits loops over the machine's cores.
 ///
 /// Kernels call ``forRange(_:minChunk:_:)`` thousands of times per second, so it runs on a

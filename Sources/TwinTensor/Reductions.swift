@@ -11,14 +11,16 @@ extension Kernels {
   }
 
   /// `Σ a[i] · b[i]` over `count` floats.
-  public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+  public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float
+  {
     reduce(count, DotTerms(a: a, b: b))
   }
 
   /// `out[c] = Σ_r x[r, c]`: the column sums of a `rows × cols` block whose rows are `rowStride`
   /// floats apart (default `cols`). `out` must not overlap `x`.
   public static func sumRows(
-    _ x: UnsafePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil, into out: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil,
+    into out: UnsafeMutablePointer<Float>
   ) {
     let ld = rowStride ?? cols
     precondition(rows >= 0 && cols >= 0 && ld >= cols, "bad shape or stride")
@@ -41,7 +43,8 @@ extension Kernels {
   /// `out[c] = (1/rows) · Σ_r x[r, c]`: mean pooling over the token rows of one sequence (pass
   /// only its unpadded rows). With `rows == 0` the output is all zeros.
   public static func meanRows(
-    _ x: UnsafePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil, into out: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil,
+    into out: UnsafeMutablePointer<Float>
   ) {
     sumRows(x, rows: rows, cols: cols, rowStride: rowStride, into: out)
     if rows > 1 { scale(out, by: 1 / Float(rows), count: cols) }
@@ -49,14 +52,17 @@ extension Kernels {
 
   /// `x ← x / max(‖x‖₂, epsilon)` over `count` floats; PyTorch's `F.normalize` (default
   /// `eps = 1e-12`), used to make sentence embeddings unit length.
-  public static func l2Normalize(_ x: UnsafeMutablePointer<Float>, count: Int, epsilon: Float = 1e-12) {
+  public static func l2Normalize(
+    _ x: UnsafeMutablePointer<Float>, count: Int, epsilon: Float = 1e-12
+  ) {
     let norm = dot(x, x, count: count).squareRoot()
     scale(x, by: 1 / max(norm, epsilon), count: count)
   }
 
   /// ``l2Normalize(_:count:epsilon:)`` applied to each of `rows` rows, `rowStride` apart.
   public static func l2NormalizeRows(
-    _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil, epsilon: Float = 1e-12
+    _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil,
+    epsilon: Float = 1e-12
   ) {
     let ld = rowStride ?? cols
     precondition(rows >= 0 && cols >= 0 && ld >= cols, "bad shape or stride")
@@ -77,7 +83,9 @@ extension Kernels {
   /// `v / max(‖v‖₂, epsilon)`.
   public static func l2Normalized(_ v: [Float], epsilon: Float = 1e-12) -> [Float] {
     var out = v
-    out.withUnsafeMutableBufferPointer { l2Normalize($0.nonEmptyBase, count: $0.count, epsilon: epsilon) }
+    out.withUnsafeMutableBufferPointer {
+      l2Normalize($0.nonEmptyBase, count: $0.count, epsilon: epsilon)
+    }
     return out
   }
 
@@ -85,7 +93,10 @@ extension Kernels {
   /// with `terms.step`; `terms.tail` folds the last partial vector.
   @inline(__always)
   static func reduce<T: ReductionTerms>(_ count: Int, _ terms: T) -> Float {
-    var s0 = Vec8(), s1 = Vec8(), s2 = Vec8(), s3 = Vec8()
+    var s0 = Vec8()
+    var s1 = Vec8()
+    var s2 = Vec8()
+    var s3 = Vec8()
     var i = 0
     while i + 32 <= count {
       s0 = terms.step(s0, i)
@@ -115,14 +126,18 @@ protocol ReductionTerms {
 struct SumTerms: ReductionTerms {
   let x: UnsafePointer<Float>
   @inline(__always) func step(_ acc: Vec8, _ i: Int) -> Vec8 { acc + .load(x + i) }
-  @inline(__always) func tail(_ acc: Vec8, _ i: Int, _ n: Int) -> Vec8 { acc + .load(x + i, count: n) }
+  @inline(__always) func tail(_ acc: Vec8, _ i: Int, _ n: Int) -> Vec8 {
+    acc + .load(x + i, count: n)
+  }
 }
 
 /// `Σ a[i]·b[i]`, one FMA per vector.
 struct DotTerms: ReductionTerms {
   let a: UnsafePointer<Float>
   let b: UnsafePointer<Float>
-  @inline(__always) func step(_ acc: Vec8, _ i: Int) -> Vec8 { acc.addingProduct(.load(a + i), .load(b + i)) }
+  @inline(__always) func step(_ acc: Vec8, _ i: Int) -> Vec8 {
+    acc.addingProduct(.load(a + i), .load(b + i))
+  }
   @inline(__always) func tail(_ acc: Vec8, _ i: Int, _ n: Int) -> Vec8 {
     acc.addingProduct(.load(a + i, count: n), .load(b + i, count: n))
   }

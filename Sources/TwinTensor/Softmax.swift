@@ -18,7 +18,8 @@ extension Kernels {
   ///     (causal attention, with `causalOffset` earlier positions already in the cache).
   public static func softmax(
     _ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, rowStride: Int? = nil,
-    mask: UnsafePointer<Float>? = nil, maskStride: Int = 0, validCols: Int? = nil, causalOffset: Int? = nil
+    mask: UnsafePointer<Float>? = nil, maskStride: Int = 0, validCols: Int? = nil,
+    causalOffset: Int? = nil
   ) {
     let ld = rowStride ?? cols
     precondition(rows >= 0 && cols >= 0 && ld >= cols && maskStride >= 0, "bad shape or stride")
@@ -40,18 +41,25 @@ extension Kernels {
   }
 
   /// One row: the first `count` columns take part, columns `count..<cols` become 0.
-  private static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int, cols: Int, mask: UnsafePointer<Float>?) {
+  private static func softmaxRow(
+    _ row: UnsafeMutablePointer<Float>, count: Int, cols: Int, mask: UnsafePointer<Float>?
+  ) {
     let negativeInfinity = -Float.infinity
     if count < cols { (row + count).update(repeating: 0, count: cols - count) }
     guard count > 0 else { return }
 
     // Pass 1: apply the mask (written back, so later passes need not re-read it) and find the
     // maximum with four independent max chains.
-    var m0 = Vec8(repeating: negativeInfinity), m1 = m0, m2 = m0, m3 = m0
+    var m0 = Vec8(repeating: negativeInfinity)
+    var m1 = m0
+    var m2 = m0
+    var m3 = m0
     var i = 0
     while i + 32 <= count {
-      var v0 = Vec8.load(row + i), v1 = Vec8.load(row + i + 8)
-      var v2 = Vec8.load(row + i + 16), v3 = Vec8.load(row + i + 24)
+      var v0 = Vec8.load(row + i)
+      var v1 = Vec8.load(row + i + 8)
+      var v2 = Vec8.load(row + i + 16)
+      var v3 = Vec8.load(row + i + 24)
       if let mask {
         v0 += .load(mask + i)
         v1 += .load(mask + i + 8)
@@ -108,6 +116,8 @@ extension Kernels {
       (Vec8.load(row + i) * inverse).store(to: row + i)
       i += 8
     }
-    if i < count { (Vec8.load(row + i, count: count - i) * inverse).store(to: row + i, count: count - i) }
+    if i < count {
+      (Vec8.load(row + i, count: count - i) * inverse).store(to: row + i, count: count - i)
+    }
   }
 }

@@ -43,7 +43,9 @@ final class ThreadPool: @unchecked Sendable {
 
   private init() {
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    if let text = ProcessInfo.processInfo.environment["TWIN_THREADS"], let value = Int(text), value > 0 {
+    if let text = ProcessInfo.processInfo.environment["TWIN_THREADS"], let value = Int(text),
+      value > 0
+    {
       threads = value
     }
     requestedThreads = Atomic(max(threads, 1))
@@ -56,7 +58,8 @@ final class ThreadPool: @unchecked Sendable {
 
   /// Runs `body` over `count` indices cut into `chunks` ranges on up to `threads` threads.
   func run(count: Int, chunks: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-    guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+    guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    else {
       // Nested or concurrent call: the cores are already taken, so run serially here.
       body(0..<count)
       return
@@ -74,7 +77,8 @@ final class ThreadPool: @unchecked Sendable {
       nextChunk.store(0, ordering: .sequentiallyConsistent)
       doneChunks.store(0, ordering: .sequentiallyConsistent)
       generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // odd: open
-      for slot in slots.prefix(workers) where slot.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+      for slot in slots.prefix(workers)
+      where slot.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
         slot.wake.signal()
       }
 
@@ -144,9 +148,10 @@ final class ThreadPool: @unchecked Sendable {
       slot.sleeping.store(true, ordering: .sequentiallyConsistent)
       let latest = generation.load(ordering: .sequentiallyConsistent)
       if latest != seen, latest & 1 == 1 {
-        if slot.sleeping.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent)
-          .exchanged
-        {
+        if slot.sleeping.compareExchange(
+          expected: true, desired: false, ordering: .sequentiallyConsistent
+        )
+        .exchanged {
           return latest
         }
         slot.wake.wait()  // The submitter took the flag and is about to signal: consume it.

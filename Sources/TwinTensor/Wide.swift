@@ -7,6 +7,12 @@
 /// operations are generic lane loops that LLVM does not re-vectorise at 32 lanes (they compile to
 /// scalar code through the stack, ~100× slower), so this wraps four `SIMD8<Float>` whose
 /// operations are single instructions.
+///
+/// Every operation is `@_transparent` (inlined before optimisation) rather than
+/// `@inline(__always)`: a function such as `exp` uses dozens of them, each expanding to four
+/// standard-library SIMD operations, and the optimiser's inliner stops at its per-caller size
+/// budget well before that — leaving out-of-line calls that pass 128-byte values through memory
+/// (measured 3–4× slower).
 struct Wide {
   var v0: Vec8
   var v1: Vec8
@@ -15,30 +21,30 @@ struct Wide {
 
   static let scalarCount = 32
 
-  @inline(__always)
+  @_transparent
   init(_ v0: Vec8, _ v1: Vec8, _ v2: Vec8, _ v3: Vec8) {
     (self.v0, self.v1, self.v2, self.v3) = (v0, v1, v2, v3)
   }
 
-  @inline(__always)
+  @_transparent
   init(repeating value: Float) {
     let v = Vec8(repeating: value)
     self.init(v, v, v, v)
   }
 
-  @inline(__always)
+  @_transparent
   init() { self.init(repeating: 0) }
 
   /// The 32 floats at `p`.
-  @inline(__always)
+  @_transparent
   static func load(_ p: UnsafePointer<Float>) -> Wide {
     Wide(.load(p), .load(p + 8), .load(p + 16), .load(p + 24))
   }
 
   /// The first `count` (< 32) floats at `p`, the other lanes set to `fill`.
-  @inline(__always)
+  @_transparent
   static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Wide {
-    @inline(__always) func part(_ offset: Int) -> Vec8 {
+    @_transparent func part(_ offset: Int) -> Vec8 {
       let n = count - offset
       if n >= 8 { return .load(p + offset) }
       if n <= 0 { return Vec8(repeating: fill) }
@@ -48,7 +54,7 @@ struct Wide {
   }
 
   /// Writes all 32 lanes to `p`.
-  @inline(__always)
+  @_transparent
   func store(to p: UnsafeMutablePointer<Float>) {
     v0.store(to: p)
     v1.store(to: p + 8)
@@ -57,9 +63,9 @@ struct Wide {
   }
 
   /// Writes the first `count` (< 32) lanes to `p`.
-  @inline(__always)
+  @_transparent
   func store(to p: UnsafeMutablePointer<Float>, count: Int) {
-    @inline(__always) func part(_ v: Vec8, _ offset: Int) {
+    @_transparent func part(_ v: Vec8, _ offset: Int) {
       let n = count - offset
       if n >= 8 {
         v.store(to: p + offset)
@@ -74,25 +80,25 @@ struct Wide {
   }
 
   /// Applies `f` to each register.
-  @inline(__always)
+  @_transparent
   func map(_ f: (Vec8) -> Vec8) -> Wide { Wide(f(v0), f(v1), f(v2), f(v3)) }
 
   /// Combines corresponding registers of `self` and `other` with `f`.
-  @inline(__always)
+  @_transparent
   func zip(_ other: Wide, _ f: (Vec8, Vec8) -> Vec8) -> Wide {
     Wide(f(v0, other.v0), f(v1, other.v1), f(v2, other.v2), f(v3, other.v3))
   }
 
-  @inline(__always) static func + (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 + $1 } }
-  @inline(__always) static func - (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 - $1 } }
-  @inline(__always) static func * (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 * $1 } }
-  @inline(__always) static func / (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 / $1 } }
-  @inline(__always) static func * (a: Wide, b: Float) -> Wide { a.map { $0 * b } }
-  @inline(__always) static prefix func - (a: Wide) -> Wide { a.map { -$0 } }
-  @inline(__always) static func += (a: inout Wide, b: Wide) { a = a + b }
+  @_transparent static func + (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 + $1 } }
+  @_transparent static func - (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 - $1 } }
+  @_transparent static func * (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 * $1 } }
+  @_transparent static func / (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 / $1 } }
+  @_transparent static func * (a: Wide, b: Float) -> Wide { a.map { $0 * b } }
+  @_transparent static prefix func - (a: Wide) -> Wide { a.map { -$0 } }
+  @_transparent static func += (a: inout Wide, b: Wide) { a = a + b }
 
   /// `self + a · b` with one rounding (FMA).
-  @inline(__always)
+  @_transparent
   func addingProduct(_ a: Wide, _ b: Wide) -> Wide {
     Wide(
       v0.addingProduct(a.v0, b.v0), v1.addingProduct(a.v1, b.v1), v2.addingProduct(a.v2, b.v2),
@@ -100,20 +106,20 @@ struct Wide {
   }
 
   /// Lanes where `self < other`.
-  @inline(__always) func lanesBelow(_ other: Wide) -> WideMask {
+  @_transparent func lanesBelow(_ other: Wide) -> WideMask {
     WideMask(v0 .< other.v0, v1 .< other.v1, v2 .< other.v2, v3 .< other.v3)
   }
 
   /// Lanes where `self > other`.
-  @inline(__always) func lanesAbove(_ other: Wide) -> WideMask { other.lanesBelow(self) }
+  @_transparent func lanesAbove(_ other: Wide) -> WideMask { other.lanesBelow(self) }
 
   /// Lanes where `self ≥ other`.
-  @inline(__always) func lanesAtLeast(_ other: Wide) -> WideMask {
+  @_transparent func lanesAtLeast(_ other: Wide) -> WideMask {
     WideMask(v0 .>= other.v0, v1 .>= other.v1, v2 .>= other.v2, v3 .>= other.v3)
   }
 
   /// `self` with the lanes selected by `mask` taken from `other`.
-  @inline(__always)
+  @_transparent
   func replacing(with other: Wide, where mask: WideMask) -> Wide {
     Wide(
       v0.replacing(with: other.v0, where: mask.m0), v1.replacing(with: other.v1, where: mask.m1),
@@ -121,17 +127,21 @@ struct Wide {
   }
 
   /// Lane-wise minimum and maximum (compare and blend).
-  @inline(__always) static func min(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: b.lanesBelow(a)) }
-  @inline(__always) static func max(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: b.lanesAbove(a)) }
+  @_transparent static func min(_ a: Wide, _ b: Wide) -> Wide {
+    a.replacing(with: b, where: b.lanesBelow(a))
+  }
+  @_transparent static func max(_ a: Wide, _ b: Wide) -> Wide {
+    a.replacing(with: b, where: b.lanesAbove(a))
+  }
 
   /// `|self|`, by clearing the sign bits.
-  @inline(__always)
+  @_transparent
   var magnitude: Wide {
     map { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Vec8.self) }
   }
 
   /// Sum of all 32 lanes.
-  @inline(__always)
+  @_transparent
   func sum() -> Float { SIMDMath.sum((v0 + v1) + (v2 + v3)) }
 }
 
@@ -142,7 +152,7 @@ struct WideMask {
   var m2: SIMDMask<SIMD8<Int32>>
   var m3: SIMDMask<SIMD8<Int32>>
 
-  @inline(__always)
+  @_transparent
   init(
     _ m0: SIMDMask<SIMD8<Int32>>, _ m1: SIMDMask<SIMD8<Int32>>, _ m2: SIMDMask<SIMD8<Int32>>,
     _ m3: SIMDMask<SIMD8<Int32>>
@@ -151,10 +161,10 @@ struct WideMask {
   }
 
   /// Whether any lane is set.
-  @inline(__always)
+  @_transparent
   var any: Bool { Swift.any((m0 .| m1) .| (m2 .| m3)) }
 
   /// The complement.
-  @inline(__always)
+  @_transparent
   static prefix func .! (a: WideMask) -> WideMask { WideMask(.!a.m0, .!a.m1, .!a.m2, .!a.m3) }
 }

@@ -80,6 +80,15 @@ public final class SafetensorsFile: @unchecked Sendable {
     rawBytes(of: try info(name))
   }
 
+  /// Calls `body` with the raw bytes of tensor `name`, keeping the mapping alive meanwhile: the
+  /// safe form of ``rawBytes(_:)`` for code that does not hold the file itself.
+  public func withRawBytes<Result>(
+    _ name: String, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) throws -> Result {
+    let bytes = try rawBytes(name)
+    return try withExtendedLifetime(self) { try body(bytes) }
+  }
+
   /// Tensor `name` as `Float`s, converted from F32, F16 or BF16 (row-major, as stored).
   public func floats(_ name: String) throws -> [Float] {
     let info = try info(name)

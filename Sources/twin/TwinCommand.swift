@@ -14,6 +14,6 @@ struct TwinCommand: AsyncParsableCommand {
       """,
     subcommands: [
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
-      ImportCommand.self, RunsCommand.self,
+      ImportCommand.self, RunsCommand.self, ModelsCommand.self, EmbedCommand.self,
     ])
 }

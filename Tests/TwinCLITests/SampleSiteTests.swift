@@ -86,7 +86,7 @@ struct SampleSiteTests {
       #expect(article.contentType == "text/html; charset=utf-8")
       #expect(article.body.contains("256 tokens with a 32-token overlap"))
 
-      // A directory without its trailing slash redirects (URLSession follows) to its index.html.
+      // A directory, with or without its trailing slash, serves its index.html.
       let index = try await Self.get(base + "/authors/ada-lovecraft")
       #expect(index.status == 200)
       #expect(index.body.contains("posts/polite-crawlers-finish-first.html"))

@@ -40,7 +40,9 @@ import TwinCrawlers
 
         let linked = try #require(try await dispatcher.extract(links[1], author: author).first)
         #expect(linked.text("Title") == "Post linked")
-        #expect(linked.text("Content")?.contains("The body of post linked, fetched from the site itself.") == true)
+        #expect(
+          linked.text("Content")?.contains("The body of post linked, fetched from the site itself.")
+            == true)
       }
       // The inline entry was never fetched; the linked one was, once.
       #expect(await log.hitCount("/posts/inline") == 0)
@@ -62,10 +64,11 @@ import TwinCrawlers
     try await LoopbackFixtureServer.with { base, log in
       try await withDispatcher { dispatcher in
         let links = try await dispatcher.discover(base + "/sitemap.xml")
-        #expect(links == [
-          DiscoveredLink(link: base + "/posts/one", origin: base + "/sitemap.xml"),
-          DiscoveredLink(link: base + "/posts/two", origin: base + "/sitemap.xml"),
-        ])
+        #expect(
+          links == [
+            DiscoveredLink(link: base + "/posts/one", origin: base + "/sitemap.xml"),
+            DiscoveredLink(link: base + "/posts/two", origin: base + "/sitemap.xml"),
+          ])
       }
       #expect(await log.hitCount("/sitemap-gone.xml") == 1)
     }
@@ -92,7 +95,8 @@ import TwinCrawlers
           let item = DiscoveredLink(link: base + path, origin: base + path)
           let document = try #require(try await dispatcher.extract(item, author: author).first)
           #expect(document.text("Title") == "Café", "\(path)")
-          #expect(document.text("Content")?.contains("A naïve text about coffee") == true, "\(path)")
+          #expect(
+            document.text("Content")?.contains("A naïve text about coffee") == true, "\(path)")
         }
       }
     }

@@ -30,7 +30,9 @@ import TwinCrawlers
 
   @Test func followsARedirectChainWithRelativeLocations() async throws {
     try await LoopbackFixtureServer.with { base, log in
-      let page = try await withFetcher(fixturePolicy()) { try await $0.fetch(base + "/redirect/start") }
+      let page = try await withFetcher(fixturePolicy()) {
+        try await $0.fetch(base + "/redirect/start")
+      }
       #expect(page.url == base + "/page")
       #expect(page.body == Array(LoopbackFixtureServer.messyHTML.utf8))
       #expect(await log.hitCount("/redirect/middle") == 1)
@@ -125,7 +127,8 @@ import TwinCrawlers
         await #expect(throws: FetchError.bodyTooLarge(url: base + "/huge", limit: 100_000)) {
           try await fetcher.fetch(base + "/huge")
         }
-        await #expect(throws: FetchError.bodyTooLarge(url: base + "/huge-declared", limit: 100_000)) {
+        await #expect(throws: FetchError.bodyTooLarge(url: base + "/huge-declared", limit: 100_000))
+        {
           try await fetcher.fetch(base + "/huge-declared")
         }
         // The connection pool recovers: the next fetch works.
@@ -138,11 +141,14 @@ import TwinCrawlers
   @Test func refusesUnwantedContentTypes() async throws {
     try await LoopbackFixtureServer.with { base, _ in
       try await withFetcher(fixturePolicy()) { fetcher in
-        await #expect(throws: FetchError.unsupportedContentType(url: base + "/image.png", mimeType: "image/png")) {
+        await #expect(
+          throws: FetchError.unsupportedContentType(url: base + "/image.png", mimeType: "image/png")
+        ) {
           try await fetcher.fetch(base + "/image.png")
         }
         await #expect(
-          throws: FetchError.unsupportedContentType(url: base + "/feed.xml", mimeType: "application/rss+xml")
+          throws: FetchError.unsupportedContentType(
+            url: base + "/feed.xml", mimeType: "application/rss+xml")
         ) {
           try await fetcher.fetch(base + "/feed.xml", accept: .html)
         }
@@ -154,10 +160,12 @@ import TwinCrawlers
 
   @Test func rejectsBadURLsAndSchemes() async throws {
     try await withFetcher(fixturePolicy()) { fetcher in
-      await #expect(throws: FetchError.unsupportedScheme(url: "ftp://example.com/x", scheme: "ftp")) {
+      await #expect(throws: FetchError.unsupportedScheme(url: "ftp://example.com/x", scheme: "ftp"))
+      {
         try await fetcher.fetch("ftp://example.com/x")
       }
-      await #expect(throws: FetchError.unsupportedScheme(url: "ftp://example.com/x", scheme: "ftp")) {
+      await #expect(throws: FetchError.unsupportedScheme(url: "ftp://example.com/x", scheme: "ftp"))
+      {
         try await fetcher.fetch("ftp://user:secret@example.com/x")
       }
       await #expect(throws: FetchError.invalidURL("not a url")) {
@@ -171,7 +179,11 @@ import TwinCrawlers
 
   @Test func errorMessagesNameTheURLWithoutCredentials() {
     let error = FetchError.unsupportedScheme(url: "ftp://example.com/x", scheme: "ftp")
-    #expect(error.description == "unsupported scheme \"ftp\" in ftp://example.com/x: only http and https can be fetched")
-    #expect(FetchError.timeout(url: "https://a.example/").description == "timed out fetching https://a.example/")
+    #expect(
+      error.description
+        == "unsupported scheme \"ftp\" in ftp://example.com/x: only http and https can be fetched")
+    #expect(
+      FetchError.timeout(url: "https://a.example/").description
+        == "timed out fetching https://a.example/")
   }
 }

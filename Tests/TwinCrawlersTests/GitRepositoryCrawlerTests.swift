@@ -60,26 +60,33 @@ import TwinCrawlers
 
     let oneFile = try await GitRepositoryCrawler(maxFiles: 1).crawl(root.path, author: author)
     #expect(oneFile.document.content == ["README.md": GitTestRepository.readme])
-    #expect(oneFile.skipped.contains(RepositorySkippedPath(path: "src/main.py", reason: .fileLimitReached)))
+    #expect(
+      oneFile.skipped.contains(
+        RepositorySkippedPath(path: "src/main.py", reason: .fileLimitReached)))
 
     let small = try await GitRepositoryCrawler(maxFileBytes: 20).crawl(root.path, author: author)
     #expect(small.document.content == ["src/windows.txt": GitTestRepository.windows])
     #expect(
       small.skipped.contains(
-        RepositorySkippedPath(path: "README.md", reason: .tooLarge(bytes: GitTestRepository.readme.utf8.count))))
+        RepositorySkippedPath(
+          path: "README.md", reason: .tooLarge(bytes: GitTestRepository.readme.utf8.count))))
 
     let budget = GitTestRepository.readme.utf8.count + GitTestRepository.windows.utf8.count
-    let capped = try await GitRepositoryCrawler(maxTotalBytes: budget).crawl(root.path, author: author)
+    let capped = try await GitRepositoryCrawler(maxTotalBytes: budget).crawl(
+      root.path, author: author)
     #expect(capped.document.content.keys.sorted() == ["README.md", "src/windows.txt"])
     #expect(
-      capped.skipped.contains(RepositorySkippedPath(path: "src/main.py", reason: .totalSizeLimitReached)))
+      capped.skipped.contains(
+        RepositorySkippedPath(path: "src/main.py", reason: .totalSizeLimitReached)))
   }
 
   @Test func missingDirectoriesAndNonRepositoriesFailClearly() async throws {
     let temp = try TemporaryDirectory()
     defer { temp.remove() }
     let missing = temp.url.appendingPathComponent("nope").path
-    await #expect(throws: GitCrawlError.invalidLink(missing, reason: "no such directory \(missing)")) {
+    await #expect(
+      throws: GitCrawlError.invalidLink(missing, reason: "no such directory \(missing)")
+    ) {
       try await GitRepositoryCrawler().crawl(missing, author: author)
     }
 
@@ -122,7 +129,8 @@ import TwinCrawlers
 
   @Test func unsupportedSchemesAreRefused() async throws {
     await #expect(
-      throws: GitCrawlError.invalidLink("ftp://example.com/repo.git", reason: "unsupported scheme \"ftp\"")
+      throws: GitCrawlError.invalidLink(
+        "ftp://example.com/repo.git", reason: "unsupported scheme \"ftp\"")
     ) {
       try await GitRepositoryCrawler().crawl("ftp://example.com/repo.git", author: author)
     }
@@ -132,7 +140,9 @@ import TwinCrawlers
     try await LoopbackFixtureServer.with { base, _ in
       let crawler = GitRepositoryCrawler(timeout: .milliseconds(400), allowPrivateNetwork: true)
       let started = ContinuousClock.now
-      await #expect(throws: GitCrawlError.timeout(link: base + "/hang.git", after: .milliseconds(400))) {
+      await #expect(
+        throws: GitCrawlError.timeout(link: base + "/hang.git", after: .milliseconds(400))
+      ) {
         try await crawler.crawl(base + "/hang.git", author: author)
       }
       #expect(ContinuousClock.now - started < .milliseconds(1400))

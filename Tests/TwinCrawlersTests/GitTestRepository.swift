@@ -44,7 +44,10 @@ func runGit(_ arguments: [String], in directory: URL) throws {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
   process.arguments =
-    ["git", "-c", "user.name=Twin Test", "-c", "user.email=twin@example.com", "-c", "init.defaultBranch=main"]
+    [
+      "git", "-c", "user.name=Twin Test", "-c", "user.email=twin@example.com", "-c",
+      "init.defaultBranch=main",
+    ]
     + arguments
   process.currentDirectoryURL = directory
   let errors = Pipe()

@@ -63,11 +63,13 @@ import ZIPFoundation
   @Test func readsAPlainCSVWithColumnsInAnyOrderAndCase() throws {
     let temp = try TemporaryDirectory()
     defer { temp.remove() }
-    let csv = try temp.write("shares.csv", "sharecommentary , DATE\n\"Hi, there\",2024-05-06\nBye,\n")
+    let csv = try temp.write(
+      "shares.csv", "sharecommentary , DATE\n\"Hi, there\",2024-05-06\nBye,\n")
 
     let posts = try LinkedInExportImporter().posts(from: csv, author: author)
 
-    #expect(posts.map(\.content) == [["Content": "Hi, there", "Date": "2024-05-06"], ["Content": "Bye"]])
+    #expect(
+      posts.map(\.content) == [["Content": "Hi, there", "Date": "2024-05-06"], ["Content": "Bye"]])
     #expect(posts.map(\.link) == [nil, nil])
   }
 
@@ -130,7 +132,9 @@ import ZIPFoundation
     }
 
     let empty = try temp.write("empty.csv", "")
-    #expect(throws: TwinError.invalidInput("\(empty.path): the file is empty (expected a header row)")) {
+    #expect(
+      throws: TwinError.invalidInput("\(empty.path): the file is empty (expected a header row)")
+    ) {
       try LinkedInExportImporter().read(from: empty, author: author)
     }
   }

@@ -10,17 +10,14 @@ enum FixtureRobots: Sendable {
   case missing
 }
 
-/// Requests the fixture server saw, for assertions about retries, caching and politeness.
+/// Requests the fixture server saw, for assertions about retries, caching and concurrency.
 actor FixtureRequestLog {
   private(set) var hits: [String: Int] = [:]
-  private(set) var arrivals: [String: [ContinuousClock.Instant]] = [:]
   private var inFlight = 0
   private(set) var maxInFlight = 0
 
-  func record(_ path: String) -> Int {
+  func record(_ path: String) {
     hits[path, default: 0] += 1
-    arrivals[path, default: []].append(.now)
-    return hits[path]!
   }
 
   func hitCount(_ path: String) -> Int { hits[path] ?? 0 }
@@ -110,7 +107,9 @@ enum LoopbackFixtureServer {
       "<html><head>\(head)<title>Caf".utf8)
     let middle = Array("</title></head><body><article><h1>Caf".utf8)
     let text = Array("</h1><p>A na".utf8)
-    let tail = Array("ve text about coffee, long enough to count as the article body here.</p></article></body></html>".utf8)
+    let tail = Array(
+      "ve text about coffee, long enough to count as the article body here.</p></article></body></html>"
+        .utf8)
     return prefix + [0xE9] + middle + [0xE9] + text + [0xEF] + tail
   }
 
@@ -239,7 +238,8 @@ enum LoopbackFixtureServer {
       let slug = context.parameters.get("slug") ?? ""
       return html(
         "<html><head><title>Post \(slug)</title></head><body><article><h1>Post \(slug)</h1>"
-          + "<p>The body of post \(slug), fetched from the site itself.</p></article></body></html>")
+          + "<p>The body of post \(slug), fetched from the site itself.</p></article></body></html>"
+      )
     }
     router.get("empty") { _, _ in
       html("<html><head><title>Nothing</title></head><body></body></html>")
@@ -308,7 +308,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     _ request: Request, context: Context,
     next: (Request, Context) async throws -> Response
   ) async throws -> Response {
-    _ = await log.record(request.uri.path)
+    await log.record(request.uri.path)
     return try await next(request, context)
   }
 }

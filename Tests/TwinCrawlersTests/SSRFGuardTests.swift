@@ -1,5 +1,4 @@
 import Testing
-
 import TwinCrawlers
 
 @Suite struct SSRFGuardTests {
@@ -22,7 +21,9 @@ import TwinCrawlers
 
   @Test func hostNamesAndOddSpellingsAreResolvedBeforeJudging() async throws {
     try await withFetcher(FetchPolicy()) { fetcher in
-      for url in ["http://localhost:9/", "http://2130706433:9/", "http://0x7f.1:9/", "http://[::1]:9/"] {
+      for url in [
+        "http://localhost:9/", "http://2130706433:9/", "http://0x7f.1:9/", "http://[::1]:9/",
+      ] {
         do {
           _ = try await fetcher.fetch(url)
           Issue.record("fetching \(url) should have been refused")

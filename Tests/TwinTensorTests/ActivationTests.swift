@@ -7,7 +7,10 @@ import TwinTensor
 let activationInputs: [Float] = {
   var x = (0..<1461).map { Float(-10 + 0.013_7 * Double($0)) }
   x += randomFloats(997, in: -3...3, seed: 77)
-  x += [0, -0.0, 1e-30, -1e-30, 0.848_528_1, -0.848_528_1, 0.848_528_2, -0.848_528_2, 13.3, -13.3, 50, -50, 100]
+  x += [
+    0, -0.0, 1e-30, -1e-30, 0.848_528_1, -0.848_528_1, 0.848_528_2, -0.848_528_2, 13.3, -13.3, 50,
+    -50, 100,
+  ]
   return x
 }()
 
@@ -64,7 +67,8 @@ func applying(_ kernel: (UnsafeMutablePointer<Float>, Int) -> Void, to x: [Float
   @Test func longArraysIdenticalOnOneAndManyThreads() {
     let x = randomFloats(200_003, in: -8...8, seed: 9)
     let kernels: [(UnsafeMutablePointer<Float>, Int) -> Void] = [
-      { Kernels.gelu($0, count: $1) }, { Kernels.geluTanh($0, count: $1) }, { Kernels.silu($0, count: $1) },
+      { Kernels.gelu($0, count: $1) }, { Kernels.geluTanh($0, count: $1) },
+      { Kernels.silu($0, count: $1) },
     ]
     for kernel in kernels {
       let parallel = applying({ kernel($0, $1) }, to: x)

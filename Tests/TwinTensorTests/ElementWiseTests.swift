@@ -13,8 +13,12 @@ import TwinTensor
     var scaled = a
     a.withUnsafeBufferPointer { ap in
       b.withUnsafeBufferPointer { bp in
-        sum.withUnsafeMutableBufferPointer { Kernels.add(base(ap), base(bp), into: base($0), count: count) }
-        product.withUnsafeMutableBufferPointer { Kernels.multiply(base(ap), base(bp), into: base($0), count: count) }
+        sum.withUnsafeMutableBufferPointer {
+          Kernels.add(base(ap), base(bp), into: base($0), count: count)
+        }
+        product.withUnsafeMutableBufferPointer {
+          Kernels.multiply(base(ap), base(bp), into: base($0), count: count)
+        }
       }
     }
     scaled.withUnsafeMutableBufferPointer { Kernels.scale(base($0), by: 0.37, count: count) }
@@ -28,10 +32,15 @@ import TwinTensor
     let b = randomFloats(1001, seed: 4)
     let expected = zip(a, b).map { $0 + $1 }
     a.withUnsafeMutableBufferPointer { ap in
-      b.withUnsafeBufferPointer { Kernels.add(ap.baseAddress!, $0.baseAddress!, into: ap.baseAddress!, count: 1001) }
+      b.withUnsafeBufferPointer {
+        Kernels.add(ap.baseAddress!, $0.baseAddress!, into: ap.baseAddress!, count: 1001)
+      }
     }
     #expect(a == expected)
-    #expect(Kernels.add(Matrix(rows: 1, cols: 3, storage: [1, 2, 3]), Matrix(rows: 1, cols: 3, storage: [4, 5, 6])).storage == [5, 7, 9])
+    #expect(
+      Kernels.add(
+        Matrix(rows: 1, cols: 3, storage: [1, 2, 3]), Matrix(rows: 1, cols: 3, storage: [4, 5, 6])
+      ).storage == [5, 7, 9])
   }
 
   @Test(arguments: [1, 13, 16, 384])
@@ -42,7 +51,10 @@ import TwinTensor
     let bias = randomFloats(cols, seed: 6)
     var y = x
     y.withUnsafeMutableBufferPointer { yp in
-      bias.withUnsafeBufferPointer { Kernels.addBias(yp.baseAddress!, rows: rows, cols: cols, rowStride: ld, bias: $0.baseAddress!) }
+      bias.withUnsafeBufferPointer {
+        Kernels.addBias(
+          yp.baseAddress!, rows: rows, cols: cols, rowStride: ld, bias: $0.baseAddress!)
+      }
     }
     for r in 0..<rows {
       for c in 0..<ld {
@@ -60,15 +72,21 @@ import TwinTensor
     let b = randomFloats(count, seed: UInt64(count) + 1)
     let (s, d) = a.withUnsafeBufferPointer { ap in
       b.withUnsafeBufferPointer { bp in
-        (Kernels.sum(ap.baseAddress!, count: count), Kernels.dot(ap.baseAddress!, bp.baseAddress!, count: count))
+        (
+          Kernels.sum(ap.baseAddress!, count: count),
+          Kernels.dot(ap.baseAddress!, bp.baseAddress!, count: count)
+        )
       }
     }
     let exactSum = a.reduce(0.0) { $0 + Double($1) }
     let exactDot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     // γ_n bounds: |error| ≤ n·ε·Σ|terms| for any summation order.
-    #expect(abs(Double(s) - exactSum) <= Double(count) * floatEpsilon * a.reduce(0.0) { $0 + Double(abs($1)) })
     #expect(
-      abs(Double(d) - exactDot) <= Double(count + 1) * floatEpsilon * zip(a, b).reduce(0.0) { $0 + Double(abs($1.0 * $1.1)) })
+      abs(Double(s) - exactSum) <= Double(count) * floatEpsilon
+        * a.reduce(0.0) { $0 + Double(abs($1)) })
+    #expect(
+      abs(Double(d) - exactDot) <= Double(count + 1) * floatEpsilon
+        * zip(a, b).reduce(0.0) { $0 + Double(abs($1.0 * $1.1)) })
   }
 
   @Test func meanPoolingAndNormalisation() {
@@ -79,7 +97,8 @@ import TwinTensor
     var mean = [Float](repeating: .nan, count: cols)
     x.withUnsafeBufferPointer { xp in
       mean.withUnsafeMutableBufferPointer {
-        Kernels.meanRows(xp.baseAddress!, rows: rows, cols: cols, rowStride: ld, into: $0.baseAddress!)
+        Kernels.meanRows(
+          xp.baseAddress!, rows: rows, cols: cols, rowStride: ld, into: $0.baseAddress!)
       }
     }
     for c in 0..<cols {
@@ -98,7 +117,9 @@ import TwinTensor
 
   @Test func normalizeRowsIndependently() {
     var x: [Float] = [3, 4, 9, 0, 5, 9]  // rows of 2 inside rows of 3
-    x.withUnsafeMutableBufferPointer { Kernels.l2NormalizeRows($0.baseAddress!, rows: 2, cols: 2, rowStride: 3) }
+    x.withUnsafeMutableBufferPointer {
+      Kernels.l2NormalizeRows($0.baseAddress!, rows: 2, cols: 2, rowStride: 3)
+    }
     #expect(x == [0.6, 0.8, 9, 0, 1, 9])
   }
 }

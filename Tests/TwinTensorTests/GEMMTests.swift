@@ -56,7 +56,8 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
       kv.withUnsafeBufferPointer { kp in
         scores.withUnsafeMutableBufferPointer { sp in
           Kernels.gemmNT(
-            m: tokens, n: tokens, k: d, a: qp.baseAddress! + offset, lda: hidden, b: kp.baseAddress! + offset,
+            m: tokens, n: tokens, k: d, a: qp.baseAddress! + offset, lda: hidden,
+            b: kp.baseAddress! + offset,
             ldb: hidden, c: sp.baseAddress!, ldc: tokens, alpha: alpha)
         }
       }
@@ -75,7 +76,8 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
       kv.withUnsafeBufferPointer { vp in
         out.withUnsafeMutableBufferPointer { op in
           Kernels.gemmNN(
-            m: tokens, n: d, k: tokens, a: sp.baseAddress!, lda: tokens, b: vp.baseAddress! + offset, ldb: hidden,
+            m: tokens, n: d, k: tokens, a: sp.baseAddress!, lda: tokens,
+            b: vp.baseAddress! + offset, ldb: hidden,
             c: op.baseAddress! + offset, ldc: hidden, accumulate: true)
         }
       }
@@ -85,7 +87,8 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
       for c in 0..<hidden {
         let got = Double(out[r * hidden + c])
         guard c >= offset && c < offset + d else {
-          #expect(out[r * hidden + c] == initial[r * hidden + c], "column \(c) outside the head changed")
+          #expect(
+            out[r * hidden + c] == initial[r * hidden + c], "column \(c) outside the head changed")
           continue
         }
         var s = Double(initial[r * hidden + c])
@@ -95,7 +98,8 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
           s += term
           magnitude += abs(term)
         }
-        worst = max(worst, abs(got - s) / (2 * Double(tokens + 2) * floatEpsilon * magnitude + 1e-30))
+        worst = max(
+          worst, abs(got - s) / (2 * Double(tokens + 2) * floatEpsilon * magnitude + 1e-30))
       }
     }
     #expect(worst <= 1)
@@ -112,7 +116,9 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
     a.withUnsafeBufferPointer { ap in
       bias.withUnsafeBufferPointer { bp in
         c.withUnsafeMutableBufferPointer { cp in
-          Kernels.gemm(ap.baseAddress!, rows: m, packed: packed, into: cp.baseAddress!, bias: bp.baseAddress!, accumulate: true)
+          Kernels.gemm(
+            ap.baseAddress!, rows: m, packed: packed, into: cp.baseAddress!, bias: bp.baseAddress!,
+            accumulate: true)
         }
       }
     }
@@ -151,7 +157,9 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
     var bigC = [Float](repeating: -7, count: m * 40)
     bigA.withUnsafeBufferPointer { ap in
       bigC.withUnsafeMutableBufferPointer { cp in
-        Kernels.gemm(ap.baseAddress!, rows: m, lda: 45, packed: packed, into: cp.baseAddress! + 5, ldc: 40, bias: nil)
+        Kernels.gemm(
+          ap.baseAddress!, rows: m, lda: 45, packed: packed, into: cp.baseAddress! + 5, ldc: 40,
+          bias: nil)
       }
     }
     let a = Matrix(rows: m, cols: k, storage: (0..<m).flatMap { bigA[($0 * 45)..<($0 * 45 + k)] })
@@ -166,8 +174,11 @@ let gemmShapes: [(m: Int, n: Int, k: Int)] = [
   @Test func packedMatrixFromStridedSource() {
     let (n, k) = (19, 13)
     let big = randomFloats(n * 20, seed: 31)
-    let packedStrided = big.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, rows: n, cols: k, rowStride: 20) }
-    let dense = Matrix(rows: n, cols: k, storage: (0..<n).flatMap { big[($0 * 20)..<($0 * 20 + k)] })
+    let packedStrided = big.withUnsafeBufferPointer {
+      PackedMatrix($0.baseAddress!, rows: n, cols: k, rowStride: 20)
+    }
+    let dense = Matrix(
+      rows: n, cols: k, storage: (0..<n).flatMap { big[($0 * 20)..<($0 * 20 + k)] })
     let a = randomMatrix(9, k, seed: 32)
     #expect(packedStrided.rows == n && packedStrided.cols == k)
     #expect(Kernels.linear(a, packedStrided) == Kernels.linear(a, PackedMatrix(dense)))

@@ -11,7 +11,9 @@ import TwinTensor
     let bias = randomFloats(n, seed: 2)
     let y = Kernels.matvec(w, x, bias: bias)
     let reference = referenceProductNT(w.storage, x, m: n, n: 1, k: k)
-    let ratio = worstRatio(y, reference.value.enumerated().map { $0.element + Double(bias[$0.offset]) }) { i in
+    let ratio = worstRatio(
+      y, reference.value.enumerated().map { $0.element + Double(bias[$0.offset]) }
+    ) { i in
       2 * Double(k + 2) * floatEpsilon * (reference.magnitude[i] + abs(Double(bias[i]))) + 1e-30
     }
     #expect(ratio <= 1, "n=\(n) k=\(k)")
@@ -28,7 +30,9 @@ import TwinTensor
     let viaGEMM = Kernels.linear(Matrix(rows: 1, cols: k, storage: x), PackedMatrix(w)).storage
     let reference = referenceProductNT(w.storage, x, m: n, n: 1, k: k)
     for i in 0..<n {
-      #expect(abs(Double(parallel[i]) - Double(viaGEMM[i])) <= 4 * Double(k + 2) * floatEpsilon * reference.magnitude[i])
+      #expect(
+        abs(Double(parallel[i]) - Double(viaGEMM[i])) <= 4 * Double(k + 2) * floatEpsilon
+          * reference.magnitude[i])
     }
   }
 
@@ -39,7 +43,9 @@ import TwinTensor
     w.withUnsafeBufferPointer { wp in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer {
-          Kernels.matvec(wp.baseAddress!, rows: 2, cols: 2, rowStride: 3, x: xp.baseAddress!, into: $0.baseAddress!)
+          Kernels.matvec(
+            wp.baseAddress!, rows: 2, cols: 2, rowStride: 3, x: xp.baseAddress!,
+            into: $0.baseAddress!)
         }
       }
     }

@@ -26,7 +26,9 @@ import TwinTensor
     }
     // The Float mean carries ≲ cols·ε·|x| error, which enters x − mean; relative to the
     // spread (≈ 1 here, |x| ≤ 6) that is ≲ 6·cols·ε; a few more ulps for the rest.
-    let ratio = worstRatio(m.storage, expected) { i in (6 * Double(cols) + 16) * floatEpsilon * (scale[i] + 1) }
+    let ratio = worstRatio(m.storage, expected) { i in
+      (6 * Double(cols) + 16) * floatEpsilon * (scale[i] + 1)
+    }
     #expect(ratio <= 1, "cols=\(cols)")
   }
 
@@ -38,7 +40,8 @@ import TwinTensor
     x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer { yp in
         Kernels.layerNorm(
-          xp.baseAddress!, rows: rows, cols: cols, gamma: nil, beta: nil, epsilon: 1e-12, into: yp.baseAddress!)
+          xp.baseAddress!, rows: rows, cols: cols, gamma: nil, beta: nil, epsilon: 1e-12,
+          into: yp.baseAddress!)
       }
     }
     for r in 0..<rows {
@@ -66,25 +69,29 @@ import TwinTensor
         beta.withUnsafeBufferPointer { b in
           dense.withUnsafeMutableBufferPointer { dp in
             Kernels.layerNorm(
-              bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!, beta: b.baseAddress!,
+              bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!,
+              beta: b.baseAddress!,
               epsilon: 1e-5, into: dp.baseAddress!)
           }
           serial.withUnsafeMutableBufferPointer { sp in
             Parallel.serially {
               Kernels.layerNorm(
-                bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!, beta: b.baseAddress!,
+                bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!,
+                beta: b.baseAddress!,
                 epsilon: 1e-5, into: sp.baseAddress!)
             }
           }
           Kernels.layerNorm(
-            bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!, beta: b.baseAddress!,
+            bp.baseAddress!, rows: rows, cols: cols, rowStride: ld, gamma: g.baseAddress!,
+            beta: b.baseAddress!,
             epsilon: 1e-5, into: bp.baseAddress!, outputStride: ld)
         }
       }
     }
     #expect(dense == serial)
     for r in 0..<rows {
-      #expect(Array(buffer[(r * ld)..<(r * ld + cols)]) == Array(dense[(r * cols)..<((r + 1) * cols)]))
+      #expect(
+        Array(buffer[(r * ld)..<(r * ld + cols)]) == Array(dense[(r * cols)..<((r + 1) * cols)]))
     }
   }
 
@@ -102,7 +109,9 @@ import TwinTensor
       expected += (0..<cols).map { row[$0] * inverse * Double(weight[$0]) }
     }
     // Sum of squares ≲ cols·ε relative (halved by the square root), then 3 roundings.
-    let ratio = worstRatio(m.storage, expected) { i in (Double(cols) + 8) * floatEpsilon * abs(expected[i]) + 1e-30 }
+    let ratio = worstRatio(m.storage, expected) { i in
+      (Double(cols) + 8) * floatEpsilon * abs(expected[i]) + 1e-30
+    }
     #expect(ratio <= 1)
   }
 }

@@ -37,7 +37,9 @@ final class VisitCounter: Sendable {
     let counter = VisitCounter(outer * inner)
     Parallel.forRange(outer) { range in
       for o in range {
-        Parallel.forRange(inner, minChunk: 10) { r in counter.visit((o * inner + r.lowerBound)..<(o * inner + r.upperBound)) }
+        Parallel.forRange(inner, minChunk: 10) { r in
+          counter.visit((o * inner + r.lowerBound)..<(o * inner + r.upperBound))
+        }
       }
     }
     #expect(counter.allOnce)

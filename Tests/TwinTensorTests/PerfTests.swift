@@ -37,7 +37,9 @@ struct PerfTests {
           bias.withUnsafeBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
               best(runs: m > 1000 ? 12 : 200) {
-                Kernels.gemm(ap.baseAddress!, rows: m, packed: packed, into: cp.baseAddress!, bias: bp.baseAddress!)
+                Kernels.gemm(
+                  ap.baseAddress!, rows: m, packed: packed, into: cp.baseAddress!,
+                  bias: bp.baseAddress!)
               }
             }
           }
@@ -62,15 +64,19 @@ struct PerfTests {
               best(runs: 300) {
                 let base = qp.baseAddress!
                 Kernels.gemmNT(
-                  m: s, n: s, k: 32, a: base, lda: 384, b: base + 32, ldb: 384, c: sp.baseAddress!, ldc: s, alpha: 0.18)
+                  m: s, n: s, k: 32, a: base, lda: 384, b: base + 32, ldb: 384, c: sp.baseAddress!,
+                  ldc: s, alpha: 0.18)
                 Kernels.gemmNN(
-                  m: s, n: 32, k: s, a: sp.baseAddress!, lda: s, b: base + 64, ldb: 384, c: op.baseAddress!, ldc: 384)
+                  m: s, n: 32, k: s, a: sp.baseAddress!, lda: s, b: base + 64, ldb: 384,
+                  c: op.baseAddress!, ldc: 384)
               }
             }
           }
         }
       }
-      print("PERF attention head s=\(s): \(format(4.0 * Double(s * s * 32) / time / 1e9)) GFLOP/s, \(format(time * 1e6)) µs (1 thread)")
+      print(
+        "PERF attention head s=\(s): \(format(4.0 * Double(s * s * 32) / time / 1e9)) GFLOP/s, \(format(time * 1e6)) µs (1 thread)"
+      )
     }
   }
 
@@ -83,13 +89,18 @@ struct PerfTests {
       w.withUnsafeBufferPointer { wp in
         x.withUnsafeBufferPointer { xp in
           y.withUnsafeMutableBufferPointer { yp in
-            best(runs: 20) { Kernels.matvec(wp.baseAddress!, rows: n, cols: k, x: xp.baseAddress!, into: yp.baseAddress!) }
+            best(runs: 20) {
+              Kernels.matvec(
+                wp.baseAddress!, rows: n, cols: k, x: xp.baseAddress!, into: yp.baseAddress!)
+            }
           }
         }
       }
     }
     let bytes = Double(n * k * 4)
-    print("PERF matvec \(n)×\(k): 1 thread \(format(bytes / one / 1e9)) GB/s, \(Parallel.threadCount) threads \(format(bytes / all / 1e9)) GB/s")
+    print(
+      "PERF matvec \(n)×\(k): 1 thread \(format(bytes / one / 1e9)) GB/s, \(Parallel.threadCount) threads \(format(bytes / all / 1e9)) GB/s"
+    )
   }
 
   @Test func parallelOverhead() {
@@ -113,12 +124,20 @@ struct PerfTests {
           let p = xp.baseAddress!
           let (ln1, lnAll) = oneAndAll {
             best(runs: 20) {
-              Kernels.layerNorm(p, rows: rows, cols: cols, gamma: g.baseAddress!, beta: b.baseAddress!, epsilon: 1e-12, into: p)
+              Kernels.layerNorm(
+                p, rows: rows, cols: cols, gamma: g.baseAddress!, beta: b.baseAddress!,
+                epsilon: 1e-12, into: p)
             }
           }
-          print("PERF layerNorm 4096×384: 1 thread \(format(elements / ln1 / 1e9)) G elem/s, all \(format(elements / lnAll / 1e9)) G elem/s")
-          let (sm1, smAll) = oneAndAll { best(runs: 20) { Kernels.softmax(p, rows: rows, cols: cols) } }
-          print("PERF softmax 4096×384: 1 thread \(format(elements / sm1 / 1e9)) G elem/s, all \(format(elements / smAll / 1e9)) G elem/s")
+          print(
+            "PERF layerNorm 4096×384: 1 thread \(format(elements / ln1 / 1e9)) G elem/s, all \(format(elements / lnAll / 1e9)) G elem/s"
+          )
+          let (sm1, smAll) = oneAndAll {
+            best(runs: 20) { Kernels.softmax(p, rows: rows, cols: cols) }
+          }
+          print(
+            "PERF softmax 4096×384: 1 thread \(format(elements / sm1 / 1e9)) G elem/s, all \(format(elements / smAll / 1e9)) G elem/s"
+          )
         }
       }
     }
@@ -127,7 +146,9 @@ struct PerfTests {
     h.withUnsafeMutableBufferPointer { hp in
       let p = hp.baseAddress!
       let (g1, gAll) = oneAndAll { best(runs: 10) { Kernels.gelu(p, count: rows * 1536) } }
-      print("PERF gelu 4096×1536: 1 thread \(format(big / g1 / 1e9)) G elem/s, all \(format(big / gAll / 1e9)) G elem/s")
+      print(
+        "PERF gelu 4096×1536: 1 thread \(format(big / g1 / 1e9)) G elem/s, all \(format(big / gAll / 1e9)) G elem/s"
+      )
     }
   }
 }

@@ -47,15 +47,19 @@ func referenceSoftmax(_ x: [Float], mask: [Float]?, valid: Int) -> [Double] {
     var x = input
     x.withUnsafeMutableBufferPointer { xp in
       mask.withUnsafeBufferPointer { mp in
-        Kernels.softmax(xp.baseAddress!, rows: rows, cols: cols, mask: mp.baseAddress!, validCols: 15, causalOffset: 9)
+        Kernels.softmax(
+          xp.baseAddress!, rows: rows, cols: cols, mask: mp.baseAddress!, validCols: 15,
+          causalOffset: 9)
       }
     }
     for r in 0..<rows {
       let valid = min(15, r + 9 + 1)
       let row = Array(x[(r * cols)..<((r + 1) * cols)])
-      let expected = referenceSoftmax(Array(input[(r * cols)..<((r + 1) * cols)]), mask: mask, valid: valid)
+      let expected = referenceSoftmax(
+        Array(input[(r * cols)..<((r + 1) * cols)]), mask: mask, valid: valid)
       // As above: |x − max| ≤ 10 here, and at most 15 terms are summed.
-      #expect(worstRatio(row, expected) { i in (15 + 8 + 10) * floatEpsilon * expected[i] + 1e-30 } <= 1)
+      #expect(
+        worstRatio(row, expected) { i in (15 + 8 + 10) * floatEpsilon * expected[i] + 1e-30 } <= 1)
       #expect(row[2] == 0)  // -inf mask: exactly zero
       #expect(row[valid...].allSatisfy { $0 == 0 })
     }
@@ -69,7 +73,8 @@ func referenceSoftmax(_ x: [Float], mask: [Float]?, valid: Int) -> [Double] {
     masks[3] = -.infinity
     x.withUnsafeMutableBufferPointer { xp in
       masks.withUnsafeBufferPointer { mp in
-        Kernels.softmax(xp.baseAddress!, rows: 2, cols: cols, mask: mp.baseAddress!, maskStride: cols)
+        Kernels.softmax(
+          xp.baseAddress!, rows: 2, cols: cols, mask: mp.baseAddress!, maskStride: cols)
       }
     }
     #expect(x[3] == 0)

@@ -42,7 +42,9 @@ func worstRatio(_ actual: [Float], _ expected: [Double], tolerance: (Int) -> Dou
 
 /// Double-precision `A[m × k] · Bᵀ` (B `[n × k]`) plus, per element, `Σ|a||b|`: the scale of the
 /// standard rounding bound `|fl(a·b) − a·b| ≤ γ_k · Σ|aᵢ bᵢ|` (any summation order, FMA or not).
-func referenceProductNT(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> (value: [Double], magnitude: [Double]) {
+func referenceProductNT(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> (
+  value: [Double], magnitude: [Double]
+) {
   var value = [Double](repeating: 0, count: m * n)
   var magnitude = [Double](repeating: 0, count: m * n)
   for i in 0..<m {

@@ -85,6 +85,7 @@ import TwinWeights
     #expect(file.tensorNames == ["z.first", "a.second", "empty"])
     #expect(file.metadata == ["format": "pt", "note": "x"])
     #expect(Array(try file.rawBytes("z.first")) == le(Int64(7)) + le(Int64(-1)))
+    #expect(try file.withRawBytes("z.first") { $0.count } == 16)
     #expect(try file.floats("a.second") == [0.5])
     #expect(try file.info("a.second").shape == [])
     #expect(try file.floats("empty").isEmpty)

@@ -19,7 +19,8 @@ extension CrawlerDispatcher {
       } else {
         resource = try await fetcher.fetch(item.link)
       }
-      let document = try HTMLDocument(bytes: resource.body, url: resource.url, encoding: resource.charset)
+      let document = try HTMLDocument(
+        bytes: resource.body, url: resource.url, encoding: resource.charset)
       extracted = ArticleExtractor.extract(document, baseURL: resource.url)
     }
 

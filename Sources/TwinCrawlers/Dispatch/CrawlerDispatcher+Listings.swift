@@ -17,7 +17,8 @@ extension CrawlerDispatcher {
           link: link, origin: origin, inlineHTML: Self.fullContent(of: entry), title: entry.title))
       if links.count == limits.maxDiscoveredLinks {
         logger.warning(
-          "feed truncated", metadata: ["feed": "\(origin)", "limit": "\(limits.maxDiscoveredLinks)"])
+          "feed truncated",
+          metadata: ["feed": "\(origin)", "limit": "\(limits.maxDiscoveredLinks)"])
         break
       }
     }
@@ -83,7 +84,8 @@ extension CrawlerDispatcher {
           } catch let error as CancellationError {
             throw error
           } catch {
-            logger.warning("skipping sitemap", metadata: ["sitemap": "\(child)", "error": "\(error)"])
+            logger.warning(
+              "skipping sitemap", metadata: ["sitemap": "\(child)", "error": "\(error)"])
             firstError = firstError ?? error
           }
         }

@@ -11,7 +11,8 @@ enum FetchFailure {
     if error is CancellationError { return error }
     if let fetchError = error as? FetchError { return fetchError }
     if let refused = error as? PeerAddressCheck.Refused {
-      return FetchError.privateAddressBlocked(url: url, address: refused.address, range: refused.range)
+      return FetchError.privateAddressBlocked(
+        url: url, address: refused.address, range: refused.range)
     }
     if let clientError = error as? HTTPClientError {
       switch clientError {

@@ -15,7 +15,8 @@ struct FetchTarget: Sendable, Hashable, CustomStringConvertible {
   /// The explicit port, or the scheme's default.
   let port: Int
 
-  /// Parses `text`, throwing ``FetchError/invalidURL(_:)`` or ``FetchError/unsupportedScheme(url:scheme:)``.
+  /// Parses `text`, throwing ``FetchError/invalidURL(_:)`` or
+  /// ``FetchError/unsupportedScheme(url:scheme:)``.
   init(_ text: String) throws(FetchError) {
     let escaped = Self.escape(text.trimmingCharacters(in: .whitespacesAndNewlines))
     guard var components = URLComponents(string: escaped), let rawScheme = components.scheme

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -37,7 +36,8 @@ public final class HTTPFetcher: Sendable {
     var configuration = HTTPClient.Configuration(
       // Redirects are followed here, hop by hop, so each is checked like the first request.
       redirectConfiguration: .disallow,
-      timeout: .init(connect: TimeAmount(policy.connectTimeout), read: TimeAmount(policy.readTimeout)),
+      timeout: .init(
+        connect: TimeAmount(policy.connectTimeout), read: TimeAmount(policy.readTimeout)),
       // Bounds what one compressed chunk may inflate to; the streaming limit bounds the rest.
       decompression: .enabled(limit: .size(max(policy.maxBodyBytes, policy.maxRobotsBytes))))
     // Connection failures are retried by the fetcher's own backoff, which knows the deadline.
@@ -95,7 +95,7 @@ public final class HTTPFetcher: Sendable {
     var visited: Set<String> = [target.description]
     var redirects = 0
     while true {
-      if ProcessInfo.processInfo.environment["TWIN_PEERCHECK_PROBE"] == nil, !policy.allowPrivateNetwork {
+      if !policy.allowPrivateNetwork {
         try await SSRFGuard.check(host: target.host, url: target.description)
       }
       if case .page = purpose, policy.respectsRobotsTxt {
@@ -146,7 +146,8 @@ public final class HTTPFetcher: Sendable {
       switch error {
       case .tooManyRedirects, .redirectLoop, .privateAddressBlocked, .invalidURL,
         .unsupportedScheme:
-        logger.debug("robots.txt unavailable", metadata: ["origin": "\(origin)", "error": "\(error)"])
+        logger.debug(
+          "robots.txt unavailable", metadata: ["origin": "\(origin)", "error": "\(error)"])
         return .allowAll
       default:
         throw error
@@ -190,14 +191,16 @@ public final class HTTPFetcher: Sendable {
         else { return result }
         delay = wait
         logger.debug(
-          "retrying", metadata: ["url": "\(target)", "status": "\(resource.status)", "delay": "\(wait)"])
+          "retrying",
+          metadata: ["url": "\(target)", "status": "\(resource.status)", "delay": "\(wait)"])
       } catch let error as FetchError {
         guard case .network = error,
           let wait = backoff.delay(attempt: attempt, retryAfter: nil),
           fits(wait, before: deadline)
         else { throw error }
         delay = wait
-        logger.debug("retrying", metadata: ["url": "\(target)", "error": "\(error)", "delay": "\(wait)"])
+        logger.debug(
+          "retrying", metadata: ["url": "\(target)", "error": "\(error)", "delay": "\(wait)"])
       }
       try await Task.sleep(for: delay)
       attempt += 1
@@ -251,7 +254,8 @@ public final class HTTPFetcher: Sendable {
       {
         return .redirect(to: location)
       }
-      let contentType = response.headers.first(name: "Content-Type").flatMap(ContentType.init(header:))
+      let contentType = response.headers.first(name: "Content-Type").flatMap(
+        ContentType.init(header:))
       var resource = FetchedResource(
         url: target.description, status: status, mimeType: contentType?.mimeType,
         charset: contentType?.charset, body: [])

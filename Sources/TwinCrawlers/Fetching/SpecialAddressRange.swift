@@ -5,7 +5,8 @@
 /// 169.254.169.254, admin consoles on 10/8, a database on localhost). IPv6 forms that carry an
 /// IPv4 address (mapped, compatible, NAT64, 6to4) are judged by the address they carry, because
 /// that is where the packets end up.
-public enum SpecialAddressRange: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+public enum SpecialAddressRange: String, Sendable, Equatable, CaseIterable, CustomStringConvertible
+{
   /// `0.0.0.0` and `::`; connecting to them reaches the local host on most systems.
   case unspecified
   /// `0.0.0.0/8` other than `0.0.0.0` ("this network").

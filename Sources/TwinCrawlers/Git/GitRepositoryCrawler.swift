@@ -65,7 +65,8 @@ public struct GitRepositoryCrawler: Sendable {
     do {
       try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
     } catch {
-      throw GitCrawlError.unreadable(link: location.link, reason: "cannot create \(workspace.path): \(error)")
+      throw GitCrawlError.unreadable(
+        link: location.link, reason: "cannot create \(workspace.path): \(error)")
     }
 
     try await clone(location, into: checkout)

@@ -28,7 +28,8 @@ struct GitRepositoryLocation: Sendable, Equatable {
     guard !link.isEmpty else { throw .invalidLink(shown, reason: "the link is empty") }
 
     if link.contains("://") {
-      guard let components = URLComponents(string: link), let scheme = components.scheme?.lowercased()
+      guard let components = URLComponents(string: link),
+        let scheme = components.scheme?.lowercased()
       else { throw .invalidLink(shown, reason: "not a valid URL") }
       if scheme == "file" {
         try self.init(localPath: components.path, shown: shown)
@@ -58,7 +59,8 @@ struct GitRepositoryLocation: Sendable, Equatable {
     self.link = shown
     self.remoteHost = lowerHost
     self.name = name
-    self.platform = lowerHost == "github.com" || lowerHost == "www.github.com" ? "github" : lowerHost
+    self.platform =
+      lowerHost == "github.com" || lowerHost == "www.github.com" ? "github" : lowerHost
   }
 
   private init(localPath: String, shown: String) throws(GitCrawlError) {

@@ -47,7 +47,9 @@ struct RepositoryFileWalker {
         }
       case .typeRegular?:
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        switch try readFile(url, name: name, size: size, kept: result.files.count, totalBytes: totalBytes) {
+        switch try readFile(
+          url, name: name, size: size, kept: result.files.count, totalBytes: totalBytes)
+        {
         case .text(let text, let byteCount):
           result.files[path] = text
           totalBytes += byteCount

@@ -72,7 +72,8 @@ enum CSVParser {
           endRecord()
           return
         case Self.quote:
-          throw failure("a quote inside an unquoted field (quote the whole field and double the quote)")
+          throw failure(
+            "a quote inside an unquoted field (quote the whole field and double the quote)")
         default:
           field.append(byte)
           index += 1
@@ -101,7 +102,9 @@ enum CSVParser {
           index += 1
           break
         }
-        if byte == Self.lf || (byte == Self.cr && !(index + 1 < bytes.count && bytes[index + 1] == Self.lf)) {
+        if byte == Self.lf
+          || (byte == Self.cr && !(index + 1 < bytes.count && bytes[index + 1] == Self.lf))
+        {
           line += 1
         }
         field.append(byte)

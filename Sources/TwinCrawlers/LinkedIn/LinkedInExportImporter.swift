@@ -144,7 +144,9 @@ public struct LinkedInExportImporter: Sendable {
         && ($0.path as NSString).lastPathComponent.lowercased() == Self.sharesFileName
     }
     let entry = candidates.min {
-      ($0.path.split(separator: "/").count, $0.path) < ($1.path.split(separator: "/").count, $1.path)
+      ($0.path.split(separator: "/").count, $0.path) < (
+        $1.path.split(separator: "/").count, $1.path
+      )
     }
     guard let entry else {
       throw TwinError.notFound("no Shares.csv in the LinkedIn export \(url.path)")

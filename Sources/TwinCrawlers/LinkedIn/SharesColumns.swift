@@ -16,8 +16,9 @@ struct SharesColumns {
     let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     func column(_ name: String) -> Int? { names.firstIndex(of: name.lowercased()) }
     guard let commentary = column("ShareCommentary") else {
+      let found = header.joined(separator: ", ")
       throw TwinError.invalidInput(
-        "\(source): no ShareCommentary column in the header (found: \(header.joined(separator: ", ")))")
+        "\(source): no ShareCommentary column in the header (found: \(found))")
     }
     self.commentary = commentary
     date = column("Date")

@@ -14,7 +14,8 @@ import os
 import sys
 
 import torch
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+from tokenizers import BertWordPieceTokenizer
+from transformers import BertConfig, BertForSequenceClassification
 
 PAIRS = [
     ("what is retrieval augmented generation?", "rag grounds answers in retrieved documents."),
@@ -40,7 +41,9 @@ def main():
     config = BertConfig(
         vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
         intermediate_size=64, max_position_embeddings=128, type_vocab_size=2, num_labels=1,
-        layer_norm_eps=1e-12, hidden_act="gelu")
+        layer_norm_eps=1e-12, hidden_act="gelu",
+        # Large enough that the logits differ clearly between pairs: a wrong layer shows.
+        initializer_range=0.3)
     model = BertForSequenceClassification(config).eval()
     # Random init leaves biases and LayerNorm at 0/1; perturb them so the test sees every term.
     with torch.no_grad():
@@ -48,17 +51,21 @@ def main():
             if name.endswith("bias") or "LayerNorm" in name:
                 p.add_(torch.randn_like(p) * 0.1)
     model.save_pretrained(out_dir, safe_serialization=True)
-    tokenizer = BertTokenizerFast(vocab_file=os.path.join(out_dir, "vocab.txt"), do_lower_case=True)
+    # The tokenizers library loads vocab.txt as it is. (transformers 5's BertTokenizerFast
+    # ignores vocab_file and maps every word to [UNK], which would make this fixture vacuous.)
+    tokenizer = BertWordPieceTokenizer(os.path.join(out_dir, "vocab.txt"), lowercase=True)
+    tokenizer.enable_truncation(max_length=128)  # longest_first, the default for pairs
     results = []
     with torch.no_grad():
         for query, passage in PAIRS:
-            enc = tokenizer(query, passage, truncation=True, max_length=128, return_tensors="pt")
-            logits = model(**enc).logits[0].tolist()
+            enc = tokenizer.encode(query, passage)
+            assert enc.ids.count(1) + enc.ids.count(100) < len(enc.ids) // 2 or not query, enc.ids
+            ids = torch.tensor([enc.ids])
+            types = torch.tensor([enc.type_ids])
+            logits = model(input_ids=ids, token_type_ids=types, attention_mask=torch.ones_like(ids)).logits[0].tolist()
             results.append({
                 "query": query, "passage": passage,
-                "input_ids": enc["input_ids"][0].tolist(),
-                "token_type_ids": enc["token_type_ids"][0].tolist(),
-                "logits": logits,
+                "input_ids": enc.ids, "token_type_ids": enc.type_ids, "logits": logits,
             })
     with open("cross_encoder_scores.json", "w") as f:
         json.dump({"max_length": 128, "pairs": results}, f, ensure_ascii=False, indent=1)
