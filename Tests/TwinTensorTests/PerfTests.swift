@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TwinTensor
 
@@ -104,11 +105,27 @@ struct PerfTests {
   }
 
   @Test func parallelOverhead() {
-    let calls = 20_000
-    let time = best(runs: 5) {
-      for _ in 0..<calls { Parallel.forRange(2, minChunk: 1) { _ in } }
+    // Two chunks of ≈ 3 µs each: a perfect split takes half the serial time; the excess is
+    // the hand-off cost (plus whatever the machine's other load takes from the second core).
+    @inline(never) func work(_ n: Int) -> Double {
+      var s = 0.0
+      for i in 0..<n { s += Double(i).squareRoot() }
+      return s
     }
-    print("PERF Parallel.forRange empty 2-way call: \(format(time / Double(calls) * 1e6)) µs")
+    let calls = 2_000
+    let sink = Mutex(0.0)
+    let body: (Range<Int>) -> Void = { range in
+      for _ in range {
+        let value = work(1_000)
+        sink.withLock { $0 += value }
+      }
+    }
+    let (serial, parallel) = oneAndAll {
+      best(runs: 5) { for _ in 0..<calls { Parallel.forRange(2, minChunk: 1, body) } }
+    }
+    print(
+      "PERF Parallel.forRange 2 × 3 µs: 1 thread \(format(serial / Double(calls) * 1e6)) µs/call, "
+        + "\(Parallel.threadCount) threads \(format(parallel / Double(calls) * 1e6)) µs/call")
   }
 
   @Test func rowKernels() {
