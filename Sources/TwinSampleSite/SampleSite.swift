@@ -12,6 +12,12 @@ public struct SampleSite: Sendable {
     return url
   }
 
+  /// The server's path-safety rule: `"/authors/x/"` → `"authors/x"`, or nil (refused) when any
+  /// percent-decoded segment is `..` or `.`, or the path holds a backslash or NUL.
+  public static func relativePath(forURLPath path: String) -> String? {
+    SiteFiles.relativePath(forURLPath: path)
+  }
+
   /// The decoded `site.json`: who the authors are, what to crawl for each, and sample questions.
   public static func manifest() throws -> SampleSiteManifest {
     let data = try Data(contentsOf: directory.appendingPathComponent("site.json"))

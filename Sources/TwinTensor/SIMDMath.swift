@@ -34,13 +34,19 @@ enum SIMDMath {
     q = Wide(repeating: 0.5).addingProduct(q, r)
     let er = (Wide(repeating: 1) + r).addingProduct(r * r, q)
     // bits(shifted) = bits(1.5·2²³) + n; moving n + 127 into the exponent field gives 2ⁿ.
-    let scale = shifted.map { v in
-      unsafeBitCast(
-        (unsafeBitCast(v, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Vec8.self)
-    }
+    let scale = Wide(
+      powerOfTwo(shifted.v0), powerOfTwo(shifted.v1), powerOfTwo(shifted.v2), powerOfTwo(shifted.v3)
+    )
     return (er * scale)
       .replacing(with: Wide(), where: x.lanesBelow(Wide(repeating: lowest)))
       .replacing(with: Wide(repeating: .infinity), where: x.lanesAbove(Wide(repeating: highest)))
+  }
+
+  /// `2ⁿ` from `1.5·2²³ + n` (see ``exp(_:)``): `n + 127` moved into the exponent field.
+  @_transparent
+  static func powerOfTwo(_ shifted: Vec8) -> Vec8 {
+    unsafeBitCast(
+      (unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Vec8.self)
   }
 
   /// The logistic function `σ(t) = 1 / (1 + e⁻ᵗ)`; exactly 0 once e⁻ᵗ overflows, 1 once it

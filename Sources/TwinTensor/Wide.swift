@@ -12,14 +12,14 @@
 /// `@inline(__always)`: a function such as `exp` uses dozens of them, each expanding to four
 /// standard-library SIMD operations, and the optimiser's inliner stops at its per-caller size
 /// budget well before that — leaving out-of-line calls that pass 128-byte values through memory
-/// (measured 3–4× slower).
+/// (measured 3–4× slower). For the same reason no operation takes a closure: SwiftPM's release
+/// builds split the module over two LLVM threads, so a closure body left out of line by the
+/// Swift optimiser cannot be inlined back by LLVM either (measured 3× slower GELU).
 struct Wide {
   var v0: Vec8
   var v1: Vec8
   var v2: Vec8
   var v3: Vec8
-
-  static let scalarCount = 32
 
   @_transparent
   init(_ v0: Vec8, _ v1: Vec8, _ v2: Vec8, _ v3: Vec8) {
@@ -44,13 +44,18 @@ struct Wide {
   /// The first `count` (< 32) floats at `p`, the other lanes set to `fill`.
   @_transparent
   static func load(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Wide {
-    @_transparent func part(_ offset: Int) -> Vec8 {
-      let n = count - offset
-      if n >= 8 { return .load(p + offset) }
-      if n <= 0 { return Vec8(repeating: fill) }
-      return .load(p + offset, count: n, fill: fill)
-    }
-    return Wide(part(0), part(8), part(16), part(24))
+    Wide(
+      partialLoad(p, count, fill), partialLoad(p + 8, count - 8, fill),
+      partialLoad(p + 16, count - 16, fill),
+      partialLoad(p + 24, count - 24, fill))
+  }
+
+  /// `n` floats at `p` into one register: all 8 when `n ≥ 8`, none (all `fill`) when `n ≤ 0`.
+  @_transparent
+  static func partialLoad(_ p: UnsafePointer<Float>, _ n: Int, _ fill: Float) -> Vec8 {
+    if n >= 8 { return .load(p) }
+    if n <= 0 { return Vec8(repeating: fill) }
+    return .load(p, count: n, fill: fill)
   }
 
   /// Writes all 32 lanes to `p`.
@@ -65,36 +70,40 @@ struct Wide {
   /// Writes the first `count` (< 32) lanes to `p`.
   @_transparent
   func store(to p: UnsafeMutablePointer<Float>, count: Int) {
-    @_transparent func part(_ v: Vec8, _ offset: Int) {
-      let n = count - offset
-      if n >= 8 {
-        v.store(to: p + offset)
-      } else if n > 0 {
-        v.store(to: p + offset, count: n)
-      }
+    Wide.partialStore(v0, p, count)
+    Wide.partialStore(v1, p + 8, count - 8)
+    Wide.partialStore(v2, p + 16, count - 16)
+    Wide.partialStore(v3, p + 24, count - 24)
+  }
+
+  /// Writes `min(n, 8)` lanes of `v` to `p` (nothing when `n ≤ 0`).
+  @_transparent
+  static func partialStore(_ v: Vec8, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n >= 8 {
+      v.store(to: p)
+    } else if n > 0 {
+      v.store(to: p, count: n)
     }
-    part(v0, 0)
-    part(v1, 8)
-    part(v2, 16)
-    part(v3, 24)
   }
 
-  /// Applies `f` to each register.
-  @_transparent
-  func map(_ f: (Vec8) -> Vec8) -> Wide { Wide(f(v0), f(v1), f(v2), f(v3)) }
-
-  /// Combines corresponding registers of `self` and `other` with `f`.
-  @_transparent
-  func zip(_ other: Wide, _ f: (Vec8, Vec8) -> Vec8) -> Wide {
-    Wide(f(v0, other.v0), f(v1, other.v1), f(v2, other.v2), f(v3, other.v3))
+  // Operators spelled out register by register: a closure-taking helper would leave each
+  // closure as an out-of-line function, which the optimiser does not always inline back.
+  @_transparent static func + (a: Wide, b: Wide) -> Wide {
+    Wide(a.v0 + b.v0, a.v1 + b.v1, a.v2 + b.v2, a.v3 + b.v3)
   }
-
-  @_transparent static func + (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 + $1 } }
-  @_transparent static func - (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 - $1 } }
-  @_transparent static func * (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 * $1 } }
-  @_transparent static func / (a: Wide, b: Wide) -> Wide { a.zip(b) { $0 / $1 } }
-  @_transparent static func * (a: Wide, b: Float) -> Wide { a.map { $0 * b } }
-  @_transparent static prefix func - (a: Wide) -> Wide { a.map { -$0 } }
+  @_transparent static func - (a: Wide, b: Wide) -> Wide {
+    Wide(a.v0 - b.v0, a.v1 - b.v1, a.v2 - b.v2, a.v3 - b.v3)
+  }
+  @_transparent static func * (a: Wide, b: Wide) -> Wide {
+    Wide(a.v0 * b.v0, a.v1 * b.v1, a.v2 * b.v2, a.v3 * b.v3)
+  }
+  @_transparent static func / (a: Wide, b: Wide) -> Wide {
+    Wide(a.v0 / b.v0, a.v1 / b.v1, a.v2 / b.v2, a.v3 / b.v3)
+  }
+  @_transparent static func * (a: Wide, b: Float) -> Wide {
+    Wide(a.v0 * b, a.v1 * b, a.v2 * b, a.v3 * b)
+  }
+  @_transparent static prefix func - (a: Wide) -> Wide { Wide(-a.v0, -a.v1, -a.v2, -a.v3) }
   @_transparent static func += (a: inout Wide, b: Wide) { a = a + b }
 
   /// `self + a · b` with one rounding (FMA).
@@ -137,7 +146,12 @@ struct Wide {
   /// `|self|`, by clearing the sign bits.
   @_transparent
   var magnitude: Wide {
-    map { unsafeBitCast(unsafeBitCast($0, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Vec8.self) }
+    Wide(Wide.clearSign(v0), Wide.clearSign(v1), Wide.clearSign(v2), Wide.clearSign(v3))
+  }
+
+  @_transparent
+  static func clearSign(_ v: Vec8) -> Vec8 {
+    unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Vec8.self)
   }
 
   /// Sum of all 32 lanes.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TwinSampleSite
+import TwinSampleSite
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -51,12 +51,12 @@ struct SampleSiteTests {
   }
 
   @Test func pathResolutionRefusesTraversal() {
-    #expect(SiteFiles.relativePath(forURLPath: "/") == "")
-    #expect(SiteFiles.relativePath(forURLPath: "/authors/ben-okafor/") == "authors/ben-okafor")
-    #expect(SiteFiles.relativePath(forURLPath: "/../Package.swift") == nil)
-    #expect(SiteFiles.relativePath(forURLPath: "/authors/%2e%2e/%2E%2E/site.json") == nil)
-    #expect(SiteFiles.relativePath(forURLPath: "/images/..%2f..%2fsite.json") == nil)
-    #expect(SiteFiles.relativePath(forURLPath: "/a\\b") == nil)
+    #expect(SampleSite.relativePath(forURLPath: "/") == "")
+    #expect(SampleSite.relativePath(forURLPath: "/authors/ben-okafor/") == "authors/ben-okafor")
+    #expect(SampleSite.relativePath(forURLPath: "/../Package.swift") == nil)
+    #expect(SampleSite.relativePath(forURLPath: "/authors/%2e%2e/%2E%2E/site.json") == nil)
+    #expect(SampleSite.relativePath(forURLPath: "/images/..%2f..%2fsite.json") == nil)
+    #expect(SampleSite.relativePath(forURLPath: "/a\\b") == nil)
   }
 
   @Test func startFailsCleanlyWhenThePortIsTaken() async throws {

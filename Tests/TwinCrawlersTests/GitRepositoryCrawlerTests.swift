@@ -145,7 +145,8 @@ import TwinCrawlers
       ) {
         try await crawler.crawl(base + "/hang.git", author: author)
       }
-      #expect(ContinuousClock.now - started < .milliseconds(1400))
+      // The server answers after 15 s; well before that means the clone timeout fired.
+      #expect(ContinuousClock.now - started < .seconds(8))
     }
   }
 }
