@@ -47,7 +47,9 @@ let package = Package(
     // SQLite adapter (GRDB): the data warehouse and the run/artifact metadata store.
     .target(
       name: "TwinSQLite",
-      dependencies: ["TwinCore", "TwinOrchestrator", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "TwinCore", "TwinOrchestrator", "TwinVectorIndex", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
 
     // Crawlers: HTTP fetching, HTML → Markdown, feeds, sitemaps, git repositories, LinkedIn exports.
     .target(
@@ -59,10 +61,16 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // The native vector index: HNSW and exact search, cosine/dot/L2, tombstones, snapshots.
+    .target(name: "TwinVectorIndex", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
+
+    // Features: cleaning and token-aware chunking of documents.
+    .target(name: "TwinFeatures", dependencies: ["TwinCore"]),
+
     // Pipeline definitions (digital-data ETL, …) composed from the ports.
     .target(
       name: "TwinPipelines",
-      dependencies: ["TwinCore", "TwinOrchestrator", .product(name: "Logging", package: "swift-log")]),
+      dependencies: ["TwinCore", "TwinOrchestrator", "TwinFeatures", .product(name: "Logging", package: "swift-log")]),
 
     // The bundled sample site served on loopback for the quickstart and tests.
     .target(
@@ -102,7 +110,7 @@ let package = Package(
       name: "twin",
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
-        "TwinSampleSite", "TwinModelStore", "TwinEmbeddings",
+        "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "Logging", package: "swift-log"),
@@ -123,6 +131,14 @@ let package = Package(
       exclude: ["words.txt", "sentence_transformers_peer.py"],
       swiftSettings: nativeCPU),
 
+    // Benchmark: HNSW build, QPS and recall against hnswlib (Python), same vectors, one run.
+    .executableTarget(
+      name: "twin-bench-vectors",
+      dependencies: ["TwinVectorIndex", "TwinEmbeddings", "TwinTensor"],
+      path: "Benchmarks/VectorSearch",
+      exclude: ["hnswlib_peer.py"],
+      swiftSettings: nativeCPU),
+
     .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
     .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinTokenizersTests", dependencies: ["TwinTokenizers"], resources: [.copy("Fixtures")]),
@@ -132,11 +148,13 @@ let package = Package(
       name: "TwinEmbeddingsTests",
       dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],
       resources: [.copy("Fixtures")]),
+    .testTarget(name: "TwinVectorIndexTests", dependencies: ["TwinVectorIndex"], swiftSettings: nativeCPU),
+    .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
     .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),
     .testTarget(
       name: "TwinPipelinesTests",
-      dependencies: ["TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore"]),
+      dependencies: ["TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore", "TwinFeatures", "TwinEmbeddings"]),
     .testTarget(
       name: "TwinCrawlersTests",
       dependencies: [
@@ -146,7 +164,7 @@ let package = Package(
     .testTarget(
       name: "TwinCLITests",
       dependencies: [
-        "TwinSampleSite", "twin",
+        "TwinSampleSite", "twin", "TwinSQLite", "TwinCore",
         .product(name: "Hummingbird", package: "hummingbird"),
       ]),
   ],

@@ -18,6 +18,17 @@ public enum SettingKey: String, CaseIterable, Sendable {
   case crawlRespectRobots = "crawl.respect_robots"
   case gitMaxFileBytes = "git.max_file_bytes"
   case gitTimeoutSeconds = "git.timeout_seconds"
+  case featuresEmbeddingModel = "features.embedding_model"
+  case featuresArticlesChunkTokens = "features.articles.chunk_tokens"
+  case featuresArticlesOverlapTokens = "features.articles.overlap_tokens"
+  case featuresPostsChunkTokens = "features.posts.chunk_tokens"
+  case featuresPostsOverlapTokens = "features.posts.overlap_tokens"
+  case featuresRepositoriesChunkTokens = "features.repositories.chunk_tokens"
+  case featuresRepositoriesOverlapTokens = "features.repositories.overlap_tokens"
+  case featuresHNSWM = "features.hnsw.m"
+  case featuresHNSWEfConstruction = "features.hnsw.ef_construction"
+  case featuresHNSWEfSearch = "features.hnsw.ef_search"
+  case featuresLoadBatchSize = "features.load_batch_size"
 
   /// The value's type and allowed range.
   public enum Kind: Sendable {
@@ -30,7 +41,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
 
   public var kind: Kind {
     switch self {
-    case .workspace, .modelsDirectory, .crawlUserAgent: .string
+    case .workspace, .modelsDirectory, .crawlUserAgent, .featuresEmbeddingModel: .string
     case .allowPrivateNetwork, .crawlRespectRobots: .bool
     case .logLevel: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"])
     case .crawlTimeoutSeconds: .number(0.1...600)
@@ -42,6 +53,12 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case .crawlGlobalConcurrency: .integer(1...256)
     case .gitMaxFileBytes: .integer(1...104_857_600)
     case .gitTimeoutSeconds: .number(1...3600)
+    case .featuresArticlesChunkTokens, .featuresPostsChunkTokens, .featuresRepositoriesChunkTokens: .integer(16...8192)
+    case .featuresArticlesOverlapTokens, .featuresPostsOverlapTokens, .featuresRepositoriesOverlapTokens:
+      .integer(0...4096)
+    case .featuresHNSWM: .integer(2...128)
+    case .featuresHNSWEfConstruction, .featuresHNSWEfSearch: .integer(1...4096)
+    case .featuresLoadBatchSize: .integer(1...1024)
     }
   }
 

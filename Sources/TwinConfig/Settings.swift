@@ -12,6 +12,7 @@ public struct Settings: Sendable, Equatable {
   public var modelsDirectory: String = Settings.defaultModelsDirectory
   public var crawl = Crawl()
   public var git = Git()
+  public var features = Features()
 
   /// Crawler politeness and limits.
   public struct Crawl: Sendable, Equatable {
@@ -33,6 +34,21 @@ public struct Settings: Sendable, Equatable {
   }
 
   public init() {}
+
+  /// The feature pipeline: embedding model, chunk sizes (content tokens) and HNSW parameters.
+  public struct Features: Sendable, Equatable {
+    public var embeddingModel = "minilm"
+    public var articlesChunkTokens = 240
+    public var articlesOverlapTokens = 32
+    public var postsChunkTokens = 240
+    public var postsOverlapTokens = 24
+    public var repositoriesChunkTokens = 240
+    public var repositoriesOverlapTokens = 24
+    public var hnswM = 16
+    public var hnswEfConstruction = 200
+    public var hnswEfSearch = 64
+    public var loadBatchSize = 16
+  }
 
   public static var defaultModelsDirectory: String {
     let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
@@ -87,6 +103,17 @@ public struct Settings: Sendable, Equatable {
     case .crawlRespectRobots: crawl.respectRobots = try bool()
     case .gitMaxFileBytes: git.maxFileBytes = try int(1...104_857_600)
     case .gitTimeoutSeconds: git.timeoutSeconds = try number(1...3600)
+    case .featuresEmbeddingModel: features.embeddingModel = try string()
+    case .featuresArticlesChunkTokens: features.articlesChunkTokens = try int(16...8192)
+    case .featuresArticlesOverlapTokens: features.articlesOverlapTokens = try int(0...4096)
+    case .featuresPostsChunkTokens: features.postsChunkTokens = try int(16...8192)
+    case .featuresPostsOverlapTokens: features.postsOverlapTokens = try int(0...4096)
+    case .featuresRepositoriesChunkTokens: features.repositoriesChunkTokens = try int(16...8192)
+    case .featuresRepositoriesOverlapTokens: features.repositoriesOverlapTokens = try int(0...4096)
+    case .featuresHNSWM: features.hnswM = try int(2...128)
+    case .featuresHNSWEfConstruction: features.hnswEfConstruction = try int(1...4096)
+    case .featuresHNSWEfSearch: features.hnswEfSearch = try int(1...4096)
+    case .featuresLoadBatchSize: features.loadBatchSize = try int(1...1024)
     }
   }
 }

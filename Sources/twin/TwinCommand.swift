@@ -14,6 +14,7 @@ struct TwinCommand: AsyncParsableCommand {
       """,
     subcommands: [
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
-      ImportCommand.self, RunsCommand.self, ModelsCommand.self, EmbedCommand.self,
+      ImportCommand.self, FeaturesCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
+      EmbedCommand.self,
     ])
 }

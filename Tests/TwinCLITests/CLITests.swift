@@ -13,7 +13,7 @@ import TwinSampleSite
     let twin = try TwinProcess()
     let help = try twin.run(["--help"])
     #expect(help.status == 0)
-    for command in ["quickstart", "etl", "documents", "export", "import", "runs"] {
+    for command in ["quickstart", "etl", "documents", "export", "import", "features", "search", "runs"] {
       #expect(help.stdout.contains(command))
     }
     let etl = try twin.run(["etl", "--help"])
@@ -26,6 +26,10 @@ import TwinSampleSite
     let first = try twin.run(["quickstart", "--port", port, "--no-repository"])
     #expect(first.status == 0, "stderr: \(first.stderr)")
     #expect(first.stdout.contains("the warehouse now holds"))
+    // The feature pipeline ran and the sample search found chunks of the sample articles.
+    #expect(first.stdout.contains("embedded chunks"))
+    #expect(first.stdout.contains("twin search"))
+    #expect(first.stdout.contains("1. 0."))
     let documents = try twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
     let manifest = try SampleSite.manifest()
     #expect(Set(documents.compactMap { $0["author"] as? String }) == Set(manifest.authors.map(\.name)))
@@ -37,10 +41,14 @@ import TwinSampleSite
     let after = try twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
     #expect(after.count == documents.count)
 
+    let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
+    let hits = try #require(summary["search"] as? [[String: Any]])
+    #expect(hits.count == 3)
     let runs = try twin.json(["runs", "list"]) as! [[String: Any]]
-    #expect(runs.count == 2 * manifest.authors.count)
+    // Per quickstart: one ETL run per author and one feature-pipeline run.
+    #expect(runs.count == 2 * (manifest.authors.count + 1))
     #expect(runs.allSatisfy { $0["status"] as? String == "succeeded" })
-    let id = try #require(runs.first?["id"] as? String)
+    let id = try #require(runs.first { $0["pipeline"] as? String == "digital_data_etl" }?["id"] as? String)
     let show = try twin.run(["runs", "show", String(id.prefix(8))])
     #expect(show.status == 0)
     #expect(show.stdout.contains("get_or_create_user  succeeded"))

@@ -37,7 +37,8 @@ struct TwinProcess {
     process.executableURL = Self.executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWIN_") }
+    // The caller's Twin settings must not leak into the test, except where models are cached.
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWIN_") || $0.key == "TWIN_MODELS" }
     env["TWIN_HOME"] = workspace.path
     env.merge(extra) { $1 }
     process.environment = env

@@ -1,0 +1,113 @@
+import Foundation
+import TwinCore
+
+/// What loading wrote.
+public struct FeatureLoadReport: Sendable, Codable, Equatable {
+  public var documentsWritten = 0
+  public var chunksWritten = 0
+  public var chunksRemoved = 0
+  public var documentsDeleted = 0
+  public var unchanged = 0
+  /// Documents per category now in the store (for the authors of the run, or all).
+  public var cleanedTotals: [String: Int] = [:]
+  public var chunkTotals: [String: Int] = [:]
+
+  func metadata() throws -> [String: JSONValue] {
+    guard case .object(let object) = try JSONValue.from(self) else { return [:] }
+    return object
+  }
+}
+
+/// Writes the feature pipeline's output into the store, document by document in batches.
+struct FeatureLoader {
+  let store: any VectorStore
+  let settings: FeatureSettings
+  let dimension: Int
+  let modelID: String
+
+  func load(
+    plan: FeaturePlan, cleaned: [CleanedDocument], embedded: [EmbeddedDocument], progress: any ProgressReporter
+  ) async throws -> FeatureLoadReport {
+    guard cleaned.count == embedded.count, zip(cleaned, embedded).allSatisfy({ $0.id == $1.documentID }) else {
+      throw TwinError.invalidInput("cleaned documents and embedded chunks do not line up; re-run with --no-cache")
+    }
+    if plan.full {
+      for category in DocumentCategory.allCases {
+        try await store.dropCollection(FeatureCollections.cleaned(category))
+        try await store.dropCollection(FeatureCollections.embedded(category))
+      }
+    }
+    for category in DocumentCategory.allCases {
+      try await store.createCollection(.payloadOnly(FeatureCollections.cleaned(category)))
+      try await store.createCollection(
+        VectorCollectionSpec(
+          name: FeatureCollections.embedded(category), dimension: dimension, distance: settings.distance,
+          hnsw: settings.hnsw))
+    }
+    var report = FeatureLoadReport(unchanged: plan.unchanged)
+    let pairs = Array(zip(cleaned, embedded))
+    var start = 0
+    while start < pairs.count {
+      try Task.checkCancellation()
+      let slice = pairs[start..<min(start + settings.loadBatchSize, pairs.count)]
+      progress.update(task: "load", completed: start, total: pairs.count, detail: "writing documents")
+      var batch = VectorWriteBatch()
+      for category in DocumentCategory.allCases {
+        let group = slice.filter { $0.0.category == category }
+        guard !group.isEmpty else { continue }
+        let embeddedName = FeatureCollections.embedded(category)
+        let fresh = Set(group.flatMap { $0.1.chunks.map(\.id.uuidString) })
+        let stale = try await chunkIDs(in: embeddedName, documents: group.map(\.0.id.uuidString)).subtracting(fresh)
+        batch.delete(stale.sorted(), from: embeddedName)
+        // Chunks left in other categories by a document whose category changed.
+        for other in DocumentCategory.allCases where other != category {
+          let moved = try await chunkIDs(
+            in: FeatureCollections.embedded(other), documents: group.map(\.0.id.uuidString))
+          batch.delete(moved.sorted(), from: FeatureCollections.embedded(other))
+          batch.delete(group.map(\.0.id.uuidString), from: FeatureCollections.cleaned(other))
+          report.chunksRemoved += moved.count
+        }
+        var points: [VectorPoint] = []
+        for (document, output) in group {
+          for (chunk, vector) in zip(output.chunks, output.vectors) {
+            points.append(FeatureCollections.point(chunk, vector: vector.values, document: document, modelID: modelID))
+          }
+        }
+        batch.upsert(points, into: embeddedName)
+        batch.upsert(
+          group.map { FeatureCollections.point($0.0, chunkCount: $0.1.chunks.count) },
+          into: FeatureCollections.cleaned(category))
+        report.chunksWritten += points.count
+        report.chunksRemoved += stale.count
+        report.documentsWritten += group.count
+      }
+      try await store.write(batch)
+      start += slice.count
+    }
+    progress.update(task: "load", completed: pairs.count, total: pairs.count, detail: "writing documents")
+    for category in DocumentCategory.allCases {
+      let gone = plan.deleted.filter { $0.category == category }.map(\.id)
+      guard !gone.isEmpty else { continue }
+      var batch = VectorWriteBatch()
+      let chunks = try await chunkIDs(in: FeatureCollections.embedded(category), documents: gone)
+      batch.delete(chunks.sorted(), from: FeatureCollections.embedded(category))
+      batch.delete(gone, from: FeatureCollections.cleaned(category))
+      try await store.write(batch)
+      report.documentsDeleted += gone.count
+      report.chunksRemoved += chunks.count
+    }
+    try await store.flush()
+    for category in DocumentCategory.allCases {
+      report.cleanedTotals[category.rawValue] = try await store.count(in: FeatureCollections.cleaned(category), filter: nil)
+      report.chunkTotals[category.rawValue] = try await store.count(in: FeatureCollections.embedded(category), filter: nil)
+    }
+    return report
+  }
+
+  /// Ids of the chunks stored for `documents`.
+  func chunkIDs(in collection: String, documents: [String]) async throws -> Set<String> {
+    guard !documents.isEmpty else { return [] }
+    let filter = PayloadFilter([.isIn(key: "document_id", values: documents.map(JSONValue.string))])
+    return Set(try await store.points(in: collection, filter: filter, withVectors: false).map(\.id))
+  }
+}

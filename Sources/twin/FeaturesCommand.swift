@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import TwinCore
+import TwinOrchestrator
+import TwinPipelines
+
+/// `twin features`: the feature pipeline.
+struct FeaturesCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "features",
+    abstract: "Clean, chunk and embed warehouse documents into the feature store.",
+    discussion: """
+      Reads raw documents from the data warehouse, cleans them, cuts them into chunks that fit
+      the embedding model's window (token-aware), embeds the chunks and loads them into the
+      feature store: cleaned_{articles,posts,repositories} (cleaned text) and
+      embedded_{articles,posts,repositories} (chunks with vectors, searched by `twin search`).
+
+      Only new or changed documents are processed; chunks of changed or deleted documents are
+      removed. --full drops the collections and rebuilds everything. Chunk sizes, overlaps, the
+      embedding model and HNSW parameters come from the features.* settings.
+
+      Every run is recorded: see `twin runs list`.
+      """)
+
+  @Option(name: .long, help: "Only this author's documents (repeatable). Default: everyone.")
+  var author: [String] = []
+
+  @Flag(name: .long, help: "Drop the feature collections and rebuild them from the warehouse.")
+  var full = false
+
+  @Flag(name: .long, help: "Do not reuse cached step outputs.")
+  var noCache = false
+
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    let app = try await AppContext.open(global: global)
+    let result = try await FeaturesRun.execute(app: app, authors: author, full: full, noCache: noCache)
+    try FeaturesRun.report(result, app: app)
+    if result.run.status != .succeeded { throw ExitCode.failure }
+  }
+}
+
+/// Running and reporting the feature pipeline; shared with `twin quickstart`.
+enum FeaturesRun {
+  static func execute(app: AppContext, authors: [String], full: Bool, noCache: Bool) async throws -> RunResult {
+    let embedder = try FeatureWiring.embedder(app.settings)
+    let users = try await FeatureWiring.authors(authors, warehouse: app.workspace.warehouse)
+    let pipeline = try FeaturePipeline.pipeline(
+      warehouse: app.workspace.warehouse, store: app.workspace.vectors, embedder: embedder, authors: users,
+      settings: FeatureWiring.featureSettings(app.settings), full: full)
+    let runner = app.runner()
+    let result = try await Interruption.run { try await runner.run(pipeline, noCache: noCache) }
+    app.finishProgress()
+    return result
+  }
+
+  static func loadReport(_ result: RunResult) -> FeatureLoadReport? {
+    guard let value = result.outputs["load_to_vector_store"] else { return nil }
+    return try? JSONDecoder().decode(FeatureLoadReport.self, from: Data(value.canonicalJSON.utf8))
+  }
+
+  static func report(_ result: RunResult, app: AppContext) throws {
+    let load = loadReport(result)
+    if app.json {
+      try Output.json(Summary(run: result.run, steps: result.steps, load: load))
+      return
+    }
+    print(RunText.headline(result.run))
+    guard let load else {
+      if let error = result.run.error { print("error: \(error)") }
+      return
+    }
+    print(
+      "documents: \(load.documentsWritten) written, \(load.unchanged) unchanged, \(load.documentsDeleted) deleted; chunks: \(load.chunksWritten) written, \(load.chunksRemoved) removed"
+    )
+    Output.table(
+      ["category", "cleaned documents", "embedded chunks"],
+      DocumentCategory.allCases.map { c in
+        [c.rawValue, String(load.cleanedTotals[c.rawValue] ?? 0), String(load.chunkTotals[c.rawValue] ?? 0)]
+      })
+  }
+
+  struct Summary: Encodable {
+    var run: PipelineRun
+    var steps: [StepRun]
+    var load: FeatureLoadReport?
+  }
+}

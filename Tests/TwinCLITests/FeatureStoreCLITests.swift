@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TwinCore
+import TwinSQLite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes a Handbook-format export of one author with `posts` generated posts.
+func writeGeneratedExport(to dir: URL, posts: Int) throws {
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  let userID = "0b9f0d7e-5f55-4c1e-9a38-3d1f0c2b7a01"
+  let users: [[String: Any]] = [["_id": userID, "first_name": "Crash", "last_name": "Tester"]]
+  let topics = ["kernels", "tokenizers", "vector stores", "chunking", "retrieval", "fine-tuning", "evaluation"]
+  let items: [[String: Any]] = (0..<posts).map { i in
+    let topic = topics[i % topics.count]
+    let text = "Post \(i) about \(topic). " + (0..<(3 + i % 5)).map { s in
+      "Sentence \(s) explains how \(topic) behave when the input number \(i * 7 + s) grows."
+    }.joined(separator: " ")
+    return [
+      "_id": String(format: "00000000-0000-4000-8000-%012d", i), "content": ["Content": text],
+      "platform": "linkedin", "author_id": userID, "author_full_name": "Crash Tester",
+      "link": "https://example.com/posts/\(i)", "image": NSNull(),
+    ]
+  }
+  try JSONSerialization.data(withJSONObject: users).write(to: dir.appendingPathComponent("UserDocument.json"))
+  try JSONSerialization.data(withJSONObject: items).write(to: dir.appendingPathComponent("PostDocument.json"))
+  try Data("[]".utf8).write(to: dir.appendingPathComponent("ArticleDocument.json"))
+  try Data("[]".utf8).write(to: dir.appendingPathComponent("RepositoryDocument.json"))
+}
+
+/// Every cleaned document has exactly its recorded number of chunks, and no chunk is orphaned:
+/// what a half-applied batch would break.
+func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> Int {
+  let names = Set(try await store.collections().map(\.name))
+  guard names.contains("cleaned_posts"), names.contains("embedded_posts") else { return 0 }
+  let cleaned = try await store.points(in: "cleaned_posts", filter: nil, withVectors: false)
+  let chunks = try await store.points(in: "embedded_posts", filter: nil, withVectors: false)
+  var perDocument: [String: Int] = [:]
+  for chunk in chunks { perDocument[chunk.string("document_id") ?? "", default: 0] += 1 }
+  for document in cleaned {
+    #expect(perDocument[document.id] == document.int("chunk_count"), "document \(document.id)")
+  }
+  #expect(Set(perDocument.keys).isSubset(of: Set(cleaned.map(\.id))), "orphaned chunks")
+  return cleaned.count
+}
+
+@Suite(.serialized) struct FeatureStoreCLITests {
+  @Test func theStoreSurvivesAKilledWriter() async throws {
+    let twin = try TwinProcess()
+    let export = twin.directory.appendingPathComponent("export")
+    let total = 300
+    try writeGeneratedExport(to: export, posts: total)
+    #expect(try twin.run(["import", "--dir", export.path]).status == 0)
+
+    // One document per transaction makes the load long enough to be killed in the middle.
+    let environment = ["TWIN_FEATURES_LOAD_BATCH_SIZE": "1"]
+    let vectorsDir = twin.workspace.appendingPathComponent("vectors")
+    var killedMidLoad = false
+    for attempt in 0..<3 {
+      let (process, _, _) = try twin.launch(["features"], environment: environment)
+      let deadline = Date().addingTimeInterval(300)
+      var stored = 0
+      while process.isRunning, Date() < deadline {
+        if FileManager.default.fileExists(atPath: vectorsDir.appendingPathComponent("vectors.sqlite").path) {
+          let observer = try SQLiteVectorStore(directory: vectorsDir)
+          let names = Set(try await observer.collections().map(\.name))
+          stored = names.contains("cleaned_posts") ? try await observer.count(in: "cleaned_posts", filter: nil) : 0
+        }
+        // Kill once this run has written something but, ideally, not everything.
+        if stored > attempt * 20 && stored < total { break }
+        try await Task.sleep(for: .milliseconds(5))
+      }
+      guard process.isRunning else { break }
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      let reopened = try SQLiteVectorStore(directory: vectorsDir)
+      let afterKill = try await expectConsistentFeatureStore(reopened)
+      if afterKill > 0 && afterKill < total { killedMidLoad = true }
+      // The store still answers searches.
+      if afterKill > 0 {
+        let vector = try #require(try await reopened.points(in: "embedded_posts", filter: nil, withVectors: true).first?.vector)
+        #expect(try await reopened.search(in: "embedded_posts", vector: vector, k: 3, filter: nil, efSearch: nil).count >= 1)
+      }
+    }
+    #expect(killedMidLoad, "no kill landed in the middle of the load")
+
+    // The next run finishes the job, and the one after has nothing left to do.
+    let finish = try twin.run(["features"])
+    #expect(finish.status == 0, "stderr: \(finish.stderr)")
+    let store = try SQLiteVectorStore(directory: vectorsDir)
+    #expect(try await expectConsistentFeatureStore(store) == total)
+    let again = try twin.run(["features"])
+    #expect(again.stdout.contains("documents: 0 written, \(total) unchanged"), "\(again.stdout)")
+    let runs = try twin.json(["runs", "list"]) as! [[String: Any]]
+    #expect(runs.contains { $0["status"] as? String == "interrupted" })
+  }
+
+  @Test func searchPrintsScoredChunksAndFiltersByAuthor() throws {
+    let twin = try TwinProcess()
+    let export = twin.directory.appendingPathComponent("export")
+    try writeGeneratedExport(to: export, posts: 14)
+    #expect(try twin.run(["import", "--dir", export.path]).status == 0)
+    #expect(try twin.run(["features"]).status == 0)
+    let text = try twin.run(["search", "how do tokenizers behave", "--k", "2"])
+    #expect(text.status == 0, "stderr: \(text.stderr)")
+    #expect(text.stdout.contains("1. 0.") && text.stdout.contains("Crash Tester [posts]"))
+    #expect(text.stdout.contains("https://example.com/posts/"))
+    let hits = try twin.json(["search", "tokenizers", "--author", "Crash Tester", "--category", "posts", "--k", "4"])
+      as! [[String: Any]]
+    #expect(hits.count == 4)
+    #expect(hits.allSatisfy { ($0["content"] as? String)?.isEmpty == false && $0["score"] is Double })
+    #expect((hits.first?["content"] as? String)?.contains("tokenizers") == true)
+    let unknown = try twin.run(["search", "x", "--author", "Nobody Here"])
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.contains("Nobody Here") && unknown.stderr.contains("Crash Tester"))
+    let badK = try twin.run(["search", "x", "--k", "0"])
+    #expect(badK.status != 0)
+  }
+}
