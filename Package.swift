@@ -61,6 +61,14 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // GGUF model files: memory-mapped reader, quantised block formats, fused dot-product kernels.
+    .target(name: "TwinGGUF", dependencies: ["TwinCore", "TwinTensor"], swiftSettings: nativeCPU),
+
+    // The LLM engine: decoder architectures, KV cache, sampling, chat templates, constrained JSON.
+    .target(
+      name: "TwinLLM", dependencies: ["TwinCore", "TwinTensor", "TwinTokenizers", "TwinGGUF"],
+      swiftSettings: nativeCPU),
+
     // The native vector index: HNSW and exact search, cosine/dot/L2, tombstones, snapshots.
     .target(name: "TwinVectorIndex", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
 
@@ -139,6 +147,12 @@ let package = Package(
       exclude: ["hnswlib_peer.py"],
       swiftSettings: nativeCPU),
 
+    // Benchmark: feature pipeline throughput (documents/s, chunks/s) on a generated corpus.
+    .executableTarget(
+      name: "twin-bench-features",
+      dependencies: ["TwinPipelines", "TwinSQLite", "TwinEmbeddings", "TwinOrchestrator", "TwinCore", "TwinTensor"],
+      path: "Benchmarks/FeaturePipeline"),
+
     .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
     .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinTokenizersTests", dependencies: ["TwinTokenizers"], resources: [.copy("Fixtures")]),
@@ -149,12 +163,21 @@ let package = Package(
       dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "TwinVectorIndexTests", dependencies: ["TwinVectorIndex"], swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinGGUFTests", dependencies: ["TwinGGUF", "TwinTensor", "TwinCore"], resources: [.copy("Fixtures")],
+      swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore"],
+      resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
     .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),
     .testTarget(
       name: "TwinPipelinesTests",
-      dependencies: ["TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore", "TwinFeatures", "TwinEmbeddings"]),
+      dependencies: [
+        "TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore", "TwinFeatures", "TwinEmbeddings",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "TwinCrawlersTests",
       dependencies: [

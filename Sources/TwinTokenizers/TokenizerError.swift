@@ -18,6 +18,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
   case missingVocabulary(path: String)
   /// A token the tokenizer needs ([UNK], [CLS], [SEP], …) is not in the vocabulary.
   case missingToken(path: String, token: String)
+  /// A vocabulary read from a model file is inconsistent; the message says how.
+  case invalid(String)
 
   public var description: String {
     switch self {
@@ -35,6 +37,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
       "tokenizer file \(path) uses an unsupported \(component) '\(type)'"
     case .missingVocabulary(let path):
       "tokenizer file \(path) has no vocabulary"
+    case .invalid(let message):
+      "invalid tokenizer: \(message)"
     case .missingToken(let path, let token):
       "tokenizer file \(path): the token '\(token)' is not in the vocabulary"
     }

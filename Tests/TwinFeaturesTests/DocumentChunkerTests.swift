@@ -85,18 +85,24 @@ func prose(paragraphs count: Int, seed: Int = 1) -> String {
     #expect(overlapping > 0)
   }
 
-  @Test func idsAreDeterministicAndEditsAreLocal() {
+  @Test func idsAreDeterministicAndEditsAreLocal() throws {
     let id = UUID()
     var paragraphs = prose(paragraphs: 24, seed: 11).components(separatedBy: "\n\n")
     let before = chunker.chunk(cleaned(.articles, paragraphs.joined(separator: "\n\n"), id: id))
     let again = chunker.chunk(cleaned(.articles, paragraphs.joined(separator: "\n\n"), id: id))
     #expect(before.map(\.id) == again.map(\.id))
     #expect(Set(before.map(\.id)).count == before.count)
-    paragraphs[paragraphs.count - 2] = "An edited paragraph near the end."
+    let editedIndex = paragraphs.count - 4
+    let original = paragraphs[editedIndex]
+    paragraphs[editedIndex] = "An edited paragraph near the end."
     let after = chunker.chunk(cleaned(.articles, paragraphs.joined(separator: "\n\n"), id: id))
-    let kept = Set(before.map(\.id)).intersection(after.map(\.id))
-    #expect(kept.count >= before.count - 3, "an edit at the end changed \(before.count - kept.count) chunks")
-    #expect(kept.count < before.count)
+    // Chunks before the edit keep their ids. The one just before may change too: greedy packing
+    // closes a chunk when the next unit (here, the edited one) does not fit.
+    let firstTouched = try #require(before.firstIndex { $0.text.contains(original.prefix(40)) })
+    #expect(firstTouched > before.count / 2)
+    let stable = firstTouched - 1
+    #expect(Array(after.prefix(stable).map(\.id)) == Array(before.prefix(stable).map(\.id)))
+    #expect(Set(before.map(\.id)) != Set(after.map(\.id)))
   }
 
   @Test func repositoryChunksCarryTheirFilePath() {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TwinCore
 import TwinEmbeddings
@@ -165,5 +166,28 @@ struct FeatureFixture {
     let full = try await fixture.run(full: true)
     #expect(full.documentsWritten == 6)
     #expect(full.cleanedTotals.values.reduce(0, +) == 6)
+  }
+
+  @Test func aDeletedDocumentLosesItsFeatures() async throws {
+    let fixture = try await FeatureFixture()
+    _ = try await fixture.run()
+    let gone = try #require(try await fixture.workspace.warehouse.document(link: "https://example.com/2"))
+    let chunksBefore = try await fixture.workspace.vectors.count(
+      in: FeatureCollections.embedded(.articles), filter: .equals("document_id", gone.id.uuidString))
+    #expect(chunksBefore > 0)
+    // No command deletes warehouse documents yet; remove the row as an operator would.
+    try await fixture.workspace.database.pool.write { db in
+      try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [gone.id.uuidString])
+    }
+    let report = try await fixture.run()
+    #expect(report.documentsDeleted == 1)
+    #expect(report.chunksRemoved == chunksBefore)
+    #expect(report.documentsWritten == 0)
+    #expect(
+      try await fixture.workspace.vectors.count(
+        in: FeatureCollections.embedded(.articles), filter: .equals("document_id", gone.id.uuidString)) == 0)
+    #expect(
+      try await fixture.workspace.vectors.count(
+        in: FeatureCollections.cleaned(.articles), filter: .equals("document_id", gone.id.uuidString)) == 0)
   }
 }
