@@ -14,7 +14,10 @@
 // the EmbeddingThroughput word list (corpus seed 42, queries seed 43), cached under
 // ~/.cache/twin/bench/ since embedding 100k sentences takes minutes. Both use the cosine metric.
 // QPS@1 issues the queries one at a time on one thread; QPS@2 on two threads claiming queries
-// one at a time — hnswlib's knn_query does the same in C++ with num_threads 1 and 2.
+// one at a time — hnswlib's knn_query does the same in C++ with num_threads 1 and 2. Each QPS is
+// the best of --repeats passes. "QPS@1 per CPU second" divides by the querying thread's CPU time
+// instead of wall time, which discounts time the thread was descheduled: on a shared machine it
+// is the steadier comparison (memory-bandwidth contention still shows in both).
 import Foundation
 import Synchronization
 import TwinEmbeddings
@@ -105,7 +108,9 @@ func writeFloats(_ rows: [[Float]], to url: URL) throws {
 }
 
 func readFloats(_ url: URL, rows: Int, dimension: Int) -> [[Float]]? {
-  guard let data = try? Data(contentsOf: url), data.count == rows * dimension * 4 else { return nil }
+  guard let data = try? Data(contentsOf: url), data.count == rows * dimension * 4 else {
+    return nil
+  }
   return data.withUnsafeBytes { raw in
     let floats = raw.bindMemory(to: Float.self)
     return (0..<rows).map { Array(floats[($0 * dimension)..<(($0 + 1) * dimension)]) }
@@ -122,13 +127,17 @@ func textEmbeddings(count: Int, seed: UInt64, role: String, embedder: () throws 
     print("  \(role): \(count) cached embeddings from \(file.path)")
     return cached
   }
-  let words = try String(contentsOf: here.appendingPathComponent("../EmbeddingThroughput/words.txt"), encoding: .utf8)
-    .split(separator: "\n").map(String.init)
+  let words = try String(
+    contentsOf: here.appendingPathComponent("../EmbeddingThroughput/words.txt"), encoding: .utf8
+  )
+  .split(separator: "\n").map(String.init)
   let texts = sentences(count: count, words: words, seed: seed)
   let model = try embedder()
   print("  \(role): embedding \(count) sentences with \(model.modelID)…")
   let (vectors, elapsed) = try await timedAsync { try await model.embed(texts) }
-  print("  \(role): \(String(format: "%.0f", elapsed)) s (\(String(format: "%.0f", Double(count) / elapsed)) sentences/s)")
+  print(
+    "  \(role): \(String(format: "%.0f", elapsed)) s (\(String(format: "%.0f", Double(count) / elapsed)) sentences/s)"
+  )
   try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
   try writeFloats(vectors, to: file)
   return vectors
@@ -220,18 +229,19 @@ func measure(_ index: HNSWIndex, _ queries: [[Float]], k: Int, ef: Int, threads:
   return (Double(queries.count) / best, Double(queries.count) / bestCPU, slots.values)
 }
 
+/// One efSearch of the peer's JSON (snake_case keys, decoded with `.convertFromSnakeCase`).
 struct PeerRun: Decodable {
   var ef: Int
   var qps1: Double
-  var cpu_qps1: Double
+  var cpuQps1: Double
   var qps2: Double
   var recall: Double
 }
 
 struct PeerResult: Decodable {
-  var build_seconds: Double
+  var buildSeconds: Double
   var runs: [PeerRun]
-  var peak_rss_mib: Double
+  var peakRssMib: Double
   var hnswlib: String
 }
 
@@ -239,7 +249,8 @@ func runPeer(
   data: [[Float]], queries: [[Float]], truth: [[Int]], k: Int, m: Int, efConstruction: Int,
   efSearch: [Int], threads: Int, repeats: Int
 ) throws -> PeerResult? {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-vectors-\(getpid())")
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "twin-bench-vectors-\(getpid())")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: dir) }
   try writeFloats(data, to: dir.appendingPathComponent("data.f32"))
@@ -267,10 +278,13 @@ func runPeer(
   guard process.terminationStatus == 0,
     let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last
   else {
-    print("peer failed (exit \(process.terminationStatus)); install it with: pip install hnswlib numpy")
+    print(
+      "peer failed (exit \(process.terminationStatus)); install it with: pip install hnswlib numpy")
     return nil
   }
-  return try JSONDecoder().decode(PeerResult.self, from: Data(line.utf8))
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return try decoder.decode(PeerResult.self, from: Data(line.utf8))
 }
 
 // MARK: Main
@@ -290,11 +304,14 @@ let python = option("--python") ?? "python3"
 let withPeer = !CommandLine.arguments.contains("--no-peer")
 let modelDir = URL(
   fileURLWithPath: option("--model")
-    ?? (env["TWIN_MODELS"].map { $0 + "/minilm" } ?? NSHomeDirectory() + "/.cache/twin/models/minilm"))
+    ?? (env["TWIN_MODELS"].map { $0 + "/minilm" } ?? NSHomeDirectory()
+      + "/.cache/twin/models/minilm"))
 let k = 10
 
 guard count > k, queryCount > 0, m >= 2, efConstruction >= 1, !efSearch.isEmpty else {
-  fail("bad options: need --count > \(k), --queries > 0, --m ≥ 2, --ef-construction ≥ 1, --ef-search LIST")
+  fail(
+    "bad options: need --count > \(k), --queries > 0, --m ≥ 2, --ef-construction ≥ 1, --ef-search LIST"
+  )
 }
 let datasets: [String] =
   switch datasetChoice {
@@ -343,36 +360,18 @@ for dataset in datasets {
 
   // Twin: build on `buildThreads` threads, then exact ground truth, then QPS per ef.
   Parallel.threadCount = buildThreads
-  var index = HNSWIndex(
+  let index = HNSWIndex(
     dimension: dimension, metric: .cosine,
     parameters: HNSWParameters(m: m, efConstruction: efConstruction))
-  var buildSeconds = 0.0
-  let snapPath = env["TWIN_VI_SNAPSHOT"].map { $0 + "-\(dataset)-\(count)" }
-  if let snapPath, let bytes = FileManager.default.contents(atPath: snapPath) {
-    index = try HNSWIndex(snapshot: [UInt8](bytes))
-  } else {
-    (_, buildSeconds) = try timed { try index.add(data) }
-    if let snapPath { _ = FileManager.default.createFile(atPath: snapPath, contents: Data(index.snapshot())) }
-  }
-  if let variants = env["TWIN_VI_VARIANTS"] {
-    for round in 0..<Int(env["TWIN_VI_ROUNDS"] ?? "3")! {
-      for v in variants.split(separator: ",").map({ Int($0)! }) {
-        Prefetcher.set(v)
-        for ef in efSearch {
-          let one = measure(index, queries, k: k, ef: ef, threads: 1, repeats: 1)
-          print("round \(round) variant \(v) ef \(ef): \(fmt(one.qps, 0)) QPS@1 (\(fmt(one.cpuQPS, 0)) per CPU second)")
-        }
-      }
-    }
-    exit(0)
-  }
+  let (_, buildSeconds) = try timed { try index.add(data) }
   print("  twin: built in \(fmt(buildSeconds, 2)) s")
   let truthSlots = ResultSlots(queryCount)
   forEachQuery(queryCount, threads: 2) { i in
     truthSlots.set(i, index.exactSearch(queries[i], k: k).map(\.slot))
   }
   let truth = truthSlots.values
-  forEachQuery(min(queryCount, 100), threads: 1) { i in _ = index.search(queries[i], k: k) }  // warm-up
+  // Warm-up: fault in the scratch buffers and caches before timing.
+  forEachQuery(min(queryCount, 100), threads: 1) { i in _ = index.search(queries[i], k: k) }
   var twinRuns: [TwinRun] = []
   for ef in efSearch {
     let one = measure(index, queries, k: k, ef: ef, threads: 1, repeats: repeats)
@@ -395,12 +394,17 @@ for dataset in datasets {
   }
 
   report.append("")
-  report.append("\(dataset): \(count) × \(dimension), \(description); \(queryCount) queries, k \(k), cosine")
-  report.append("M \(m), efConstruction \(efConstruction), build on \(buildThreads) threads; QPS best of \(repeats)")
   report.append(
-    "       build s          QPS@1                   QPS@1 per CPU second    QPS@2                   recall@10")
+    "\(dataset): \(count) × \(dimension), \(description); \(queryCount) queries, k \(k), cosine")
   report.append(
-    "   ef  twin  hnswlib    twin  hnswlib  ratio    twin  hnswlib  ratio    twin  hnswlib  ratio    twin    hnswlib")
+    "M \(m), efConstruction \(efConstruction), build on \(buildThreads) threads; QPS best of \(repeats)"
+  )
+  report.append(
+    "       build s          QPS@1                   QPS@1 per CPU second    QPS@2                   recall@10"
+  )
+  report.append(
+    "   ef  twin  hnswlib    twin  hnswlib  ratio    twin  hnswlib  ratio    twin  hnswlib  ratio    twin    hnswlib"
+  )
   for run in twinRuns {
     let p = peer?.runs.first { $0.ef == run.ef }
     func column(_ twin: Double, _ other: Double?) -> String {
@@ -408,17 +412,20 @@ for dataset in datasets {
         + "\((other.map { fmt(twin / $0, 2) + "×" } ?? "–").padded(6))"
     }
     var line = "  \(String(run.ef).padded(3))"
-    line += " \(fmt(buildSeconds).padded(5)) \((peer.map { fmt($0.build_seconds) } ?? "–").padded(8))"
+    line +=
+      " \(fmt(buildSeconds).padded(5)) \((peer.map { fmt($0.buildSeconds) } ?? "–").padded(8))"
     line += "  " + column(run.qps1, p?.qps1)
-    line += "  " + column(run.cpuQPS1, p?.cpu_qps1)
+    line += "  " + column(run.cpuQPS1, p?.cpuQps1)
     line += "  " + column(run.qps2, p?.qps2)
     line += "  \(fmt(run.recall, 4).padded(6)) \((p.map { fmt($0.recall, 4) } ?? "–").padded(9))"
     report.append(line)
   }
   if let peer {
-    report.append("peak RSS: twin \(fmt(peakRSSMiB(), 0)) MiB (so far), hnswlib \(fmt(peer.peak_rss_mib, 0)) MiB (hnswlib \(peer.hnswlib))")
+    report.append(
+      "peak RSS: twin \(fmt(peakRSSMiB(), 0)) MiB (this process so far: data arrays, index, model if it embedded), hnswlib \(fmt(peer.peakRssMib, 0)) MiB (numpy data and index; hnswlib \(peer.hnswlib))"
+    )
   } else {
-    report.append("peak RSS: twin \(fmt(peakRSSMiB(), 0)) MiB (so far)")
+    report.append("peak RSS: twin \(fmt(peakRSSMiB(), 0)) MiB (this process so far)")
   }
 }
 print(report.joined(separator: "\n"))

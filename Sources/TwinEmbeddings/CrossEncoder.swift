@@ -69,7 +69,8 @@ public final class CrossEncoder: Sendable {
   /// relevant. Models with several labels return their first label's logit.
   public func score(query: String, passages: [String]) async throws -> [Float] {
     try Task.checkCancellation()
-    let logits = try logits(passages.map { (query, $0) })
+    let pairs = passages.map { (query, $0) }
+    let logits = try await BlockingWork.run { try self.logits(pairs) }
     return logits.map { labelCount == 1 ? 1 / (1 + exp(-$0[0])) : $0[0] }
   }
 }

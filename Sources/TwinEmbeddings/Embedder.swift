@@ -40,8 +40,8 @@ public final class Embedder: Sendable {
 
   /// Embeds `texts`, one vector of ``dimension`` floats each, in order.
   ///
-  /// The work is synchronous CPU work spread over ``Parallel/threadCount`` threads; it checks
-  /// for cancellation between batches.
+  /// The work is CPU work spread over ``Parallel/threadCount`` threads. Each batch runs off the
+  /// cooperative thread pool (see ``BlockingWork``), and cancellation is checked between batches.
   public func embed(_ texts: [String]) async throws -> [[Float]] {
     var result: [[Float]] = []
     result.reserveCapacity(texts.count)
@@ -49,7 +49,8 @@ public final class Embedder: Sendable {
     while start < texts.count {
       try Task.checkCancellation()
       let end = min(start + batchSize, texts.count)
-      result += try embedBatch(Array(texts[start..<end]))
+      let batch = Array(texts[start..<end])
+      result += try await BlockingWork.run { try self.embedBatch(batch) }
       start = end
     }
     return result

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Raw, cache-line-aligned arrays that the graph grows by reallocation.
 ///
 /// The graph's per-node arrays are plain pointers rather than Swift arrays so the search loops
@@ -11,35 +7,11 @@
 enum GrowableBuffer {
   /// A new buffer of `capacity` elements, all set to `fill`.
   static func allocate<T: BitwiseCopyable>(_ capacity: Int, fill: T) -> UnsafeMutablePointer<T> {
-    let byteCount = max(capacity, 1) * MemoryLayout<T>.stride
-    let huge = byteCount >= hugeThreshold
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: byteCount, alignment: huge ? hugePageSize : 64)
-    if huge { adviseHugePages(raw, byteCount: byteCount) }
-    let p = raw.bindMemory(to: T.self, capacity: max(capacity, 1))
+    let p = UnsafeMutableRawPointer.allocate(
+      byteCount: max(capacity, 1) * MemoryLayout<T>.stride, alignment: 64
+    ).bindMemory(to: T.self, capacity: max(capacity, 1))
     p.initialize(repeating: fill, count: max(capacity, 1))
     return p
-  }
-
-  /// Transparent huge pages (2 MiB) on x86-64 Linux.
-  static let hugePageSize = 2 << 20
-  /// Buffers from this size up are backed by huge pages where the system allows it.
-  static let hugeThreshold = 4 << 20
-
-  /// Asks the kernel to back `byteCount` bytes at `p` (2 MiB-aligned, not yet touched) with
-  /// transparent huge pages.
-  ///
-  /// A search touches vectors at random across the whole buffer (150 MB for 100k × 384), so with
-  /// 4 KiB pages nearly every vector costs a TLB miss and a page walk on top of its cache
-  /// misses; 2 MiB pages make the buffer's translations fit the TLB. Systems whose THP policy is
-  /// "madvise" (common) only do this on request; where it is unavailable the call fails
-  /// harmlessly and the buffer uses normal pages.
-  static func adviseHugePages(_ p: UnsafeMutableRawPointer, byteCount: Int) {
-    #if os(Linux)
-      if Prefetcher.huge {
-      _ = madvise(p, byteCount, MADV_HUGEPAGE)
-      }
-    #endif
   }
 
   /// `old`'s first `count` elements moved into a new buffer of `capacity` elements, the rest set

@@ -61,7 +61,8 @@ final class HNSWGraph: @unchecked Sendable {
     let target = storage.pointer(slot)
     if let source = vector.baseAddress { target.update(from: source, count: dimension) }
     if metric == .cosine { Kernels.l2Normalize(target, count: dimension) }
-    links.initializeNode(slot, level: LevelGenerator.level(slot: slot, seed: parameters.seed, m: parameters.m))
+    links.initializeNode(
+      slot, level: LevelGenerator.level(slot: slot, seed: parameters.seed, m: parameters.m))
     count += 1
     return slot
   }

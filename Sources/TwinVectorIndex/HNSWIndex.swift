@@ -37,7 +37,9 @@ public final class HNSWIndex: @unchecked Sendable {
     dimension: Int, metric: VectorMetric, parameters: HNSWParameters = HNSWParameters()
   ) {
     precondition(dimension >= 1, "an index needs a dimension of at least 1, not \(dimension)")
-    if let problem = parameters.problem { preconditionFailure("invalid HNSW parameters: \(problem)") }
+    if let problem = parameters.problem {
+      preconditionFailure("invalid HNSW parameters: \(problem)")
+    }
     self.init(graph: HNSWGraph(dimension: dimension, metric: metric, parameters: parameters))
   }
 
@@ -108,7 +110,8 @@ public final class HNSWIndex: @unchecked Sendable {
   /// - Precondition: `slot` is in `0..<slotCount`.
   public func markDeleted(_ slot: Int) {
     lock.withWriteLock {
-      precondition(slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
+      precondition(
+        slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
       graph.tombstones.mark(slot)
     }
   }
@@ -118,7 +121,8 @@ public final class HNSWIndex: @unchecked Sendable {
   /// - Precondition: `slot` is in `0..<slotCount`.
   public func isDeleted(_ slot: Int) -> Bool {
     lock.withReadLock {
-      precondition(slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
+      precondition(
+        slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
       return graph.tombstones.flags[slot]
     }
   }
@@ -129,7 +133,8 @@ public final class HNSWIndex: @unchecked Sendable {
   /// - Precondition: `slot` is in `0..<slotCount`.
   public func vector(_ slot: Int) -> [Float] {
     lock.withReadLock {
-      precondition(slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
+      precondition(
+        slot >= 0 && slot < graph.count, "slot \(slot) is not in the index (0..<\(graph.count))")
       return Array(UnsafeBufferPointer(start: graph.storage.pointer(slot), count: dimension))
     }
   }

@@ -44,8 +44,8 @@ extension GraphView {
   /// has run out of reachable nodes.
   ///
   /// Each expansion first collects the unvisited neighbours, then computes all their distances
-  /// in one tight loop (independent loads the core overlaps, instead of misses serialised
-  /// behind heap updates), then updates the heaps.
+  /// in one tight loop, prefetching one vector ahead (independent loads the core overlaps,
+  /// instead of cache misses serialised behind heap updates), then updates the heaps.
   @inline(__always)
   func searchLayer<K: DistanceKernel, L: LinkReading, A: Admission>(
     _: K.Type, _: L.Type, query: UnsafePointer<Float>, entry: Neighbor, level: Int, ef: Int,
@@ -76,22 +76,20 @@ extension GraphView {
       let list = L.read(self, node: Int(current.id), level: level, copy: copy)
       let n = Int(list[0])
       var unvisited = 0
-      let gatherLines = Prefetcher.gather
-      let ahead = Prefetcher.ahead
-      let aheadLines = Prefetcher.aheadLines
       for j in 0..<n {
         let id = list[1 + j]
         if visited.insert(Int(id)) {
           fresh[unvisited] = id
           unvisited += 1
-          Prefetcher.lines(self, id, gatherLines)
         }
       }
-      if ahead > 0 {
-        for j in 0..<min(ahead, unvisited) { Prefetcher.lines(self, fresh[j], aheadLines) }
-      }
+      // Start loading the next vector while this one's distance is computed (its first line;
+      // the hardware prefetcher follows the rest of a sequential 1.5 KB read by itself).
+      // Measured on 100k MiniLM vectors: ~30% more queries per second than no prefetch; two
+      // lines, two vectors ahead, or all neighbours up front were no better.
+      if unvisited > 0 { prefetch(vector(Int(fresh[0]))) }
       for j in 0..<unvisited {
-        if ahead > 0 && j + ahead < unvisited { Prefetcher.lines(self, fresh[j + ahead], aheadLines) }
+        if j + 1 < unvisited { prefetch(vector(Int(fresh[j + 1]))) }
         distances[j] = K.distance(query, vector(Int(fresh[j])), count: paddedDimension)
       }
       for j in 0..<unvisited {
@@ -106,9 +104,6 @@ extension GraphView {
             results.replaceTop(neighbor)
           }
         }
-      }
-      if Prefetcher.nextLinks && !candidates.isEmpty {
-        prefetch(UnsafeRawPointer(self.list(Int(candidates.top.id), level: level)))
       }
     }
   }

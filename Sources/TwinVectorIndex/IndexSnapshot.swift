@@ -205,7 +205,8 @@ enum IndexSnapshot {
     }
     return Header(
       dimension: Int(dimension), metric: metric, parameters: parameters, slotCount: n,
-      deletedCount: Int(deletedCount), entry: EntryPoint(node: Int(entryNode), level: Int(entryLevel)))
+      deletedCount: Int(deletedCount),
+      entry: EntryPoint(node: Int(entryNode), level: Int(entryLevel)))
   }
 
   /// The snapshot size the header and levels imply, or nil when the levels are not all there
@@ -221,8 +222,7 @@ enum IndexSnapshot {
 
   /// Builds the graph from a snapshot whose size and checksum are verified, validating its
   /// contents.
-  private static func restore(_ header: Header, _ raw: UnsafeRawBufferPointer) throws -> HNSWGraph
-  {
+  private static func restore(_ header: Header, _ raw: UnsafeRawBufferPointer) throws -> HNSWGraph {
     let n = header.slotCount
     let d = header.dimension
     let graph = HNSWGraph(dimension: d, metric: header.metric, parameters: header.parameters)
@@ -263,7 +263,9 @@ enum IndexSnapshot {
     var lists = ByteReader(raw)
     try lists.skip(header.level0Offset)
     for node in 0..<n {
-      try readList(&lists, into: view.list(node, level: 0), capacity: view.maxLinks0, owner: node, level: 0, view: view)
+      try readList(
+        &lists, into: view.list(node, level: 0), capacity: view.maxLinks0, owner: node, level: 0,
+        view: view)
     }
     for node in 0..<n {
       for level in stride(from: 1, through: view.level(node), by: 1) {
@@ -292,7 +294,8 @@ enum IndexSnapshot {
       guard j < count else { continue }
       let t = Int(target)
       guard t < view.count, t != owner, view.level(t) >= level else {
-        throw inconsistent("slot \(owner) links to slot \(target) on level \(level), which is not there")
+        throw inconsistent(
+          "slot \(owner) links to slot \(target) on level \(level), which is not there")
       }
       list[1 + j] = target
     }

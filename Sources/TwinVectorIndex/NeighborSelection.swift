@@ -24,7 +24,8 @@ extension GraphView {
       let v = vector(Int(candidate.id))
       var diverse = true
       for j in 0..<kept
-      where K.distance(v, vector(Int(selected[j].id)), count: paddedDimension) < candidate.distance {
+      where K.distance(v, vector(Int(selected[j].id)), count: paddedDimension) < candidate.distance
+      {
         diverse = false
         break
       }

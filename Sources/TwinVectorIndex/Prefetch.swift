@@ -13,29 +13,9 @@
 private func llvmPrefetch(
   _ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ dataCache: Int32)
 
-/// Prefetches the cache line holding `address` into all cache levels, for reading.
+/// Prefetches the cache line holding `address` into all cache levels, for reading. A hint only:
+/// it never faults, whatever the address.
 @inline(__always)
 func prefetch(_ address: UnsafeRawPointer) {
   llvmPrefetch(address, 0, 3, 1)
-}
-
-import Foundation
-public enum Prefetcher {
-  nonisolated(unsafe) public static var gather = 0
-  nonisolated(unsafe) public static var ahead = 0
-  nonisolated(unsafe) public static var aheadLines = 0
-  nonisolated(unsafe) public static var nextLinks = false
-  nonisolated(unsafe) public static var huge = ProcessInfo.processInfo.environment["TWIN_VI_HUGE"] == "1"
-  public static func set(_ code: Int) {
-    gather = code / 1000
-    ahead = code / 100 % 10
-    aheadLines = code / 10 % 10 == 9 ? 24 : code / 10 % 10
-    nextLinks = code % 10 == 1
-  }
-  @inline(__always)
-  static func lines(_ view: GraphView, _ id: UInt32, _ n: Int) {
-    if n == 0 { return }
-    let p = UnsafeRawPointer(view.vector(Int(id)))
-    for l in 0..<n { prefetch(p + 64 * l) }
-  }
 }

@@ -9,47 +9,47 @@ import TwinSampleSite
 
 /// End-to-end tests of the `twin` executable: real processes, a real workspace, loopback only.
 @Suite(.serialized) struct CLITests {
-  @Test func helpExplainsEveryCommand() throws {
+  @Test func helpExplainsEveryCommand() async throws {
     let twin = try TwinProcess()
-    let help = try twin.run(["--help"])
+    let help = try await twin.run(["--help"])
     #expect(help.status == 0)
     for command in ["quickstart", "etl", "documents", "export", "import", "features", "search", "runs"] {
       #expect(help.stdout.contains(command))
     }
-    let etl = try twin.run(["etl", "--help"])
+    let etl = try await twin.run(["etl", "--help"])
     #expect(etl.stdout.contains("--refresh") && etl.stdout.contains("--allow-private-network"))
   }
 
-  @Test func quickstartCrawlsTheSampleSiteAndIsIdempotent() throws {
+  @Test func quickstartCrawlsTheSampleSiteAndIsIdempotent() async throws {
     let twin = try TwinProcess()
     let port = String(Int.random(in: 20000...40000))
-    let first = try twin.run(["quickstart", "--port", port, "--no-repository"])
+    let first = try await twin.run(["quickstart", "--port", port, "--no-repository"])
     #expect(first.status == 0, "stderr: \(first.stderr)")
     #expect(first.stdout.contains("the warehouse now holds"))
     // The feature pipeline ran and the sample search found chunks of the sample articles.
     #expect(first.stdout.contains("embedded chunks"))
     #expect(first.stdout.contains("twin search"))
     #expect(first.stdout.contains("1. 0."))
-    let documents = try twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
+    let documents = try await twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
     let manifest = try SampleSite.manifest()
     #expect(Set(documents.compactMap { $0["author"] as? String }) == Set(manifest.authors.map(\.name)))
     #expect(documents.count >= 6)
     #expect(documents.allSatisfy { ($0["characters"] as? Int ?? 0) > 200 })
 
-    let again = try twin.run(["quickstart", "--port", port, "--no-repository", "--json"])
+    let again = try await twin.run(["quickstart", "--port", port, "--no-repository", "--json"])
     #expect(again.status == 0, "stderr: \(again.stderr)")
-    let after = try twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
+    let after = try await twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
     #expect(after.count == documents.count)
 
     let summary = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as! [String: Any]
     let hits = try #require(summary["search"] as? [[String: Any]])
     #expect(hits.count == 3)
-    let runs = try twin.json(["runs", "list"]) as! [[String: Any]]
+    let runs = try await twin.json(["runs", "list"]) as! [[String: Any]]
     // Per quickstart: one ETL run per author and one feature-pipeline run.
     #expect(runs.count == 2 * (manifest.authors.count + 1))
     #expect(runs.allSatisfy { $0["status"] as? String == "succeeded" })
     let id = try #require(runs.first { $0["pipeline"] as? String == "digital_data_etl" }?["id"] as? String)
-    let show = try twin.run(["runs", "show", String(id.prefix(8))])
+    let show = try await twin.run(["runs", "show", String(id.prefix(8))])
     #expect(show.status == 0)
     #expect(show.stdout.contains("get_or_create_user  succeeded"))
     #expect(show.stdout.contains("crawl_links  succeeded"))
@@ -57,7 +57,7 @@ import TwinSampleSite
     #expect(show.stdout.contains("domains: {\"127.0.0.1\""))
   }
 
-  @Test func quickstartCrawlsTheProjectRepository() throws {
+  @Test func quickstartCrawlsTheProjectRepository() async throws {
     let twin = try TwinProcess()
     let repo = twin.directory.appendingPathComponent("repo")
     try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
@@ -72,22 +72,22 @@ import TwinSampleSite
       #expect(git.terminationStatus == 0)
     }
     let twinInRepo = TwinProcessInDirectory(base: twin, directory: repo)
-    let result = try twinInRepo.run(["quickstart", "--port", String(Int.random(in: 20000...40000))])
+    let result = try await twinInRepo.run(["quickstart", "--port", String(Int.random(in: 20000...40000))])
     #expect(result.status == 0, "stderr: \(result.stderr)")
-    let repos = try twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]
+    let repos = try await twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]
     #expect(repos.count == 1)
     #expect(repos.first?["author"] as? String == "Twin Developers")
   }
 
-  @Test func configErrorsNameTheFileAndKey() throws {
+  @Test func configErrorsNameTheFileAndKey() async throws {
     let twin = try TwinProcess()
     let config = twin.directory.appendingPathComponent("bad.yaml")
     try "parameters:\n  user_full_name: A B\n  link: [https://x]\n".write(to: config, atomically: true, encoding: .utf8)
-    let result = try twin.run(["etl", "--config", config.path])
+    let result = try await twin.run(["etl", "--config", config.path])
     #expect(result.status != 0)
     #expect(result.stderr.contains("\(config.path):3:3"))
     #expect(result.stderr.contains("parameters.link"))
-    let env = try twin.run(["runs", "list"], environment: ["TWIN_LOG_LEVL": "info"])
+    let env = try await twin.run(["runs", "list"], environment: ["TWIN_LOG_LEVL": "info"])
     #expect(env.status != 0)
     #expect(env.stderr.contains("TWIN_LOG_LEVL") && env.stderr.contains("did you mean TWIN_LOG_LEVEL"))
   }
@@ -96,32 +96,32 @@ import TwinSampleSite
     let site = try await SampleSiteServer.start()
     defer { Task { await site.stop() } }
     let twin = try TwinProcess()
-    let result = try twin.run(["etl", "--author", "Ada Lovecraft", site.baseURL + "/index.html"])
+    let result = try await twin.run(["etl", "--author", "Ada Lovecraft", site.baseURL + "/index.html"])
     #expect(result.status != 0)
     #expect(result.stdout.contains("0/1"))
     #expect((result.stdout + result.stderr).contains("127.0.0.1"))
-    let documents = try twin.json(["documents"]) as! [Any]
+    let documents = try await twin.json(["documents"]) as! [Any]
     #expect(documents.isEmpty)
   }
 
-  @Test func exportThenImportIntoAnotherWorkspace() throws {
+  @Test func exportThenImportIntoAnotherWorkspace() async throws {
     let twin = try TwinProcess()
     let port = String(Int.random(in: 20000...40000))
-    #expect(try twin.run(["quickstart", "--port", port, "--no-repository"]).status == 0)
+    #expect(try await twin.run(["quickstart", "--port", port, "--no-repository"]).status == 0)
     let dir = twin.directory.appendingPathComponent("export")
-    let export = try twin.run(["export", "--dir", dir.path])
+    let export = try await twin.run(["export", "--dir", dir.path])
     #expect(export.status == 0, "stderr: \(export.stderr)")
     for file in ["UserDocument.json", "ArticleDocument.json", "PostDocument.json", "RepositoryDocument.json"] {
       #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path))
     }
     var other = try TwinProcess()
     other.workspace = twin.directory.appendingPathComponent("ws2")
-    let imported = try other.run(["import", "--dir", dir.path])
+    let imported = try await other.run(["import", "--dir", dir.path])
     #expect(imported.status == 0, "stderr: \(imported.stderr)")
-    let a = try twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
-    let b = try other.json(["documents", "--limit", "1000"]) as! [[String: Any]]
+    let a = try await twin.json(["documents", "--limit", "1000"]) as! [[String: Any]]
+    let b = try await other.json(["documents", "--limit", "1000"]) as! [[String: Any]]
     #expect(a.map { $0["id"] as! String } == b.map { $0["id"] as! String })
-    let reimport = try other.run(["import", "--dir", dir.path])
+    let reimport = try await other.run(["import", "--dir", dir.path])
     #expect(reimport.stdout.contains("0 inserted, 0 updated, \(a.count) unchanged"))
   }
 
@@ -155,13 +155,13 @@ import TwinSampleSite
     var running = false
     for _ in 0..<100 where !running {
       try await Task.sleep(for: .milliseconds(100))
-      let runs = (try? twin.json(["runs", "list"])) as? [[String: Any]] ?? []
+      let runs = (try? await twin.json(["runs", "list"])) as? [[String: Any]] ?? []
       running = runs.contains { $0["status"] as? String == "running" }
     }
     #expect(running)
     kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    let runs = try twin.json(["runs", "list"]) as! [[String: Any]]
+    await TwinProcess.waitForExit(process)
+    let runs = try await twin.json(["runs", "list"]) as! [[String: Any]]
     #expect(runs.count == 1)
     #expect(runs.first?["status"] as? String == "interrupted")
   }
@@ -172,9 +172,9 @@ struct TwinProcessInDirectory {
   var base: TwinProcess
   var directory: URL
 
-  func run(_ arguments: [String]) throws -> TwinProcess.Result {
+  func run(_ arguments: [String]) async throws -> TwinProcess.Result {
     var copy = base
     copy.directory = directory
-    return try copy.run(arguments)
+    return try await copy.run(arguments)
   }
 }

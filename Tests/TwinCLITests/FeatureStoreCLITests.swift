@@ -52,7 +52,7 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
     let export = twin.directory.appendingPathComponent("export")
     let total = 300
     try writeGeneratedExport(to: export, posts: total)
-    #expect(try twin.run(["import", "--dir", export.path]).status == 0)
+    #expect(try await twin.run(["import", "--dir", export.path]).status == 0)
 
     // One document per transaction makes the load long enough to be killed in the middle.
     let environment = ["TWIN_FEATURES_LOAD_BATCH_SIZE": "1"]
@@ -74,7 +74,7 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
       }
       guard process.isRunning else { break }
       kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+      await TwinProcess.waitForExit(process)
       let reopened = try SQLiteVectorStore(directory: vectorsDir)
       let afterKill = try await expectConsistentFeatureStore(reopened)
       if afterKill > 0 && afterKill < total { killedMidLoad = true }
@@ -87,35 +87,35 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
     #expect(killedMidLoad, "no kill landed in the middle of the load")
 
     // The next run finishes the job, and the one after has nothing left to do.
-    let finish = try twin.run(["features"])
+    let finish = try await twin.run(["features"])
     #expect(finish.status == 0, "stderr: \(finish.stderr)")
     let store = try SQLiteVectorStore(directory: vectorsDir)
     #expect(try await expectConsistentFeatureStore(store) == total)
-    let again = try twin.run(["features"])
+    let again = try await twin.run(["features"])
     #expect(again.stdout.contains("documents: 0 written, \(total) unchanged"), "\(again.stdout)")
-    let runs = try twin.json(["runs", "list"]) as! [[String: Any]]
+    let runs = try await twin.json(["runs", "list"]) as! [[String: Any]]
     #expect(runs.contains { $0["status"] as? String == "interrupted" })
   }
 
-  @Test func searchPrintsScoredChunksAndFiltersByAuthor() throws {
+  @Test func searchPrintsScoredChunksAndFiltersByAuthor() async throws {
     let twin = try TwinProcess()
     let export = twin.directory.appendingPathComponent("export")
     try writeGeneratedExport(to: export, posts: 14)
-    #expect(try twin.run(["import", "--dir", export.path]).status == 0)
-    #expect(try twin.run(["features"]).status == 0)
-    let text = try twin.run(["search", "how do tokenizers behave", "--k", "2"])
+    #expect(try await twin.run(["import", "--dir", export.path]).status == 0)
+    #expect(try await twin.run(["features"]).status == 0)
+    let text = try await twin.run(["search", "how do tokenizers behave", "--k", "2"])
     #expect(text.status == 0, "stderr: \(text.stderr)")
     #expect(text.stdout.contains("1. 0.") && text.stdout.contains("Crash Tester [posts]"))
     #expect(text.stdout.contains("https://example.com/posts/"))
-    let hits = try twin.json(["search", "tokenizers", "--author", "Crash Tester", "--category", "posts", "--k", "4"])
+    let hits = try await twin.json(["search", "tokenizers", "--author", "Crash Tester", "--category", "posts", "--k", "4"])
       as! [[String: Any]]
     #expect(hits.count == 4)
     #expect(hits.allSatisfy { ($0["content"] as? String)?.isEmpty == false && $0["score"] is Double })
     #expect((hits.first?["content"] as? String)?.contains("tokenizers") == true)
-    let unknown = try twin.run(["search", "x", "--author", "Nobody Here"])
+    let unknown = try await twin.run(["search", "x", "--author", "Nobody Here"])
     #expect(unknown.status != 0)
     #expect(unknown.stderr.contains("Nobody Here") && unknown.stderr.contains("Crash Tester"))
-    let badK = try twin.run(["search", "x", "--k", "0"])
+    let badK = try await twin.run(["search", "x", "--k", "0"])
     #expect(badK.status != 0)
   }
 }

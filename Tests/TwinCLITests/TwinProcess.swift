@@ -51,20 +51,43 @@ struct TwinProcess {
     return (process, out, err)
   }
 
+  /// Runs `twin` with `arguments` to completion.
+  ///
+  /// The child is waited for on a Dispatch thread, never on the cooperative pool: a test that
+  /// blocked a pool thread for the tens of seconds a `twin features` run takes would stall every
+  /// other test's in-process servers and timeouts on a 2-core machine.
   @discardableResult
-  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+  func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
     let (process, out, err) = try launch(arguments, environment: environment)
-    // Read before waiting so a full pipe cannot block the child.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    return await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        // Drain both pipes at once so a child filling one cannot block on it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var stderr = Data()
+        DispatchQueue.global().async(group: group) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        continuation.resume(
+          returning: Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)))
+      }
+    }
   }
 
-  func json(_ arguments: [String]) throws -> Any {
-    let result = try run(arguments + ["--json"])
+  /// Waits, off the cooperative pool, for a launched process to exit.
+  static func waitForExit(_ process: Process) async {
+    await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        process.waitUntilExit()
+        continuation.resume()
+      }
+    }
+  }
+
+  func json(_ arguments: [String]) async throws -> Any {
+    let result = try await run(arguments + ["--json"])
     guard result.status == 0 else {
       throw CLIError("twin \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
     }

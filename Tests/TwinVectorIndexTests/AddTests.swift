@@ -5,7 +5,9 @@ import TwinVectorIndex
   @Test func wrongDimensionThrowsAndAddsNothing() throws {
     let index = HNSWIndex(dimension: 8, metric: .l2)
     _ = try index.add(gaussianVectors(3, dimension: 8, seed: 1))
-    let batch = gaussianVectors(2, dimension: 8, seed: 2) + [[1, 2, 3]] + gaussianVectors(1, dimension: 8, seed: 3)
+    let batch =
+      gaussianVectors(2, dimension: 8, seed: 2) + [[1, 2, 3]]
+      + gaussianVectors(1, dimension: 8, seed: 3)
     #expect(throws: VectorIndexError.dimensionMismatch(index: 2, expected: 8, actual: 3)) {
       try index.add(batch)
     }

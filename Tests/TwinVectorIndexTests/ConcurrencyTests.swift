@@ -60,7 +60,8 @@ import TwinVectorIndex
           let query = queries[i % queries.count]
           switch i % 3 {
           case 0:
-            Self.check(index.search(query, k: 10), query: query, k: 10, index: index, shared: shared)
+            Self.check(
+              index.search(query, k: 10), query: query, k: 10, index: index, shared: shared)
           case 1:
             let even: (Int) -> Bool = { $0.isMultiple(of: 2) }
             Self.check(

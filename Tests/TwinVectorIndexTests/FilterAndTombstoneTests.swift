@@ -14,7 +14,9 @@ import TwinVectorIndex
       #expect(hits.count == 10 && exact.count == 10)
       #expect(hits.allSatisfy { admitted($0.slot) })
       #expect(exact.allSatisfy { admitted($0.slot) })
-      #expect(exact.map(\.slot) == referenceNearest(.cosine, Self.vectors, query, k: 10, admitted: admitted).map(\.slot))
+      #expect(
+        exact.map(\.slot)
+          == referenceNearest(.cosine, Self.vectors, query, k: 10, admitted: admitted).map(\.slot))
     }
   }
 
@@ -50,7 +52,10 @@ import TwinVectorIndex
       let exact = index.exactSearch(query, k: 10)
       #expect(hits.count == 10 && exact.count == 10)
       #expect(hits.allSatisfy { !deleted.contains($0.slot) })
-      #expect(exact.map(\.slot) == referenceNearest(.l2, Self.vectors, query, k: 10) { !deleted.contains($0) }.map(\.slot))
+      #expect(
+        exact.map(\.slot)
+          == referenceNearest(.l2, Self.vectors, query, k: 10) { !deleted.contains($0) }.map(\.slot)
+      )
       let filtered = index.search(query, k: 10) { $0.isMultiple(of: 2) }
       #expect(filtered.allSatisfy { !deleted.contains($0.slot) && $0.slot.isMultiple(of: 2) })
     }

@@ -23,7 +23,9 @@ import TwinVectorIndex
       #expect(restored.search(query, k: 10) == original.search(query, k: 10))
       #expect(restored.search(query, k: 5, ef: 200) == original.search(query, k: 5, ef: 200))
       let filter: (Int) -> Bool = { $0 % 3 == 0 }
-      #expect(restored.search(query, k: 10, filter: filter) == original.search(query, k: 10, filter: filter))
+      #expect(
+        restored.search(query, k: 10, filter: filter)
+          == original.search(query, k: 10, filter: filter))
       #expect(restored.exactSearch(query, k: 10) == original.exactSearch(query, k: 10))
     }
     // Encoding is deterministic, and the restored index keeps working as a normal one.
@@ -48,10 +50,16 @@ import TwinVectorIndex
 
   @Test func truncatedSnapshotsThrow() throws {
     let bytes = try Self.sampleIndex().snapshot()
-    for length in [0, 1, 5, 8, 11, 12, 40, 79, 80, 1000, bytes.count / 2, bytes.count - 9, bytes.count - 1] {
-      #expect(throws: VectorIndexError.self) { try HNSWIndex(snapshot: Array(bytes.prefix(length))) }
+    for length in [
+      0, 1, 5, 8, 11, 12, 40, 79, 80, 1000, bytes.count / 2, bytes.count - 9, bytes.count - 1,
+    ] {
+      #expect(throws: VectorIndexError.self) {
+        try HNSWIndex(snapshot: Array(bytes.prefix(length)))
+      }
     }
-    #expect(throws: VectorIndexError.snapshotTruncated(needed: bytes.count, available: bytes.count - 1)) {
+    #expect(
+      throws: VectorIndexError.snapshotTruncated(needed: bytes.count, available: bytes.count - 1)
+    ) {
       try HNSWIndex(snapshot: Array(bytes.dropLast()))
     }
   }
@@ -61,7 +69,9 @@ import TwinVectorIndex
     var badMagic = bytes
     badMagic[0] = UInt8(ascii: "X")
     #expect(throws: VectorIndexError.snapshotBadMagic) { try HNSWIndex(snapshot: badMagic) }
-    #expect(throws: VectorIndexError.snapshotBadMagic) { try HNSWIndex(snapshot: Array("hello, world".utf8)) }
+    #expect(throws: VectorIndexError.snapshotBadMagic) {
+      try HNSWIndex(snapshot: Array("hello, world".utf8))
+    }
 
     var future = bytes
     future[8] = 2
@@ -99,10 +109,22 @@ import TwinVectorIndex
     let n = 50
     let level0 = 72 + n * 4 * 4 + 2 * n  // header, vectors, levels, deleted flags
     let forgeries: [(String, (inout [UInt8]) -> Void)] = [
-      ("link to a missing slot", { $0[level0 + 4] = 0xFF; $0[level0 + 5] = 0xFF }),
+      (
+        "link to a missing slot",
+        {
+          $0[level0 + 4] = 0xFF
+          $0[level0 + 5] = 0xFF
+        }
+      ),
       ("link count above 2m", { $0[level0] = 9 }),
       ("unknown metric", { $0[16] = 7 }),
-      ("m below 2", { $0[20] = 1; $0[21] = 0 }),
+      (
+        "m below 2",
+        {
+          $0[20] = 1
+          $0[21] = 0
+        }
+      ),
       ("entry point out of range", { $0[56] = 200 }),
       ("deletion flag 2", { $0[72 + n * 16 + n] = 2 }),
       ("deleted count off", { $0[48] = 3 }),
@@ -115,13 +137,18 @@ import TwinVectorIndex
       #expect(throws: VectorIndexError.self, "\(what)") { try HNSWIndex(snapshot: forged) }
     }
     // The re-checksummed original still loads: the forgeries fail for their contents.
-    let resealed = Array(bytes.dropLast(8)) + littleEndianBytes(testChecksum(Array(bytes.dropLast(8))))
+    let resealed =
+      Array(bytes.dropLast(8)) + littleEndianBytes(testChecksum(Array(bytes.dropLast(8))))
     #expect(try HNSWIndex(snapshot: resealed).slotCount == n)
   }
 
   @Test func errorsDescribeThemselves() {
-    #expect(VectorIndexError.snapshotTruncated(needed: 100, available: 10).description.contains("truncated"))
-    #expect(VectorIndexError.snapshotChecksumMismatch(stored: 1, computed: 2).description.contains("corrupted"))
+    #expect(
+      VectorIndexError.snapshotTruncated(needed: 100, available: 10).description.contains(
+        "truncated"))
+    #expect(
+      VectorIndexError.snapshotChecksumMismatch(stored: 1, computed: 2).description.contains(
+        "corrupted"))
   }
 }
 
@@ -143,7 +170,9 @@ func testChecksum(_ bytes: [UInt8]) -> UInt64 {
   var d: UInt64 = 0x082E_FA98_EC4E_6C89
   var i = 0
   while i + 32 <= bytes.count {
-    (a, b, c, d) = (step(a, word(i)), step(b, word(i + 8)), step(c, word(i + 16)), step(d, word(i + 24)))
+    (a, b, c, d) = (
+      step(a, word(i)), step(b, word(i + 8)), step(c, word(i + 16)), step(d, word(i + 24))
+    )
     i += 32
   }
   var h = step(step(step(a, b), c), d)

@@ -64,7 +64,9 @@ func referenceNearest(
   _ metric: VectorMetric, _ vectors: [[Float]], _ query: [Float], k: Int,
   admitted: (Int) -> Bool = { _ in true }
 ) -> [(slot: Int, distance: Double)] {
-  let all = vectors.indices.filter(admitted).map { ($0, referenceDistance(metric, vectors[$0], query)) }
+  let all = vectors.indices.filter(admitted).map {
+    ($0, referenceDistance(metric, vectors[$0], query))
+  }
   return Array(all.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(k))
     .map { (slot: $0.0, distance: $0.1) }
 }

@@ -120,12 +120,15 @@ public final class SQLiteVectorStore: VectorStore {
         }
       }
     }
-    // Committed. Bring loaded graphs up to date now, so the cost is paid by the writer.
+    // Committed. Bring loaded graphs up to date now, so the cost is paid by the writer (off the
+    // cooperative pool: adding thousands of points to a graph takes a while).
     let touched = Set(batch.operations.map(\.collection))
     for name in touched {
       if let collection = loaded.withLock({ $0[name] }) {
-        try collection.catchUp(from: database, wait: true)
-        if let snapshot = collection.snapshotIfDue(force: false) { try save(snapshot, name: name) }
+        try await BlockingWork.run {
+          try collection.catchUp(from: self.database, wait: true)
+          if let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
+        }
       }
     }
   }
@@ -134,8 +137,10 @@ public final class SQLiteVectorStore: VectorStore {
   /// opens them without replaying. Call at the end of a bulk load.
   public func flush() async throws {
     for (name, collection) in loaded.withLock({ $0 }) {
-      try collection.catchUp(from: database, wait: true)
-      if let snapshot = collection.snapshotIfDue(force: true) { try save(snapshot, name: name) }
+      try await BlockingWork.run {
+        try collection.catchUp(from: self.database, wait: true)
+        if let snapshot = collection.snapshotIfDue(force: true) { try self.save(snapshot, name: name) }
+      }
     }
   }
 
@@ -181,8 +186,10 @@ public final class SQLiteVectorStore: VectorStore {
     }
     guard vector.allSatisfy(\.isFinite) else { throw TwinError.invalidInput("query vector has a NaN or infinite value") }
     // Another process may have written since; never block a search on catching up, though.
-    try loadedCollection.catchUp(from: database, wait: false)
-    let hits = loadedCollection.search(vector, k: k, filter: filter, efSearch: efSearch)
+    let hits = try await BlockingWork.run {
+      try loadedCollection.catchUp(from: self.database, wait: false)
+      return loadedCollection.search(vector, k: k, filter: filter, efSearch: efSearch)
+    }
     guard !hits.isEmpty else { return [] }
     let payloads = try await database.pool.read { db in
       var found: [String: String] = [:]
@@ -214,13 +221,17 @@ public final class SQLiteVectorStore: VectorStore {
     guard record.spec.dimension > 0 else {
       throw TwinError.invalidInput("collection '\(name)' holds payloads only; it cannot be searched by vector")
     }
-    return try loading.withLock { _ in
-      if let ready = loaded.withLock({ $0[name] }) { return ready }
-      let collection = restore(record) ?? LoadedCollection(spec: record.spec, epoch: record.epoch)
-      try collection.catchUp(from: database, wait: true)
-      if let snapshot = collection.snapshotIfDue(force: false) { try save(snapshot, name: name) }
-      loaded.withLock { $0[name] = collection }
-      return collection
+    // Restoring a snapshot or building a graph from the rows can take seconds, and waiting for
+    // another caller's load blocks: both happen off the cooperative pool.
+    return try await BlockingWork.run {
+      try self.loading.withLock { _ in
+        if let ready = self.loaded.withLock({ $0[name] }) { return ready }
+        let collection = self.restore(record) ?? LoadedCollection(spec: record.spec, epoch: record.epoch)
+        try collection.catchUp(from: self.database, wait: true)
+        if let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
+        self.loaded.withLock { $0[name] = collection }
+        return collection
+      }
     }
   }
 
