@@ -61,6 +61,14 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // GGUF model files: memory-mapped reader, quantised block formats, fused dot-product kernels.
+    .target(name: "TwinGGUF", dependencies: ["TwinCore", "TwinTensor"], swiftSettings: nativeCPU),
+
+    // The LLM engine: decoder architectures, KV cache, sampling, chat templates, constrained JSON.
+    .target(
+      name: "TwinLLM", dependencies: ["TwinCore", "TwinTensor", "TwinTokenizers", "TwinGGUF"],
+      swiftSettings: nativeCPU),
+
     // The native vector index: HNSW and exact search, cosine/dot/L2, tombstones, snapshots.
     .target(name: "TwinVectorIndex", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
 
@@ -155,6 +163,12 @@ let package = Package(
       dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "TwinVectorIndexTests", dependencies: ["TwinVectorIndex"], swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinGGUFTests", dependencies: ["TwinGGUF", "TwinTensor", "TwinCore"], resources: [.copy("Fixtures")],
+      swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore"],
+      resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
     .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),

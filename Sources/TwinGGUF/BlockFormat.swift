@@ -1,0 +1,106 @@
+/// Thirty-two quantised weights as 16-bit integers, split into even and odd elements.
+///
+/// Why split: the nibbles and bytes of a block come apart into 16-bit lanes most cheaply as
+/// "every other element" (shifting and masking whole 16-bit words), so the kernels keep that
+/// order, and ``Q8Activations`` stores each 32 activations the same way — 16 even-index values
+/// then 16 odd-index ones — so lane i of `even` meets the activation it multiplies. Products of
+/// a 6-bit weight and an 8-bit activation and the sum of two of them fit in 16 bits, which is
+/// what lets the kernels multiply sixteen pairs per instruction.
+struct SplitBlock {
+  /// Elements 0, 2, 4, …, 30.
+  var even: SIMD16<Int16>
+  /// Elements 1, 3, 5, …, 31.
+  var odd: SIMD16<Int16>
+
+  /// `Σᵢ wᵢ·aᵢ` over the block in eight partial sums, for activations split the same way:
+  /// lane k holds elements 4k…4k+3 (lanes 0–3 the block's first 16 elements, 4–7 the rest).
+  ///
+  /// Weights of at most six bits (|w| ≤ 32, with |a| ≤ 127): each 16-bit lane holds two
+  /// products and stays below 2¹⁵ even when two lanes are added, so the cheaper pair sum is exact.
+  @_transparent
+  func products(_ a: UnsafePointer<Int16>) -> SIMD8<Int32> {
+    LaneMath.pairSum(even &* LaneMath.load16(a) &+ odd &* LaneMath.load16(a + 16))
+  }
+
+  /// ``products(_:)`` for 8-bit weights (|w| ≤ 128): two products per lane still fit 16 bits
+  /// (2 · 128 · 127 < 2¹⁵), but the sum of two such lanes does not, so lanes are widened before
+  /// the pairs are added.
+  @_transparent
+  func wideProducts(_ a: UnsafePointer<Int16>) -> SIMD8<Int32> {
+    LaneMath.widePairSum(even &* LaneMath.load16(a) &+ odd &* LaneMath.load16(a + 16))
+  }
+
+  /// Writes `scale · w + offset` for the block's elements in their natural order (first 16
+  /// elements with `lowScale`, last 16 with `highScale`), computed as ggml and the `gguf`
+  /// package do: a product rounded to `Float`, then the offset added.
+  @inline(__always)
+  func dequantize(
+    lowScale: Float, highScale: Float, offset: Float?, into out: UnsafeMutablePointer<Float>
+  ) {
+    for i in 0..<16 {
+      let scale = i < 8 ? lowScale : highScale
+      var e = scale * Float(even[i])
+      var o = scale * Float(odd[i])
+      if let offset {
+        e = e + offset
+        o = o + offset
+      }
+      out[2 * i] = e
+      out[2 * i + 1] = o
+    }
+  }
+}
+
+/// A quantisation with 32-element blocks, each with its own `Float16` scale d (and, for the
+/// `_1` types, a minimum m): weight = d·q (+ m). Dot products use Q8_0-style activations.
+protocol Block32Format {
+  /// The ggml type.
+  static var type: GGMLType { get }
+  /// Whether blocks carry a minimum m (Q4_1, Q5_1) added to every weight.
+  static var hasMinimum: Bool { get }
+  /// Whether weights need eight bits (Q8_0), so products must use ``SplitBlock/wideProducts(_:)``.
+  static var hasWideWeights: Bool { get }
+  /// The block at `p`: its integer weights (offset already removed for the symmetric types),
+  /// its scale and its minimum (0 when there is none).
+  static func unpack(_ p: UnsafeRawPointer) -> (weights: SplitBlock, scale: Float, minimum: Float)
+}
+
+extension Block32Format {
+  static var hasWideWeights: Bool { false }
+
+  /// `Σᵢ wᵢ·aᵢ` of the unpacked block `weights` with the activations at `a`, in eight lanes.
+  @_transparent
+  static func products(_ weights: SplitBlock, _ a: UnsafePointer<Int16>) -> SIMD8<Int32> {
+    hasWideWeights ? weights.wideProducts(a) : weights.products(a)
+  }
+}
+
+/// A K-quantisation: 256-element super-blocks of eight 32-element sub-blocks, with a `Float16`
+/// scale d (and minimum scale dmin) per super-block and small integer scales per sub-block, so
+/// a super-block's integer products can be summed before one conversion to `Float`. Dot
+/// products use Q8_K-style activations (one scale per 256).
+protocol SuperBlockFormat {
+  /// The decoded per-super-block scales.
+  associatedtype Scales
+  /// The ggml type.
+  static var type: GGMLType { get }
+  /// Whether weights have a minimum term: weight = d·scᵢ·q − dmin·mᵢ (Q4_K, Q5_K).
+  static var hasMinimum: Bool { get }
+  /// Decodes the scales of the super-block at `p`.
+  static func scales(_ p: UnsafeRawPointer) -> Scales
+  /// The super-block scale d.
+  static func scale(_ s: Scales) -> Float
+  /// The super-block minimum scale dmin (0 without minima).
+  static func minimumScale(_ s: Scales) -> Float
+  /// The integer weights of sub-block `j` (0..<8), signed, ready to multiply.
+  static func subBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock
+  /// Sub-block `j`'s integer scales for the eight lanes of ``SplitBlock/products(_:)``.
+  static func laneScales(_ s: Scales, _ j: Int) -> SIMD8<Int32>
+  /// The integer minima mⱼ of the eight sub-blocks (zeros without minima).
+  static func minimums(_ s: Scales) -> SIMD8<Int32>
+  /// For dequantisation: the `Float` scales of sub-block `j`'s first and last 16 elements
+  /// (d·scale, rounded as ggml does) and its minimum dmin·mⱼ.
+  static func dequantizationScales(_ s: Scales, _ j: Int) -> (
+    low: Float, high: Float, minimum: Float
+  )
+}

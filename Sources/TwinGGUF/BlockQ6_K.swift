@@ -1,0 +1,66 @@
+/// Q6_K: 256 weights in 210 bytes — 128 bytes of low four bits, 64 bytes of high two bits,
+/// sixteen signed 8-bit scales (one per 16 weights), then the `Float16` scale d.
+/// weight = d·scₖ·(q − 32).
+///
+/// Each half (128 weights) uses 64 low-bit bytes and 32 high-bit bytes: its 32-element group g
+/// takes byte l of the low bits at 32·(g mod 2) in nibble g ÷ 2, and bits 2g…2g+1 of high byte l.
+enum BlockQ6_K: SuperBlockFormat {
+  static let type = GGMLType.q6_K
+  static let hasMinimum = false
+
+  /// Only d: the sub-block scales are read from the block as they are needed.
+  struct Scales {
+    var d: Float
+    var block: UnsafeRawPointer
+
+    /// Scale k (0..<16), for weights 16k…16k+15.
+    @_transparent
+    func scale(_ k: Int) -> Int32 {
+      Int32(block.load(fromByteOffset: 192 + k, as: Int8.self))
+    }
+  }
+
+  @_transparent
+  static func scales(_ p: UnsafeRawPointer) -> Scales {
+    Scales(d: HalfConversion.float(at: p + 208), block: p)
+  }
+
+  @_transparent
+  static func scale(_ s: Scales) -> Float { s.d }
+
+  @_transparent
+  static func minimumScale(_ s: Scales) -> Float { 0 }
+
+  @_transparent
+  static func subBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock {
+    let half = j >> 2
+    let group = j & 3
+    let low = Nibbles.run(
+      p + 64 * half + 32 * (group & 1), shift: UInt16(truncatingIfNeeded: 4 * (group >> 1)))
+    // Word i of the high bits holds bytes 2i (even elements) and 2i + 1 (odd elements).
+    let bits = p.loadUnaligned(fromByteOffset: 128 + 32 * half, as: SIMD16<UInt16>.self)
+    let shift = UInt16(truncatingIfNeeded: 2 * group)
+    let evenHigh = ((bits &>> shift) & 3) &<< 4
+    let oddHigh = ((bits &>> (shift &+ 8)) & 3) &<< 4
+    let offset = SIMD16<Int16>(repeating: 32)
+    return SplitBlock(
+      even: (low.even | evenHigh).signed &- offset, odd: (low.odd | oddHigh).signed &- offset)
+  }
+
+  @_transparent
+  static func laneScales(_ s: Scales, _ j: Int) -> SIMD8<Int32> {
+    // Lanes 0–3 cover the sub-block's first 16 elements, lanes 4–7 the last 16.
+    SIMD8<Int32>(
+      lowHalf: SIMD4(repeating: s.scale(2 * j)), highHalf: SIMD4(repeating: s.scale(2 * j + 1)))
+  }
+
+  @_transparent
+  static func minimums(_ s: Scales) -> SIMD8<Int32> { SIMD8() }
+
+  @_transparent
+  static func dequantizationScales(_ s: Scales, _ j: Int) -> (
+    low: Float, high: Float, minimum: Float
+  ) {
+    (s.d * Float(s.scale(2 * j)), s.d * Float(s.scale(2 * j + 1)), 0)
+  }
+}

@@ -1,0 +1,157 @@
+/// Products with a weight matrix: `y = W · x` for one vector (generation) or many (a prompt).
+///
+/// Quantised matrices multiply ``Q8Activations``; the `Float` entry points quantise for you
+/// (in the matrix's ``QuantizedMatrix/activationFormat``), which is simplest, but when several
+/// matrices multiply the same vector, quantise once with ``QuantizedMatrix/quantize(_:count:stride:)``
+/// and pass the activations to each. F32/F16/BF16 matrices multiply `Float`s directly.
+///
+/// Every product is computed the same way whatever else is computed with it, so results do not
+/// depend on the batch size or the thread count. Large products run on ``Parallel`` threads.
+extension QuantizedMatrix {
+  /// Quantises `count` input vectors of ``columns`` floats (`stride` floats apart, default
+  /// ``columns``) for this matrix.
+  ///
+  /// - Precondition: the matrix is quantised (``activationFormat`` is not nil).
+  public func quantize(_ x: UnsafePointer<Float>, count: Int, stride: Int? = nil) -> Q8Activations {
+    guard let format = activationFormat else {
+      preconditionFailure(
+        "\(type) matrix '\(name)' multiplies Float activations, not quantised ones")
+    }
+    return Q8Activations(x, count: count, length: columns, stride: stride, format: format)
+  }
+
+  /// `y = W · x`: `rows` outputs from ``columns`` inputs.
+  public func matvec(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    matmul(x, count: 1, into: y)
+  }
+
+  /// `W · x`.
+  public func matvec(_ x: [Float]) -> [Float] {
+    precondition(x.count == columns, "x has \(x.count) values, '\(name)' has \(columns) columns")
+    var y = [Float](repeating: 0, count: rows)
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeMutableBufferPointer { yp in
+        if let input = xp.baseAddress, let output = yp.baseAddress { matvec(input, into: output) }
+      }
+    }
+    return y
+  }
+
+  /// `y = W · x` for vector `vector` of already quantised activations.
+  public func matvec(
+    _ activations: Q8Activations, vector: Int = 0, into y: UnsafeMutablePointer<Float>
+  ) {
+    products(activations, vectors: vector..<(vector + 1), into: y, outputStride: rows)
+  }
+
+  /// `Y = X · Wᵀ` for `count` input vectors: `x` holds `count` rows of ``columns`` floats,
+  /// `inputStride` floats apart (default ``columns``), and `y` receives `count` rows of ``rows``
+  /// outputs, `outputStride` floats apart (default ``rows``). Each weight block is unpacked
+  /// once for four vectors.
+  public func matmul(
+    _ x: UnsafePointer<Float>, count: Int, inputStride: Int? = nil,
+    into y: UnsafeMutablePointer<Float>, outputStride: Int? = nil
+  ) {
+    let inputStride = inputStride ?? columns
+    let outputStride = outputStride ?? rows
+    precondition(count >= 0 && inputStride >= columns && outputStride >= rows, "bad shape")
+    if activationFormat != nil {
+      let activations = quantize(x, count: count, stride: inputStride)
+      products(activations, vectors: 0..<count, into: y, outputStride: outputStride)
+    } else {
+      floatProducts(x, count: count, stride: inputStride, into: y, outputStride: outputStride)
+    }
+  }
+
+  /// `Y = X · Wᵀ` for every vector of already quantised activations (see
+  /// ``matmul(_:count:inputStride:into:outputStride:)``).
+  public func matmul(
+    _ activations: Q8Activations, into y: UnsafeMutablePointer<Float>, outputStride: Int? = nil
+  ) {
+    let outputStride = outputStride ?? rows
+    precondition(outputStride >= rows, "bad output stride")
+    products(activations, vectors: 0..<activations.count, into: y, outputStride: outputStride)
+  }
+
+  /// Row `row` · `x` (``columns`` floats), quantising `x` first when the matrix is quantised.
+  public func dot(row: Int, _ x: [Float]) -> Float {
+    // A one-row view runs the same kernel, in the same order, as every other product.
+    QuantizedMatrix(view: self, row: row).matvec(x)[0]
+  }
+
+  /// Row `row` · vector `vector` of quantised activations.
+  public func dot(row: Int, _ activations: Q8Activations, vector: Int = 0) -> Float {
+    var y: Float = 0
+    QuantizedMatrix(view: self, row: row).matvec(activations, vector: vector, into: &y)
+    return y
+  }
+
+  // MARK: Drivers
+
+  /// The quantised products for `vectors` of `activations`; output `v - vectors.lowerBound`.
+  func products(
+    _ activations: Q8Activations, vectors: Range<Int>, into y: UnsafeMutablePointer<Float>,
+    outputStride: Int
+  ) {
+    guard let format = activationFormat else {
+      preconditionFailure(
+        "\(type) matrix '\(name)' multiplies Float activations, not quantised ones")
+    }
+    precondition(
+      activations.format == format,
+      "'\(name)' (\(type)) needs \(format) activations, got \(activations.format)")
+    precondition(
+      activations.length == columns,
+      "activations have \(activations.length) values, '\(name)' has \(columns) columns")
+    precondition(
+      vectors.lowerBound >= 0 && vectors.upperBound <= activations.count, "vectors out of range")
+    let rows = (0..<vectors.count).map {
+      ActivationRow(activations, vector: vectors.lowerBound + $0)
+    }
+    rows.withUnsafeBufferPointer { rowPointers in
+      guard let pointers = rowPointers.baseAddress else { return }
+      withStorage {
+        withExtendedLifetime(activations) {
+          switch type {
+          case .q4_0: run(Block32Kernel<BlockQ4_0>(self, pointers), vectors.count, y, outputStride)
+          case .q4_1: run(Block32Kernel<BlockQ4_1>(self, pointers), vectors.count, y, outputStride)
+          case .q5_0: run(Block32Kernel<BlockQ5_0>(self, pointers), vectors.count, y, outputStride)
+          case .q5_1: run(Block32Kernel<BlockQ5_1>(self, pointers), vectors.count, y, outputStride)
+          case .q8_0: run(Block32Kernel<BlockQ8_0>(self, pointers), vectors.count, y, outputStride)
+          case .q4_K:
+            run(SuperBlockKernel<BlockQ4_K>(self, pointers), vectors.count, y, outputStride)
+          case .q5_K:
+            run(SuperBlockKernel<BlockQ5_K>(self, pointers), vectors.count, y, outputStride)
+          case .q6_K:
+            run(SuperBlockKernel<BlockQ6_K>(self, pointers), vectors.count, y, outputStride)
+          default: preconditionFailure("no quantised kernel for \(type)")
+          }
+        }
+      }
+    }
+  }
+
+  /// The F32/F16/BF16 products for `count` vectors at `x`, `stride` floats apart.
+  func floatProducts(
+    _ x: UnsafePointer<Float>, count: Int, stride: Int, into y: UnsafeMutablePointer<Float>,
+    outputStride: Int
+  ) {
+    withStorage {
+      switch type {
+      case .f32: run(FloatKernel<FloatF32>(self, x, stride: stride), count, y, outputStride)
+      case .f16: run(FloatKernel<FloatF16>(self, x, stride: stride), count, y, outputStride)
+      case .bf16: run(FloatKernel<FloatBF16>(self, x, stride: stride), count, y, outputStride)
+      default: preconditionFailure("no Float kernel for \(type)")
+      }
+    }
+  }
+
+  @inline(__always)
+  private func run<K: RowKernel>(
+    _ kernel: K, _ vectors: Int, _ y: UnsafeMutablePointer<Float>, _ outputStride: Int
+  ) {
+    MatrixDriver.run(
+      kernel, rows: rows, vectors: vectors, rowWork: rowByteCount, into: y,
+      outputStride: outputStride)
+  }
+}

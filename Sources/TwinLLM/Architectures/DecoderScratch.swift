@@ -1,0 +1,38 @@
+import TwinGGUF
+import TwinTensor
+
+/// Working buffers of one forward pass over `tokens` positions.
+struct DecoderScratch {
+  let tokens: Int
+  let embedding: Int
+  let x, normed, q, attended, projected, gate, up: UnsafeMutablePointer<Float>
+
+  init(tokens: Int, hyperparameters h: Hyperparameters) {
+    self.tokens = tokens
+    embedding = h.embedding
+    let wide = max(h.embedding, h.queryWidth)
+    x = .allocate(capacity: tokens * h.embedding)
+    normed = .allocate(capacity: tokens * h.embedding)
+    q = .allocate(capacity: tokens * h.queryWidth)
+    attended = .allocate(capacity: tokens * h.queryWidth)
+    projected = .allocate(capacity: tokens * wide)
+    gate = .allocate(capacity: tokens * h.feedForward)
+    up = .allocate(capacity: tokens * h.feedForward)
+  }
+
+  func deallocate() {
+    for p in [x, normed, q, attended, projected, gate, up] { p.deallocate() }
+  }
+
+  /// Final norm and output projection for `rows`, concatenated.
+  func logits(rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix, softcap: Float? = nil) -> [Float] {
+    let count = rows.count
+    Kernels.rmsNorm(
+      x + rows.lowerBound * embedding, rows: count, cols: embedding, weight: norm, epsilon: epsilon, into: normed)
+    var logits = [Float](repeating: 0, count: count * output.rows)
+    logits.withUnsafeMutableBufferPointer { out in
+      output.matmul(normed, count: count, into: out.baseAddress!)
+    }
+    return logits
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import TwinGGUF
+import TwinTensor
+
+/// The Llama architecture (SmolLM2, Llama 2/3, Mistral; Qwen 2 adds biases to q, k and v).
+///
+/// Per layer, for hidden states `x`:
+///
+///     h = RMSNorm(x) ⊙ w_attn_norm
+///     q, k, v = h W_qᵀ (+ b_q), h W_kᵀ (+ b_k), h W_vᵀ (+ b_v);  RoPE(q), RoPE(k)
+///     x = x + Attention(q, k, v) W_oᵀ                 (grouped-query, causal)
+///     h = RMSNorm(x) ⊙ w_ffn_norm
+///     x = x + (SiLU(h W_gateᵀ) ⊙ h W_upᵀ) W_downᵀ      (SwiGLU)
+///
+/// then `logits = RMSNorm(x) ⊙ w_output_norm · W_outputᵀ` (the output matrix is the token
+/// embedding when the file has no separate one).
+public struct LlamaModel: DecoderModel {
+  public let hyperparameters: Hyperparameters
+  let embeddings: QuantizedMatrix
+  let output: QuantizedMatrix
+  let outputNorm: [Float]
+  let layers: [Layer]
+  let rope: RotaryEmbedding
+  let attention: CausalAttention
+
+  struct Layer: Sendable {
+    var attentionNorm: [Float]
+    var query, key, value, attentionOutput: QuantizedMatrix
+    var queryBias, keyBias, valueBias: [Float]?
+    var ffnNorm: [Float]
+    var gate, up, down: QuantizedMatrix
+  }
+
+  public init(file: GGUFFile) throws {
+    let h = try Hyperparameters(file: file)
+    hyperparameters = h
+    embeddings = try file.matrix(named: "token_embd.weight")
+    output = file.contains(tensor: "output.weight") ? try file.matrix(named: "output.weight") : embeddings
+    outputNorm = try file.floats("output_norm.weight")
+    layers = try (0..<h.layers).map { i in
+      let p = "blk.\(i)."
+      func optional(_ name: String) throws -> [Float]? {
+        file.contains(tensor: p + name) ? try file.floats(p + name) : nil
+      }
+      return Layer(
+        attentionNorm: try file.floats(p + "attn_norm.weight"), query: try file.matrix(named: p + "attn_q.weight"),
+        key: try file.matrix(named: p + "attn_k.weight"), value: try file.matrix(named: p + "attn_v.weight"),
+        attentionOutput: try file.matrix(named: p + "attn_output.weight"), queryBias: try optional("attn_q.bias"),
+        keyBias: try optional("attn_k.bias"), valueBias: try optional("attn_v.bias"),
+        ffnNorm: try file.floats(p + "ffn_norm.weight"), gate: try file.matrix(named: p + "ffn_gate.weight"),
+        up: try file.matrix(named: p + "ffn_up.weight"), down: try file.matrix(named: p + "ffn_down.weight"))
+    }
+    guard embeddings.columns == h.embedding, layers.first.map({ $0.query.rows == h.queryWidth }) ?? true else {
+      throw ModelLoadError.badShape(
+        tensor: "token_embd.weight / attn_q.weight", expected: "\(h.embedding) columns, \(h.queryWidth) query rows",
+        actual: "\(embeddings.columns) columns")
+    }
+    // GGUF permutes Llama's q/k weights for adjacent-pair rotation; Qwen 2 keeps HF's halves.
+    rope = RotaryEmbedding(
+      dimensions: h.ropeDimensions, base: h.ropeBase, layout: h.architecture == "qwen2" ? .halves : .adjacentPairs)
+    attention = CausalAttention(
+      heads: h.heads, kvHeads: h.kvHeads, headDimension: h.headDimension,
+      scale: 1 / Float(h.headDimension).squareRoot(), window: nil)
+  }
+
+  public func forward(_ tokens: [Int32], cache: KVCache, allLogits: Bool) throws -> [Float] {
+    let h = hyperparameters
+    let n = tokens.count
+    guard n > 0 else { throw GenerationError.emptyPrompt }
+    guard cache.remaining >= n else { throw GenerationError.contextFull(capacity: cache.capacity) }
+    let start = cache.count
+    let scratch = DecoderScratch(tokens: n, hyperparameters: h)
+    defer { scratch.deallocate() }
+    for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * h.embedding) }
+
+    for (l, layer) in layers.enumerated() {
+      Kernels.rmsNorm(
+        scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+      layer.query.matmul(scratch.normed, count: n, into: scratch.q)
+      let keys = cache.keys[l] + start * h.kvWidth
+      let values = cache.values[l] + start * h.kvWidth
+      layer.key.matmul(scratch.normed, count: n, into: keys)
+      layer.value.matmul(scratch.normed, count: n, into: values)
+      if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
+      if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
+      if let b = layer.valueBias { addRows(b, to: values, rows: n) }
+      for t in 0..<n {
+        rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
+        rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
+      }
+      HalfPrecision.round(keys, count: n * h.kvWidth)
+      HalfPrecision.round(values, count: n * h.kvWidth)
+      attention(
+        queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
+        output: scratch.attended)
+      layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
+      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+
+      Kernels.rmsNorm(
+        scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+      layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
+      layer.up.matmul(scratch.normed, count: n, into: scratch.up)
+      Kernels.silu(scratch.gate, count: n * h.feedForward)
+      Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
+      layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
+      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+    }
+    cache.advance(by: n)
+    return scratch.logits(
+      rows: allLogits ? 0..<n : (n - 1)..<n, norm: outputNorm, epsilon: h.rmsEpsilon, output: output)
+  }
+}
+
+/// Adds `bias` to each of `rows` rows.
+func addRows(_ bias: [Float], to x: UnsafeMutablePointer<Float>, rows: Int) {
+  bias.withUnsafeBufferPointer { b in
+    for r in 0..<rows { Kernels.add(x + r * b.count, b.baseAddress!, into: x + r * b.count, count: b.count) }
+  }
+}

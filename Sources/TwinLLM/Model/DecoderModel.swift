@@ -1,0 +1,39 @@
+import Foundation
+import TwinGGUF
+
+/// A decoder-only language model: token ids in, next-token logits out, with a KV cache.
+public protocol DecoderModel: Sendable {
+  var hyperparameters: Hyperparameters { get }
+  /// Runs `tokens` at positions `cache.count…`, appending their keys and values to `cache`.
+  ///
+  /// - Parameter allLogits: Return logits for every position (`tokens.count × vocabulary`);
+  ///   otherwise only for the last one.
+  func forward(_ tokens: [Int32], cache: KVCache, allLogits: Bool) throws -> [Float]
+}
+
+/// Errors a model file can raise when it is loaded.
+public enum ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+  case unsupportedArchitecture(String, file: String)
+  case badShape(tensor: String, expected: String, actual: String)
+
+  public var description: String {
+    switch self {
+    case .unsupportedArchitecture(let arch, let file):
+      "\(file): architecture '\(arch)' is not supported (llama, qwen2 and gemma3 are)"
+    case .badShape(let tensor, let expected, let actual):
+      "tensor '\(tensor)' has shape \(actual); expected \(expected)"
+    }
+  }
+}
+
+/// Loads the architecture a GGUF file declares.
+public enum DecoderModels {
+  public static func load(_ file: GGUFFile) throws -> any DecoderModel {
+    let architecture = try file.architecture
+    switch architecture {
+    case "llama", "qwen2": return try LlamaModel(file: file)
+    case "gemma3": return try Gemma3Model(file: file)
+    default: throw ModelLoadError.unsupportedArchitecture(architecture, file: file.url.path)
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/// Rounding through half precision, where llama.cpp computes in `f16`.
+///
+/// llama.cpp keeps the KV cache in f16 and multiplies queries and attention probabilities in
+/// f16 too. Those roundings move logits by a few hundredths, enough to flip the argmax between
+/// near-tied tokens; rounding the same values the same way keeps greedy output identical.
+enum HalfPrecision {
+  static func round(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] = Float(Float16(x[i])) }
+  }
+}
