@@ -118,7 +118,7 @@ let package = Package(
       name: "twin",
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
-        "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures",
+        "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "Logging", package: "swift-log"),
@@ -140,6 +140,14 @@ let package = Package(
       swiftSettings: nativeCPU),
 
     // Benchmark: HNSW build, QPS and recall against hnswlib (Python), same vectors, one run.
+    // Benchmark: LLM prefill and decode against llama.cpp (llama-cpp-python), same GGUF files.
+    .executableTarget(
+      name: "twin-bench-llm",
+      dependencies: ["TwinLLM", "TwinGGUF", "TwinTensor"],
+      path: "Benchmarks/LLMInference",
+      exclude: ["llama_cpp_peer.py"],
+      swiftSettings: nativeCPU),
+
     .executableTarget(
       name: "twin-bench-vectors",
       dependencies: ["TwinVectorIndex", "TwinEmbeddings", "TwinTensor"],

@@ -113,7 +113,7 @@ public struct Gemma3Model: DecoderModel {
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
       layer.up.matmul(scratch.normed, count: n, into: scratch.up)
-      Kernels.geluTanh(scratch.gate, count: n * h.feedForward)
+      HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
       Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
       Kernels.rmsNorm(

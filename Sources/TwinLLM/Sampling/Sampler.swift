@@ -98,6 +98,15 @@ public struct Sampler: Sendable {
     return Int32(candidates[candidates.count - 1])
   }
 
+  /// `log softmax(logits)`: each token's log-probability at temperature 1.
+  public static func logSoftmax(_ logits: [Float]) -> [Float] {
+    guard let maxLogit = logits.max(), maxLogit.isFinite else { return logits }
+    var sum = 0.0
+    for l in logits { sum += Double(exp(l - maxLogit)) }
+    let logZ = Float(log(sum)) + maxLogit
+    return logits.map { $0 - logZ }
+  }
+
   /// Log-probabilities of the `count` most likely tokens under `logits` (softmax at temperature
   /// 1), best first: the `top_logprobs` of the OpenAI API.
   public static func topLogProbabilities(_ logits: [Float], count: Int) -> [(token: Int32, logprob: Float)] {

@@ -1,0 +1,155 @@
+// twin-bench-llm: prefill and decode speed of Twin's native LLM engine against llama.cpp
+// (llama-cpp-python) on the same GGUF files, the same prompt ids and the same thread count, in
+// one run.
+//
+//   swift build -c release --product twin-bench-llm && .build/release/twin-bench-llm
+//
+// Options: --models LIST (smollm2-135m-instruct,gemma3-270m), --prompt-tokens N (256),
+// --decode-tokens N (128), --threads N (2), --repeats N (3: each figure is the best of N),
+// --python PATH (python3), --no-peer.
+//
+// The prompt is the first N tokens of a fixed English text (repeated as needed) in each model's
+// own tokenizer. Prefill is one batched forward pass over the prompt; decode is N greedy tokens
+// one at a time, each a forward pass of one token. Peak RSS is each process's own (VmHWM).
+import Foundation
+import TwinGGUF
+import TwinLLM
+import TwinTensor
+
+func option(_ name: String) -> String? {
+  let args = CommandLine.arguments
+  guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+  return args[i + 1]
+}
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(1)
+}
+
+func peakRSSMiB() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+  else { return .nan }
+  return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan) / 1024
+}
+
+let files = [
+  "smollm2-135m-instruct": "SmolLM2-135M-Instruct.Q4_1.gguf", "gemma3-270m": "gemma-3-270m-q4_k_m.gguf",
+]
+let models = (option("--models") ?? "smollm2-135m-instruct,gemma3-270m").split(separator: ",").map(String.init)
+let promptTokens = Int(option("--prompt-tokens") ?? "256") ?? 256
+let decodeTokens = Int(option("--decode-tokens") ?? "128") ?? 128
+let threads = Int(option("--threads") ?? "2") ?? 2
+let repeats = max(1, Int(option("--repeats") ?? "3") ?? 3)
+let python = option("--python") ?? "python3"
+let runPeer = !CommandLine.arguments.contains("--no-peer")
+Parallel.threadCount = threads
+
+let root =
+  ProcessInfo.processInfo.environment["TWIN_MODELS"].map { URL(fileURLWithPath: $0) }
+  ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/twin/models")
+let text = String(
+  repeating: """
+    Retrieval-augmented generation combines a search step with a language model. Documents are \
+    split into chunks, embedded, and stored in a vector index; a question is embedded the same \
+    way, the nearest chunks are retrieved and placed in the prompt, and the model answers from \
+    that evidence. Teams measure recall, faithfulness, latency and cost, and version prompts \
+    like code.
+    """, count: 8)
+
+struct Row {
+  var model: String
+  var twinPrefill, twinDecode, peerPrefill, peerDecode: Double?
+  var twinRSS, peerRSS: Double?
+  var sameTokens: Bool?
+}
+var rows: [Row] = []
+let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("llama_cpp_peer.py")
+
+for name in models {
+  guard let fileName = files[name] else { fail("unknown model \(name); known: \(files.keys.sorted())") }
+  let url = root.appendingPathComponent(name).appendingPathComponent(fileName)
+  guard FileManager.default.fileExists(atPath: url.path) else {
+    fail("\(url.path) is missing: run `twin models pull \(name)` first")
+  }
+  let file = try GGUFFile(url: url)
+  let tokenizer = try LLMTokenizer.load(from: file)
+  let model = try DecoderModels.load(file)
+  let prompt = Array(tokenizer.encode(text).prefix(promptTokens))
+  guard prompt.count == promptTokens else { fail("the text gives only \(prompt.count) tokens") }
+  print("\(name): \(prompt.count)-token prompt, \(decodeTokens) decoded tokens, \(threads) threads")
+
+  var bestPrefill = Double.infinity
+  var bestDecode = Double.infinity
+  var generated: [Int32] = []
+  for _ in 0..<repeats {
+    let cache = KVCache(hyperparameters: model.hyperparameters, capacity: prompt.count + decodeTokens)
+    var start = Date()
+    var logits = try model.forward(prompt, cache: cache, allLogits: false)
+    bestPrefill = min(bestPrefill, Date().timeIntervalSince(start))
+    var tokens: [Int32] = []
+    start = Date()
+    for _ in 0..<decodeTokens {
+      let next = Sampler.argmax(logits)
+      tokens.append(next)
+      logits = try model.forward([next], cache: cache, allLogits: false)
+    }
+    bestDecode = min(bestDecode, Date().timeIntervalSince(start))
+    generated = tokens
+  }
+  print(
+    String(
+      format: "  twin:      prefill %7.1f tok/s, decode %6.1f tok/s", Double(prompt.count) / bestPrefill,
+      Double(decodeTokens) / bestDecode))
+  var row = Row(
+    model: name, twinPrefill: Double(prompt.count) / bestPrefill, twinDecode: Double(decodeTokens) / bestDecode,
+    twinRSS: peakRSSMiB())
+
+  if runPeer {
+    let idsFile = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-llm-\(name).json")
+    try JSONEncoder().encode(prompt).write(to: idsFile)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      python, peerScript.path, url.path, idsFile.path, String(decodeTokens), String(threads), String(repeats),
+    ]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let prefill = json["prefill_seconds"] as? Double, let decode = json["decode_seconds"] as? Double
+    else { fail("the llama.cpp peer failed (is llama-cpp-python installed? pip install llama-cpp-python)") }
+    row.peerPrefill = Double(prompt.count) / prefill
+    row.peerDecode = Double(decodeTokens) / decode
+    row.peerRSS = json["peak_rss_mib"] as? Double
+    row.sameTokens = (json["tokens"] as? [Int]).map { $0.map(Int32.init) == generated }
+    print(String(format: "  llama.cpp: prefill %7.1f tok/s, decode %6.1f tok/s", row.peerPrefill!, row.peerDecode!))
+  }
+  rows.append(row)
+}
+
+func ratio(_ a: Double?, _ b: Double?) -> String {
+  guard let a, let b, b > 0 else { return "—" }
+  return String(format: "%.2f×", a / b)
+}
+func number(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "—" }
+
+print("\nbest of \(repeats); \(promptTokens)-token prefill, \(decodeTokens)-token greedy decode, \(threads) threads")
+print("model                    prefill tok/s (twin / llama.cpp / ratio)   decode tok/s (twin / llama.cpp / ratio)   same greedy tokens")
+for r in rows {
+  let line =
+    r.model.padding(toLength: 24, withPad: " ", startingAt: 0)
+    + " \(number(r.twinPrefill)) / \(number(r.peerPrefill)) / \(ratio(r.twinPrefill, r.peerPrefill))".padding(
+      toLength: 44, withPad: " ", startingAt: 0)
+    + " \(number(r.twinDecode)) / \(number(r.peerDecode)) / \(ratio(r.twinDecode, r.peerDecode))".padding(
+      toLength: 42, withPad: " ", startingAt: 0)
+    + " \(r.sameTokens.map { $0 ? "yes" : "no" } ?? "—")"
+  print(line)
+}
+print(
+  "peak RSS: twin \(number(rows.compactMap(\.twinRSS).max())) MiB (this process, all models), llama.cpp "
+    + "\(rows.compactMap(\.peerRSS).map { number($0) }.joined(separator: ", ")) MiB (one process per model)")
