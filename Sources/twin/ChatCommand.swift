@@ -47,10 +47,13 @@ struct ChatCommand: AsyncParsableCommand {
         prompt: llm.tokenizer.encode(llm.template.render(messages), parseSpecial: true), maxTokens: maxTokens,
         sampling: parameters)
       do {
+        let generator = llm.generator
         let answer = try await Interruption.run {
-          try await llm.generator.generate(request) { token in
-            FileHandle.standardOutput.write(Data(token.text.utf8))
-          }
+          try await generator.generate(
+            request,
+            onToken: { token in
+              FileHandle.standardOutput.write(Data(token.text.utf8))
+            })
         }
         print("")
         messages.append(ChatMessage(role: .assistant, content: answer.text))

@@ -61,11 +61,16 @@ struct GenerateCommand: AsyncParsableCommand {
     let request = GenerationRequest(
       prompt: llm.tokenizer.encode(rendered, parseSpecial: !raw), maxTokens: maxTokens,
       sampling: try sampling.parameters(), stop: stop)
-    let constraint = schema.map { JSONConstraint(schema: $0, tokenizer: llm.tokenizer) }
+    var allowed: (@Sendable ([Int32]) -> Set<Int32>?)?
+    if let schema {
+      let constraint = JSONConstraint(schema: schema, tokenizer: llm.tokenizer)
+      allowed = { generated in constraint.allowedTokens(after: generated) }
+    }
     let streaming = !global.json
-    let result = try await Interruption.run {
-      try await llm.generator.generate(
-        request, allowedTokens: constraint.map { c in { c.allowedTokens(after: $0) } },
+    let generator = llm.generator
+    let result = try await Interruption.run { [allowed] in
+      try await generator.generate(
+        request, allowedTokens: allowed,
         onToken: { token in
           if streaming { FileHandle.standardOutput.write(Data(token.text.utf8)) }
         })

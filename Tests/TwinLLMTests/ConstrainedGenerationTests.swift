@@ -71,9 +71,9 @@ import TwinLLM
       let request = GenerationRequest(
         prompt: tokenizer.encode(chat, parseSpecial: true), maxTokens: 160,
         sampling: SamplingParameters(temperature: n.isMultiple(of: 2) ? 0 : 0.8, seed: UInt64(n)))
-      let output = try generator.generate(request, allowedTokens: { constraint.allowedTokens(after: $0) })
-      let parsed = try? JSONSerialization.jsonObject(with: Data(output.text.utf8), options: [.fragmentsAllowed])
-      let schemaObject = try JSONSerialization.jsonObject(with: Data(schemaText.utf8))
+      let output = try generator.generateBlocking(request, allowedTokens: { constraint.allowedTokens(after: $0) })
+      let parsed = try? JSONDecoder().decode(JSON.self, from: Data(output.text.utf8))
+      let schemaObject = try JSONDecoder().decode(JSON.self, from: Data(schemaText.utf8))
       #expect(parsed != nil, "case \(n): \(output.text.debugDescription) does not parse (\(output.finishReason))")
       if let parsed {
         let problem = Self.validate(parsed, against: schemaObject)
@@ -82,25 +82,45 @@ import TwinLLM
     }
   }
 
-  /// A small, independent JSON Schema check of the keywords the cases use; nil when valid.
-  static func validate(_ value: Any, against schemaAny: Any) -> String? {
-    guard let schema = schemaAny as? [String: Any] else { return nil }
-    if let options = schema["enum"] as? [Any] {
-      return options.contains { equalJSON($0, value) } ? nil : "\(value) is not in the enum"
+  /// A JSON value, decoded independently of the engine.
+  indirect enum JSON: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSON]), object([String: JSON])
+
+    init(from decoder: Decoder) throws {
+      let c = try decoder.singleValueContainer()
+      if c.decodeNil() { self = .null }
+      else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+      else if let d = try? c.decode(Double.self) { self = .number(d) }
+      else if let s = try? c.decode(String.self) { self = .string(s) }
+      else if let a = try? c.decode([JSON].self) { self = .array(a) }
+      else { self = .object(try c.decode([String: JSON].self)) }
     }
-    let types = (schema["type"] as? [String]) ?? (schema["type"] as? String).map { [$0] } ?? []
+
+    var object: [String: JSON]? { if case .object(let o) = self { o } else { nil } }
+    var array: [JSON]? { if case .array(let a) = self { a } else { nil } }
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+    var int: Int? { if case .number(let d) = self, d.rounded() == d { Int(d) } else { nil } }
+  }
+
+  /// A small, independent JSON Schema check of the keywords the cases use; nil when valid.
+  static func validate(_ value: JSON, against schema: JSON) -> String? {
+    guard let schema = schema.object else { return nil }
+    if let options = schema["enum"]?.array {
+      return options.contains(value) ? nil : "\(value) is not in the enum"
+    }
+    let types = schema["type"]?.array?.compactMap(\.string) ?? schema["type"]?.string.map { [$0] } ?? []
     if !types.isEmpty && !types.contains(where: { isType(value, $0) }) { return "\(value) is not \(types)" }
-    if let string = value as? String, let max = schema["maxLength"] as? Int, string.count > max {
+    if case .string(let string) = value, let max = schema["maxLength"]?.int, string.count > max {
       return "string longer than \(max)"
     }
-    if let array = value as? [Any], types.contains("array") {
-      if let min = schema["minItems"] as? Int, array.count < min { return "fewer than \(min) items" }
-      if let max = schema["maxItems"] as? Int, array.count > max { return "more than \(max) items" }
-      for item in array { if let p = validate(item, against: schema["items"] ?? [:]) { return p } }
+    if case .array(let array) = value {
+      if let min = schema["minItems"]?.int, array.count < min { return "fewer than \(min) items" }
+      if let max = schema["maxItems"]?.int, array.count > max { return "more than \(max) items" }
+      for item in array { if let p = validate(item, against: schema["items"] ?? .object([:])) { return p } }
     }
-    if let object = value as? [String: Any], types.contains("object") {
-      let properties = schema["properties"] as? [String: Any] ?? [:]
-      for key in schema["required"] as? [String] ?? [] where object[key] == nil { return "missing \(key)" }
+    if case .object(let object) = value {
+      let properties = schema["properties"]?.object ?? [:]
+      for key in schema["required"]?.array?.compactMap(\.string) ?? [] where object[key] == nil { return "missing \(key)" }
       for (key, item) in object {
         guard let sub = properties[key] else { return "unexpected key \(key)" }
         if let p = validate(item, against: sub) { return p }
@@ -109,22 +129,13 @@ import TwinLLM
     return nil
   }
 
-  static func isType(_ value: Any, _ type: String) -> Bool {
-    let number = value as? NSNumber
-    let isBool = number.map { CFGetTypeID($0) == CFBooleanGetTypeID() } ?? false
-    switch type {
-    case "string": return value is String
-    case "integer": return number != nil && !isBool && number!.doubleValue.rounded() == number!.doubleValue
-    case "number": return number != nil && !isBool
-    case "boolean": return isBool
-    case "null": return value is NSNull
-    case "array": return value is [Any]
-    case "object": return value is [String: Any]
+  static func isType(_ value: JSON, _ type: String) -> Bool {
+    switch (type, value) {
+    case ("string", .string), ("boolean", .bool), ("null", .null), ("array", .array), ("object", .object),
+      ("number", .number):
+      return true
+    case ("integer", .number(let d)): return d.rounded() == d
     default: return false
     }
-  }
-
-  static func equalJSON(_ a: Any, _ b: Any) -> Bool {
-    (a as? NSObject)?.isEqual(b) ?? false
   }
 }

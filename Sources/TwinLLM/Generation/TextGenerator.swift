@@ -16,13 +16,13 @@ public struct TextGenerator: Sendable {
     self.contextLength = min(contextLength ?? 4096, model.hyperparameters.contextLength)
   }
 
-  /// Generates synchronously, calling `onToken` for each token; return `false` from it to stop
-  /// (the generation then ends with ``FinishReason/cancelled``).
+  /// Generates on the calling thread (blocking it), calling `onToken` for each token; return
+  /// `false` from it to stop (the generation then ends with ``FinishReason/cancelled``).
   ///
   /// - Parameter allowedTokens: Constrained decoding: called before each step with the tokens
   ///   so far; returns the ids that may come next (nil for no constraint), or an empty set
   ///   when the output is complete.
-  public func generate(
+  public func generateBlocking(
     _ request: GenerationRequest,
     allowedTokens: ((_ generated: [Int32]) -> Set<Int32>?)? = nil,
     onToken: (GeneratedToken) -> Bool = { _ in true }
@@ -111,10 +111,12 @@ public struct TextGenerator: Sendable {
         DispatchQueue.global(qos: .userInitiated).async {
           continuation.resume(
             with: Result {
-              try generator.generate(request, allowedTokens: allowedTokens) { token in
-                onToken(token)
-                return !cancelled.isSet
-              }
+              try generator.generateBlocking(
+                request, allowedTokens: allowedTokens,
+                onToken: { token in
+                  onToken(token)
+                  return !cancelled.isSet
+                })
             })
         }
       }
@@ -132,10 +134,12 @@ public struct TextGenerator: Sendable {
     let generator = self
     DispatchQueue.global(qos: .userInitiated).async {
       do {
-        _ = try generator.generate(request) { token in
-          continuation.yield(token)
-          return !cancelled.isSet
-        }
+        _ = try generator.generateBlocking(
+          request,
+          onToken: { token in
+            continuation.yield(token)
+            return !cancelled.isSet
+          })
         continuation.finish()
       } catch {
         continuation.finish(throwing: error)

@@ -25,7 +25,8 @@ Writes, next to this script:
   committed files are left as they are.
 
 Activation quantisation (the Swift `Q8Activations`): per block, amax = max|x|, d = amax / 127,
-q = rint(x · (127 / amax)) (ties to even; 0 when amax is 0), all in float32.
+q = rint(x · (127 / amax)) (ties to even; 0 when amax is 0), all in float32; for the 32-element
+blocks d and d·Σq are then rounded to float16, as ggml stores them.
 """
 
 import json
@@ -242,6 +243,10 @@ def quantize_activations(x, block):
     sums = q.reshape(v, n // 32, 32).sum(axis=2)
     block_sums = q.reshape(v, n // block, block).sum(axis=2)
     offsets = (d * block_sums.astype(np.float32)).astype(np.float32)
+    if block == 32:
+        # As ggml's Q8_0/Q8_1 blocks: the scale and d·Σq are stored as float16.
+        d = d.astype(np.float16).astype(np.float32)
+        offsets = offsets.astype(np.float16).astype(np.float32)
     return q, d, sums, offsets
 
 
