@@ -83,7 +83,7 @@ struct GenerateCommand: AsyncParsableCommand {
           prefillTokensPerSecond: Double(result.promptTokens) / max(result.prefillSeconds, 1e-9),
           decodeTokensPerSecond: Double(result.tokens.count) / max(result.decodeSeconds, 1e-9)))
     }
-    print("")
+    FileHandle.standardOutput.write(Data("\n".utf8))
     Stderr.write(
       "[\(result.tokens.count) tokens, \(result.finishReason.rawValue); prefill \(result.promptTokens) tokens in "
         + String(format: "%.2f s, decode %.1f tokens/s]\n", result.prefillSeconds,

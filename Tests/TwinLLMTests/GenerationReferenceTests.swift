@@ -68,7 +68,7 @@ import TwinLLM
         rowDifference = max(rowDifference, abs(row[Int(id)] - value))
       }
       largestDifference = max(largestDifference, rowDifference)
-      if ProcessInfo.processInfo.environment["TWIN_DEBUG_LOGITS"] != nil, t < 12 || t % 32 == 0 {
+      if ProcessInfo.processInfo.environment["TWIN_DEBUG_LOGITS"] != nil, t < 64 || t % 32 == 0 {
         print("position \(t): |Δ| \(rowDifference)  ours \(row[Int(reference.top5_ids[t][0])]) ref \(reference.top5_logits[t][0])")
       }
     }
@@ -81,3 +81,15 @@ import TwinLLM
   @Test func gemma3MatchesLlamaCpp() throws { try check(ModelFiles.gemma3) }
 }
 
+
+@Suite struct DumpDebug {
+  @Test func dump() throws {
+    guard ProcessInfo.processInfo.environment["TWIN_DUMP_DIR"] != nil else { return }
+    let smol = ProcessInfo.processInfo.environment["TWIN_DUMP_SMOL"] != nil
+    let file = try ModelFiles.open(smol ? ModelFiles.smolLM2 : ModelFiles.gemma3)
+    let model = try DecoderModels.load(file)
+    let ids: [Int32] = smol ? [9325, 3153, 1221, 29, 44801, 277] : [2, 14946, 3324, 496, 990, 236764, 528, 496, 1944, 9744, 236764]
+    let cache = KVCache(hyperparameters: model.hyperparameters, capacity: ids.count)
+    _ = try model.forward(ids, cache: cache, allLogits: true)
+  }
+}

@@ -27,7 +27,7 @@ struct DecoderScratch {
   /// Final norm and output projection for `rows`, concatenated.
   func logits(rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix, softcap: Float? = nil) -> [Float] {
     let count = rows.count
-    Kernels.rmsNorm(
+    ReferenceArithmetic.rmsNorm(
       x + rows.lowerBound * embedding, rows: count, cols: embedding, weight: norm, epsilon: epsilon, into: normed)
     var logits = [Float](repeating: 0, count: count * output.rows)
     logits.withUnsafeMutableBufferPointer { out in

@@ -80,7 +80,7 @@ public struct Gemma3Model: DecoderModel {
 
     for (l, layer) in layers.enumerated() {
       let global = Self.isGlobal(layer: l)
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       layer.query.matmul(scratch.normed, count: n, into: scratch.q)
       let keys = cache.keys[l] + start * h.kvWidth
@@ -88,10 +88,10 @@ public struct Gemma3Model: DecoderModel {
       layer.key.matmul(scratch.normed, count: n, into: keys)
       layer.value.matmul(scratch.normed, count: n, into: values)
       // QK-norm: every head's query and key vector normalised on its own.
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         scratch.q, rows: n * h.heads, cols: h.headDimension, weight: layer.queryNorm, epsilon: h.rmsEpsilon,
         into: scratch.q)
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         keys, rows: n * h.kvHeads, cols: h.headDimension, weight: layer.keyNorm, epsilon: h.rmsEpsilon, into: keys)
       let rope = global ? globalRope : localRope
       for t in 0..<n {
@@ -103,26 +103,38 @@ public struct Gemma3Model: DecoderModel {
       (global ? globalAttention : localAttention)(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)
+      debugDump("kqv_out-\(l)", scratch.attended, n * h.queryWidth)
+      debugDump("Qcur-\(l)", scratch.q, n * h.queryWidth)
       layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
-      Kernels.rmsNorm(
+      debugDump("attn_out-\(l)", scratch.projected, n * h.embedding)
+      ReferenceArithmetic.rmsNorm(
         scratch.projected, rows: n, cols: h.embedding, weight: layer.postAttentionNorm, epsilon: h.rmsEpsilon,
         into: scratch.projected)
+      debugDump("attn_post_norm-\(l)", scratch.projected, n * h.embedding)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
 
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
       layer.up.matmul(scratch.normed, count: n, into: scratch.up)
       HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
       Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
+      debugDump("geglu-\(l)", scratch.gate, n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
-      Kernels.rmsNorm(
+      debugDump("ffn_out-\(l)", scratch.projected, n * h.embedding)
+      ReferenceArithmetic.rmsNorm(
         scratch.projected, rows: n, cols: h.embedding, weight: layer.postFFNNorm, epsilon: h.rmsEpsilon,
         into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+      debugDump("l_out-\(l)", scratch.x, n * h.embedding)
     }
     cache.advance(by: n)
     return scratch.logits(
       rows: allLogits ? 0..<n : (n - 1)..<n, norm: outputNorm, epsilon: h.rmsEpsilon, output: embeddings)
   }
+}
+
+func debugDump(_ name: String, _ p: UnsafePointer<Float>, _ count: Int) {
+  guard let dir = ProcessInfo.processInfo.environment["TWIN_DUMP_DIR"] else { return }
+  try? Data(bytes: p, count: count * 4).write(to: URL(fileURLWithPath: dir + "/ours-" + name + ".f32"))
 }

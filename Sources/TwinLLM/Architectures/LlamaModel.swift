@@ -74,7 +74,7 @@ public struct LlamaModel: DecoderModel {
     for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * h.embedding) }
 
     for (l, layer) in layers.enumerated() {
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       layer.query.matmul(scratch.normed, count: n, into: scratch.q)
       let keys = cache.keys[l] + start * h.kvWidth
@@ -88,22 +88,25 @@ public struct LlamaModel: DecoderModel {
         rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
         rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
       }
+      debugDump("Kcur-\(l)", keys, n * h.kvWidth)
+      debugDump("Qcur-\(l)", scratch.q, n * h.queryWidth)
       HalfPrecision.round(keys, count: n * h.kvWidth)
       HalfPrecision.round(values, count: n * h.kvWidth)
       attention(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)
+      debugDump("kqv_out-\(l)", scratch.attended, n * h.queryWidth)
       layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
 
-      Kernels.rmsNorm(
+      ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
       layer.up.matmul(scratch.normed, count: n, into: scratch.up)
-      Kernels.silu(scratch.gate, count: n * h.feedForward)
-      Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
+      ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+      debugDump("l_out-\(l)", scratch.x, n * h.embedding)
     }
     cache.advance(by: n)
     return scratch.logits(

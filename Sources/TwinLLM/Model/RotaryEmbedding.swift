@@ -33,8 +33,8 @@ struct RotaryEmbedding: Sendable {
         let (a, b) = layout == .adjacentPairs ? (2 * i, 2 * i + 1) : (i, i + pairs)
         let x0 = v[a]
         let x1 = v[b]
-        v[a] = x0 * cosines[i] - x1 * sines[i]
-        v[b] = x0 * sines[i] + x1 * cosines[i]
+        v[a] = (-(x1 * sines[i])).addingProduct(x0, cosines[i])
+        v[b] = (x1 * cosines[i]).addingProduct(x0, sines[i])
       }
     }
   }

@@ -1,0 +1,146 @@
+/// Attention arithmetic done in exactly the order llama.cpp's CPU backend does it (x86, AVX2),
+/// so that the probabilities and weighted sums come out bit for bit the same.
+///
+/// Why bother: the products that follow quantise their inputs to 8 bits, and a difference of one
+/// ulp in an attention output occasionally moves a value across a rounding boundary. After a few
+/// layers that becomes a different greedy token. Matching llama.cpp's operation order removes
+/// those differences at their source. The orders below are llama.cpp's (tinyBLAS dot products
+/// over 8 lanes, a polynomial `exp`, a double-precision softmax sum); the code is ours.
+enum ReferenceArithmetic {
+  /// `Σ a[i]·b[i]` over `count` (a multiple of 8) values: eight lanes, lane `p` accumulating
+  /// elements `p, p+8, p+16, …` with fused multiply-adds, then the lanes reduced as
+  /// `((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7))`.
+  @inline(__always)
+  static func dot8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = SIMD8<Float>()
+    var i = 0
+    while i < count {
+      let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+      let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+      acc = acc.addingProduct(x, y)
+      i += 8
+    }
+    return horizontalSum(acc)
+  }
+
+  /// The lane reduction of llama.cpp's `hsum`: high half plus low half, then pairs.
+  @inline(__always)
+  static func horizontalSum(_ v: SIMD8<Float>) -> Float {
+    let h = v.highHalf + v.lowHalf
+    return (h[0] + h[2]) + (h[1] + h[3])
+  }
+
+  /// `eˣ` as ggml's vectorised `expf` computes it: `x = n·ln2 + b` with `n` rounded to an
+  /// integer (through the 1.5·2²³ shifter), `eᵇ − 1` from a degree-5 polynomial, and `2ⁿ` built
+  /// in the exponent bits; with separate scalings where `2ⁿ` alone would over- or underflow.
+  @inline(__always)
+  static func exp(_ x: Float) -> Float {
+    let shifter: Float = 0x1.8p23
+    let z = shifter.addingProduct(x, 0x1.715476p+0)  // x·log₂e, rounded to an integer in the low bits
+    let n = z - shifter
+    let b = x.addingProduct(-n, 0x1.62e4p-1).addingProduct(-n, 0x1.7f7d1cp-20)  // x − n·ln2, in two parts
+    let e = z.bitPattern << 23
+    let k = Float(bitPattern: e &+ Float(1).bitPattern)  // 2ⁿ
+    let u = b * b
+    let high = Float(0x1.573e2ep-5).addingProduct(0x1.0e4020p-7, b)
+    let low = Float(0x1.fffdb6p-2).addingProduct(0x1.555e66p-3, b)
+    let j = (Float(0x1.ffffecp-1) * b).addingProduct(low.addingProduct(high, u), u)  // eᵇ − 1
+    let magnitude = Swift.abs(n)
+    guard magnitude > 126 else { return k.addingProduct(j, k) }
+    let g: UInt32 = n <= 0 ? 0x8200_0000 : 0
+    let s1 = Float(bitPattern: g &+ 0x7F00_0000)
+    if magnitude > 192 { return s1 * s1 }
+    let s2 = Float(bitPattern: e &- g)
+    return s2.addingProduct(s2, j) * s1
+  }
+
+  /// Softmax of one row of attention scores, in place, as ggml's `soft_max` does it: the scores
+  /// times `scale`, minus their maximum, through ``exp(_:)``; the sum taken in chunks of eight
+  /// (each reduced like ``horizontalSum(_:)``) added up in `Double`; then every value multiplied
+  /// by the `Float` of `1 / sum`.
+  ///
+  /// `row` covers key positions `0..<count`; positions outside `visible` are masked (their
+  /// probability is 0). Chunks are aligned to position 0, as in the full row ggml processes.
+  static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, visible: Range<Int>, scale: Float) {
+    var maximum = -Float.infinity
+    for i in visible {
+      row[i] *= scale
+      maximum = Swift.max(maximum, row[i])
+    }
+    for i in 0..<count where !visible.contains(i) { row[i] = 0 }
+    for i in visible { row[i] = exp(row[i] - maximum) }
+    var sum = 0.0
+    var chunk = 0
+    while chunk < count {
+      var lanes = SIMD8<Float>()
+      for p in 0..<Swift.min(8, count - chunk) { lanes[p] = row[chunk + p] }
+      // A last, partial chunk is summed one value at a time in ggml; zeros change nothing, and
+      // rows here are padded to whole chunks by the caller.
+      sum += Double(horizontalSum(lanes))
+      chunk += 8
+    }
+    let inverse = Float(1.0 / sum)
+    for i in visible { row[i] *= inverse }
+  }
+
+  /// RMS normalisation of `rows` rows of `cols` values, times `weight`, as ggml does it: the
+  /// squares (each rounded to `Float`) summed in order in `Double`, the mean rounded to `Float`,
+  /// `scale = 1 / √(mean + ε)` in `Float`, then `x · scale` and, as a separate step, `· weight`.
+  static func rmsNorm(
+    _ x: UnsafePointer<Float>, rows: Int, cols: Int, weight: [Float], epsilon: Float,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    weight.withUnsafeBufferPointer { w in
+      for r in 0..<rows {
+        let row = x + r * cols
+        let out = y + r * cols
+        var sum = 0.0
+        for i in 0..<cols { sum += Double(row[i] * row[i]) }
+        let mean = Float(sum / Double(cols))
+        let scale = 1 / (mean + epsilon).squareRoot()
+        for i in 0..<cols { out[i] = (row[i] * scale) * w[i] }
+      }
+    }
+  }
+
+  /// `gate ← SiLU(gate) · up`, with SiLU as ggml computes it: `x / (1 + e⁻ˣ)`, through ``exp(_:)``.
+  static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count {
+      let x = gate[i]
+      gate[i] = (x / (1 + exp(0 - x))) * up[i]
+    }
+  }
+
+  /// `Σ a[i]·b[i]` the way ggml's `vec_dot_f16` sums (its path for a single query row): four
+  /// 8-lane accumulators over blocks of 32, reduced as `(x0+x2)+(x1+x3)`, then the lanes as
+  /// `(t0+t1)+(t2+t3)` with `tₚ = lane p + lane p+4`; a tail beyond the last 32 is added
+  /// in `Double`.
+  @inline(__always)
+  static func dot32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+    let whole = count & ~31
+    var i = 0
+    while i < whole {
+      func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+      acc.0 = acc.0.addingProduct(load(a + i), load(b + i))
+      acc.1 = acc.1.addingProduct(load(a + i + 8), load(b + i + 8))
+      acc.2 = acc.2.addingProduct(load(a + i + 16), load(b + i + 16))
+      acc.3 = acc.3.addingProduct(load(a + i + 24), load(b + i + 24))
+      i += 32
+    }
+    var sum = Double(reduce4(acc.0, acc.1, acc.2, acc.3))
+    while i < count {
+      sum += Double(a[i] * b[i])
+      i += 1
+    }
+    return Float(sum)
+  }
+
+  /// ggml's reduction of four 8-lane accumulators (`GGML_F32x8_REDUCE`).
+  @inline(__always)
+  static func reduce4(_ x0: SIMD8<Float>, _ x1: SIMD8<Float>, _ x2: SIMD8<Float>, _ x3: SIMD8<Float>) -> Float {
+    let v = (x0 + x2) + (x1 + x3)
+    let t = v.lowHalf + v.highHalf
+    return (t[0] + t[1]) + (t[2] + t[3])
+  }
+}
