@@ -103,14 +103,10 @@ public struct Gemma3Model: DecoderModel {
       (global ? globalAttention : localAttention)(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)
-      debugDump("kqv_out-\(l)", scratch.attended, n * h.queryWidth)
-      debugDump("Qcur-\(l)", scratch.q, n * h.queryWidth)
       layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
-      debugDump("attn_out-\(l)", scratch.projected, n * h.embedding)
       ReferenceArithmetic.rmsNorm(
         scratch.projected, rows: n, cols: h.embedding, weight: layer.postAttentionNorm, epsilon: h.rmsEpsilon,
         into: scratch.projected)
-      debugDump("attn_post_norm-\(l)", scratch.projected, n * h.embedding)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
 
       ReferenceArithmetic.rmsNorm(
@@ -119,14 +115,11 @@ public struct Gemma3Model: DecoderModel {
       layer.up.matmul(scratch.normed, count: n, into: scratch.up)
       HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
       Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
-      debugDump("geglu-\(l)", scratch.gate, n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
-      debugDump("ffn_out-\(l)", scratch.projected, n * h.embedding)
       ReferenceArithmetic.rmsNorm(
         scratch.projected, rows: n, cols: h.embedding, weight: layer.postFFNNorm, epsilon: h.rmsEpsilon,
         into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-      debugDump("l_out-\(l)", scratch.x, n * h.embedding)
     }
     cache.advance(by: n)
     return scratch.logits(
@@ -134,7 +127,3 @@ public struct Gemma3Model: DecoderModel {
   }
 }
 
-func debugDump(_ name: String, _ p: UnsafePointer<Float>, _ count: Int) {
-  guard let dir = ProcessInfo.processInfo.environment["TWIN_DUMP_DIR"] else { return }
-  try? Data(bytes: p, count: count * 4).write(to: URL(fileURLWithPath: dir + "/ours-" + name + ".f32"))
-}

@@ -88,14 +88,11 @@ public struct LlamaModel: DecoderModel {
         rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
         rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
       }
-      debugDump("Kcur-\(l)", keys, n * h.kvWidth)
-      debugDump("Qcur-\(l)", scratch.q, n * h.queryWidth)
       HalfPrecision.round(keys, count: n * h.kvWidth)
       HalfPrecision.round(values, count: n * h.kvWidth)
       attention(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)
-      debugDump("kqv_out-\(l)", scratch.attended, n * h.queryWidth)
       layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
 
@@ -106,7 +103,6 @@ public struct LlamaModel: DecoderModel {
       ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-      debugDump("l_out-\(l)", scratch.x, n * h.embedding)
     }
     cache.advance(by: n)
     return scratch.logits(

@@ -3,9 +3,10 @@ import TwinTensor
 /// Scaled dot-product attention of new queries over the cached keys and values, with
 /// grouped-query heads, a causal mask and an optional sliding window.
 ///
-/// Per query head: `scores = scale · Q Kᵀ` over all cached positions, future positions (and
-/// those beyond the window) masked, softmax, then `P V`. Heads run in parallel; the kernels
-/// inside a head run on one thread.
+/// Per query head and position: `scores = Q Kᵀ` over the visible cached positions, softmax of
+/// `scale · scores`, then `P V`, with queries and probabilities rounded to `f16` as llama.cpp
+/// does. The sums follow llama.cpp's orders (see ``ReferenceArithmetic``) so that results agree
+/// with it bit for bit; (head, position) pairs run in parallel.
 struct CausalAttention: Sendable {
   let heads: Int
   let kvHeads: Int
