@@ -56,7 +56,7 @@ import TwinLLM
     return cases
   }
 
-  @Test func fiftySchemasAlwaysParseAndValidate() throws {
+  @Test func fiftySchemasAlwaysParseAndValidate() async throws {
     let file = try ModelFiles.open(ModelFiles.smolLM2)
     let tokenizer = try LLMTokenizer.load(from: file)
     let generator = TextGenerator(model: try DecoderModels.load(file), tokenizer: tokenizer, contextLength: 512)
@@ -71,7 +71,9 @@ import TwinLLM
       let request = GenerationRequest(
         prompt: tokenizer.encode(chat, parseSpecial: true), maxTokens: 160,
         sampling: SamplingParameters(temperature: n.isMultiple(of: 2) ? 0 : 0.8, seed: UInt64(n)))
-      let output = try generator.generateBlocking(request, allowedTokens: { constraint.allowedTokens(after: $0) })
+      // The async API generates off the cooperative pool.
+      let output = try await generator.generate(
+        request, allowedTokens: { constraint.allowedTokens(after: $0) }, onToken: { _ in })
       let parsed = try? JSONDecoder().decode(JSON.self, from: Data(output.text.utf8))
       let schemaObject = try JSONDecoder().decode(JSON.self, from: Data(schemaText.utf8))
       #expect(parsed != nil, "case \(n): \(output.text.debugDescription) does not parse (\(output.finishReason))")
