@@ -36,15 +36,19 @@ struct CausalAttention: Sendable {
     defer { halfQueries.deallocate() }
     halfQueries.update(from: queries, count: count * qWidth)
     HalfPrecision.round(halfQueries, count: count * qWidth)
+    // The weighted sum of values keeps one partial sum per lane of llama.cpp's accumulators:
+    // position j adds into partial `j mod 8` (tinyBLAS, prompts) or `j mod 32` (vec_dot, a single
+    // row: four accumulators of eight lanes). Each partial is a whole row of `d` values, so the
+    // fused multiply-adds run across the row, sixteen elements at a time, in the same order per
+    // element as the lane-by-lane loops they replace.
+    let single = count == 1
+    let partials = single ? 32 : 8
     Parallel.forRange(heads * count, minChunk: 1) { range in
       let row = UnsafeMutablePointer<Float>.allocate(capacity: total)
-      // Eight lane accumulators per output element: position j adds into lane j mod 8.
-      let lanes = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: d)
-      let lanes4 = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: 4 * d)
+      let sums = UnsafeMutablePointer<Float>.allocate(capacity: partials * d)
       defer {
         row.deallocate()
-        lanes.deallocate()
-        lanes4.deallocate()
+        sums.deallocate()
       }
       for item in range {
         let h = item / count
@@ -58,7 +62,6 @@ struct CausalAttention: Sendable {
         // with ggml's vec_dot; the two sum in different orders. With one KV head the decoding
         // query heads still reach tinyBLAS together (measured: Gemma 3 matches llama.cpp only
         // that way, SmolLM2 with 3 KV heads only the other).
-        let single = count == 1
         let vectorDotScores = single && kvHeads > 1
         for j in visible {
           let k = keys + j * kvWidth + kvOffset
@@ -68,32 +71,65 @@ struct CausalAttention: Sendable {
         }
         ReferenceArithmetic.softmax(row, count: total, visible: visible, scale: scale)
         HalfPrecision.round(row + visible.lowerBound, count: visible.count)
+        sums.initialize(repeating: 0, count: partials * d)
+        for j in visible {
+          let p = row[j]
+          Self.accumulate(p, values + j * kvWidth + kvOffset, into: sums + (j & (partials - 1)) * d, count: d)
+        }
         let out = output + r * qWidth + h * d
         if single {
-          // Four accumulators of eight lanes: position j adds into accumulator (j / 8) mod 4.
-          lanes4.initialize(repeating: SIMD8<Float>(), count: 4 * d)
-          for j in visible {
-            let p = row[j]
-            let slot = (j >> 3) & 3
-            let lane = j & 7
-            let v = values + j * kvWidth + kvOffset
-            for e in 0..<d { lanes4[4 * e + slot][lane] = lanes4[4 * e + slot][lane].addingProduct(p, v[e]) }
-          }
-          for e in 0..<d {
-            out[e] = ReferenceArithmetic.reduce4(lanes4[4 * e], lanes4[4 * e + 1], lanes4[4 * e + 2], lanes4[4 * e + 3])
-          }
+          Self.reduce32(sums, count: d, into: out)
         } else {
-          lanes.initialize(repeating: SIMD8<Float>(), count: d)
-          for j in visible {
-            let p = row[j]
-            let lane = j & 7
-            let v = values + j * kvWidth + kvOffset
-            for e in 0..<d { lanes[e][lane] = lanes[e][lane].addingProduct(p, v[e]) }
-          }
-          for e in 0..<d { out[e] = ReferenceArithmetic.horizontalSum(lanes[e]) }
+          Self.reduce8(sums, count: d, into: out)
         }
       }
     }
   }
-}
 
+  /// `sum[e] += p · v[e]` (fused) for `count` elements, a multiple of 8.
+  @inline(__always)
+  static func accumulate(_ p: Float, _ v: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int) {
+    var e = 0
+    let scale = SIMD16<Float>(repeating: p)
+    while e + 16 <= count {
+      let s = UnsafeMutableRawPointer(sum + e)
+      s.storeBytes(
+        of: s.loadUnaligned(as: SIMD16<Float>.self).addingProduct(
+          scale, UnsafeRawPointer(v + e).loadUnaligned(as: SIMD16<Float>.self)), as: SIMD16<Float>.self)
+      e += 16
+    }
+    while e < count {
+      sum[e] = sum[e].addingProduct(p, v[e])
+      e += 1
+    }
+  }
+
+  /// `out[e]` = the eight partial rows at `sums` reduced as ``ReferenceArithmetic/horizontalSum(_:)``
+  /// reduces lanes: `h[i] = l[i+4] + l[i]`, then `(h0 + h2) + (h1 + h3)`.
+  static func reduce8(_ sums: UnsafePointer<Float>, count d: Int, into out: UnsafeMutablePointer<Float>) {
+    for e in 0..<d {
+      let h0 = sums[4 * d + e] + sums[e]
+      let h1 = sums[5 * d + e] + sums[d + e]
+      let h2 = sums[6 * d + e] + sums[2 * d + e]
+      let h3 = sums[7 * d + e] + sums[3 * d + e]
+      out[e] = (h0 + h2) + (h1 + h3)
+    }
+  }
+
+  /// `out[e]` = the 32 partial rows at `sums` (four accumulators of eight lanes) reduced as
+  /// ``ReferenceArithmetic/reduce4(_:_:_:_:)`` reduces four accumulators.
+  static func reduce32(_ sums: UnsafePointer<Float>, count d: Int, into out: UnsafeMutablePointer<Float>) {
+    for e in 0..<d {
+      var v = SIMD8<Float>()
+      for lane in 0..<8 {
+        let x0 = sums[lane * d + e]
+        let x1 = sums[(8 + lane) * d + e]
+        let x2 = sums[(16 + lane) * d + e]
+        let x3 = sums[(24 + lane) * d + e]
+        v[lane] = (x0 + x2) + (x1 + x3)
+      }
+      let t = v.lowHalf + v.highHalf
+      out[e] = (t[0] + t[1]) + (t[2] + t[3])
+    }
+  }
+}

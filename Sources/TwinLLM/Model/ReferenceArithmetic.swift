@@ -54,6 +54,29 @@ enum ReferenceArithmetic {
     return s2.addingProduct(s2, j) * s1
   }
 
+  /// ``exp(_:)`` on sixteen lanes at once, with the same operations per lane (so the same
+  /// results); lanes needing the over/underflow scalings are redone one at a time.
+  @inline(__always)
+  static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    typealias V = SIMD16<Float>
+    let shifter = V(repeating: 0x1.8p23)
+    let z = shifter.addingProduct(x, V(repeating: 0x1.715476p+0))
+    let n = z - shifter
+    let b = x.addingProduct(-n, V(repeating: 0x1.62e4p-1)).addingProduct(-n, V(repeating: 0x1.7f7d1cp-20))
+    let e = unsafeBitCast(z, to: SIMD16<UInt32>.self) &<< 23
+    let k = unsafeBitCast(e &+ SIMD16<UInt32>(repeating: Float(1).bitPattern), to: V.self)
+    let u = b * b
+    let high = V(repeating: 0x1.573e2ep-5).addingProduct(V(repeating: 0x1.0e4020p-7), b)
+    let low = V(repeating: 0x1.fffdb6p-2).addingProduct(V(repeating: 0x1.555e66p-3), b)
+    let j = (V(repeating: 0x1.ffffecp-1) * b).addingProduct(low.addingProduct(high, u), u)
+    var result = k.addingProduct(j, k)
+    // |n| > 126 ⇔ n > 126 or n < −126 (n is integral); rare in softmax and SiLU inputs.
+    if any((n .> 126) .| (n .< -126)) {
+      for i in 0..<16 { result[i] = exp(x[i]) }
+    }
+    return result
+  }
+
   /// Softmax of one row of attention scores, in place, as ggml's `soft_max` does it: the scores
   /// times `scale`, minus their maximum, through ``exp(_:)``; the sum taken in chunks of eight
   /// (each reduced like ``horizontalSum(_:)``) added up in `Double`; then every value multiplied
@@ -68,7 +91,16 @@ enum ReferenceArithmetic {
       maximum = Swift.max(maximum, row[i])
     }
     for i in 0..<count where !visible.contains(i) { row[i] = 0 }
-    for i in visible { row[i] = exp(row[i] - maximum) }
+    var i = visible.lowerBound
+    while i + 16 <= visible.upperBound {
+      let p = UnsafeMutableRawPointer(row + i)
+      p.storeBytes(of: exp(p.loadUnaligned(as: SIMD16<Float>.self) - SIMD16(repeating: maximum)), as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < visible.upperBound {
+      row[i] = exp(row[i] - maximum)
+      i += 1
+    }
     var sum = 0.0
     var chunk = 0
     while chunk < count {
@@ -105,9 +137,18 @@ enum ReferenceArithmetic {
 
   /// `gate ← SiLU(gate) · up`, with SiLU as ggml computes it: `x / (1 + e⁻ˣ)`, through ``exp(_:)``.
   static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count {
+    var i = 0
+    while i + 16 <= count {
+      let g = UnsafeMutableRawPointer(gate + i)
+      let x = g.loadUnaligned(as: SIMD16<Float>.self)
+      let y = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD16<Float>.self)
+      g.storeBytes(of: (x / (1 + exp(SIMD16(repeating: 0) - x))) * y, as: SIMD16<Float>.self)
+      i += 16
+    }
+    while i < count {
       let x = gate[i]
       gate[i] = (x / (1 + exp(0 - x))) * up[i]
+      i += 1
     }
   }
 
