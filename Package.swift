@@ -1,11 +1,27 @@
 // swift-tools-version: 6.2
 // Twin: the LLM Twin system as one native Swift package.
 // Targets follow the architecture (see ARCHITECTURE.md): domain → pipelines/services → adapters.
+import Foundation
 import PackageDescription
 
 /// Numeric code must target the build machine's CPU: without it, SIMD FMA lowers to a library
 /// call per lane (about 100× slower). See DEVELOPERS.md.
 let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
+
+/// Whether the build machine's CPU has AVX-512 VNNI (with the BW and VL extensions): the
+/// quantised dot-product kernels then use its byte dot-product instruction (`vpdpbusd`, reached
+/// through the compiler's `Builtin` module); elsewhere they use portable SIMD code with the
+/// same results. `TWIN_PORTABLE_KERNELS=1` forces the portable kernels (to test them here).
+let hasVNNI: Bool = {
+  guard ProcessInfo.processInfo.environment["TWIN_PORTABLE_KERNELS"] != "1",
+    let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+  else { return false }
+  let present = Set(flags.split(separator: " ").map(String.init))
+  return ["avx512_vnni", "avx512bw", "avx512vl"].allSatisfy(present.contains)
+}()
+let quantisedKernels: [SwiftSetting] =
+  nativeCPU + (hasVNNI ? [.define("TWIN_AVX512_VNNI"), .enableExperimentalFeature("BuiltinModule")] : [])
 
 let package = Package(
   name: "Twin",
@@ -62,7 +78,7 @@ let package = Package(
       ]),
 
     // GGUF model files: memory-mapped reader, quantised block formats, fused dot-product kernels.
-    .target(name: "TwinGGUF", dependencies: ["TwinCore", "TwinTensor"], swiftSettings: nativeCPU),
+    .target(name: "TwinGGUF", dependencies: ["TwinCore", "TwinTensor"], swiftSettings: quantisedKernels),
 
     // The LLM engine: decoder architectures, KV cache, sampling, chat templates, constrained JSON.
     .target(

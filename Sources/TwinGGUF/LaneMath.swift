@@ -38,6 +38,12 @@ enum LaneMath {
       Float(v[7]))
   }
 
+  /// Sixteen lanes converted to `Float`, as ``float(_:)-(SIMD8<Int32>)`` does eight.
+  @_transparent
+  static func float(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+    SIMD16<Float>(lowHalf: float(v.lowHalf), highHalf: float(v.highHalf))
+  }
+
   /// Sum of the lanes, in a tree (as many independent additions as possible).
   @_transparent
   static func sum(_ v: SIMD8<Float>) -> Float {

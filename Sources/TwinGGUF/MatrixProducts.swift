@@ -110,14 +110,25 @@ extension QuantizedMatrix {
     }
     rows.withUnsafeBufferPointer { rowPointers in
       guard let pointers = rowPointers.baseAddress else { return }
+      #if TWIN_AVX512_VNNI
+        // Prompts multiply each weight block with two vectors at once (see ActivationPairs).
+        let pairs =
+          format == .q8_0 && vectors.count > 1
+          ? ActivationPairs(rowPointers, blocks: columns / 32) : nil
+        func block32<F: Block32Format>(_: F.Type) -> Block32Kernel<F> {
+          Block32Kernel<F>(self, pointers, pairs: pairs)
+        }
+      #else
+        func block32<F: Block32Format>(_: F.Type) -> Block32Kernel<F> { Block32Kernel<F>(self, pointers) }
+      #endif
       withStorage {
         withExtendedLifetime(activations) {
           switch type {
-          case .q4_0: run(Block32Kernel<BlockQ4_0>(self, pointers), vectors.count, y, outputStride)
-          case .q4_1: run(Block32Kernel<BlockQ4_1>(self, pointers), vectors.count, y, outputStride)
-          case .q5_0: run(Block32Kernel<BlockQ5_0>(self, pointers), vectors.count, y, outputStride)
-          case .q5_1: run(Block32Kernel<BlockQ5_1>(self, pointers), vectors.count, y, outputStride)
-          case .q8_0: run(Block32Kernel<BlockQ8_0>(self, pointers), vectors.count, y, outputStride)
+          case .q4_0: run(block32(BlockQ4_0.self), vectors.count, y, outputStride)
+          case .q4_1: run(block32(BlockQ4_1.self), vectors.count, y, outputStride)
+          case .q5_0: run(block32(BlockQ5_0.self), vectors.count, y, outputStride)
+          case .q5_1: run(block32(BlockQ5_1.self), vectors.count, y, outputStride)
+          case .q8_0: run(block32(BlockQ8_0.self), vectors.count, y, outputStride)
           case .q4_K:
             run(SuperBlockKernel<BlockQ4_K>(self, pointers), vectors.count, y, outputStride)
           case .q5_K:

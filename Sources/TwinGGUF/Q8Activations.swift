@@ -101,6 +101,8 @@ public struct Q8Activations: @unchecked Sendable {
     let scales = storage.scales + v * blocks
     let sums = storage.sums + v * (length / 32)
     let offsets = storage.offsets + v * blocks
+    let bytes = storage.bytes + v * length
+    let laneSums = storage.laneSums + v * (length / 4)
     for b in 0..<blocks {
       let block = x + b * blockSize
       var amax: Float = 0
@@ -111,13 +113,20 @@ public struct Q8Activations: @unchecked Sendable {
       for g in 0..<(blockSize / 32) {
         let group = block + 32 * g
         let out = quants + b * blockSize + 32 * g
+        let natural = bytes + b * blockSize + 32 * g
+        let fours = laneSums + (b * blockSize + 32 * g) / 4
         var groupSum: Int32 = 0
         for i in 0..<16 {
           let even = Self.round(group[2 * i] * inverse)
           let odd = Self.round(group[2 * i + 1] * inverse)
           out[i] = even
           out[16 + i] = odd
+          natural[2 * i] = Int8(truncatingIfNeeded: even)
+          natural[2 * i + 1] = Int8(truncatingIfNeeded: odd)
           groupSum += Int32(even) + Int32(odd)
+        }
+        for k in 0..<8 {
+          fours[k] = Int32(natural[4 * k]) + Int32(natural[4 * k + 1]) + Int32(natural[4 * k + 2]) + Int32(natural[4 * k + 3])
         }
         sums[b * (blockSize / 32) + g] = groupSum
         blockSum += groupSum
@@ -152,9 +161,15 @@ public struct Q8Activations: @unchecked Sendable {
     let sums: UnsafeMutablePointer<Int32>
     /// Per block: `d · Σ q` (used with Q8_0 blocks, whose weights may have a minimum).
     let offsets: UnsafeMutablePointer<Float>
+    /// `count × length` values in natural order, for the byte kernels.
+    let bytes: UnsafeMutablePointer<Int8>
+    /// Per four elements: `Σ q`, for the byte kernels.
+    let laneSums: UnsafeMutablePointer<Int32>
 
     init(count: Int, length: Int, blockSize: Int) {
       let blocks = count * (length / blockSize)
+      bytes = .allocate(capacity: max(count * length, 1))
+      laneSums = .allocate(capacity: max(count * length / 4, 1))
       quants = .allocate(capacity: max(count * length, 1))
       scales = .allocate(capacity: max(blocks, 1))
       sums = .allocate(capacity: max(count * length / 32, 1))
@@ -166,6 +181,8 @@ public struct Q8Activations: @unchecked Sendable {
       scales.deallocate()
       sums.deallocate()
       offsets.deallocate()
+      bytes.deallocate()
+      laneSums.deallocate()
     }
 
     /// A valid address standing in for an empty array's missing one (never read).

@@ -4,14 +4,32 @@ struct ActivationRow {
   let scales: UnsafePointer<Float>
   let sums: UnsafePointer<Int32>
   let offsets: UnsafePointer<Float>
+  /// `length` values in natural order, for the byte kernels.
+  let bytes: UnsafePointer<Int8>
+  /// Per four elements: their sum, for the byte kernels' offsets.
+  let laneSums: UnsafePointer<Int32>
 
   init(_ activations: Q8Activations, vector: Int) {
     let storage = activations.storage
     let blocks = activations.length / activations.format.blockSize
+    bytes = UnsafePointer(storage.bytes + vector * activations.length)
+    laneSums = UnsafePointer(storage.laneSums + vector * (activations.length / 4))
     quants = UnsafePointer(storage.quants + vector * activations.length)
     scales = UnsafePointer(storage.scales + vector * blocks)
     sums = UnsafePointer(storage.sums + vector * (activations.length / 32))
     offsets = UnsafePointer(storage.offsets + vector * blocks)
+  }
+
+  /// Block `b`'s 32 values in natural order, four bytes to a lane.
+  @_transparent
+  func byteBlock(_ b: Int) -> SIMD8<Int32> {
+    UnsafeRawPointer(bytes + 32 * b).loadUnaligned(as: SIMD8<Int32>.self)
+  }
+
+  /// Block `b`'s eight four-element sums.
+  @_transparent
+  func laneSums(_ b: Int) -> SIMD8<Int32> {
+    UnsafeRawPointer(laneSums + 8 * b).loadUnaligned(as: SIMD8<Int32>.self)
   }
 
   /// The eight 32-element sums of super-block `b`.

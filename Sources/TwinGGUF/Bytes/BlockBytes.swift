@@ -1,0 +1,95 @@
+/// A 32-element block's weights as unsigned bytes in their natural order, for the byte
+/// dot-product kernels: weight i = `bytes[i]` − 2^`offsetShift` (no offset when the shift is
+/// nil), times the scale, plus the minimum where the format has one.
+///
+/// Keeping the weights unsigned lets one unsigned × signed byte product serve every format; the
+/// offset is taken back out of the integer sums with the activations' four-element sums, so the
+/// result is the same integer as multiplying the signed weights.
+///
+/// The 32 bytes are held as eight 32-bit lanes, four bytes each, and all byte arithmetic is done
+/// on those lanes: Swift spells operations on `SIMD32<UInt8>` lane by lane, and LLVM leaves 32
+/// lanes as a loop, where eight lanes become single vector instructions.
+struct ByteBlock {
+  var bytes: SIMD8<UInt32>
+  var scale: Float
+  var minimum: Float
+}
+
+/// Unpacking of the 4-bit and 5-bit layouts into natural-order bytes (four to a 32-bit lane).
+enum ByteNibbles {
+  /// The 16 bytes at `p` in the Q4_0/Q4_1/Q5 layout — byte i holds element i in its low nibble
+  /// and element i + 16 in its high one — as 32 values 0…15.
+  @_transparent
+  static func lowHigh(_ p: UnsafeRawPointer) -> SIMD8<UInt32> {
+    let v = p.loadUnaligned(as: SIMD4<UInt32>.self)
+    let mask = SIMD4<UInt32>(repeating: 0x0F0F_0F0F)
+    return SIMD8(lowHalf: v & mask, highHalf: (v &>> 4) & mask)
+  }
+
+  /// 16 where bit i of `bits` is set, 0 elsewhere: Q5's fifth bits, weighted.
+  ///
+  /// Each byte of `bits` is copied into all bytes of two lanes and masked with each byte's own
+  /// bit, leaving 0 or a power of two up to 128 per byte; adding 127 to every byte (no byte
+  /// carries: 128 + 127 < 256) sets its top bit exactly for the powers of two, and a shift moves
+  /// that bit down to 16 within its byte.
+  @_transparent
+  static func fifthBits(_ bits: UInt32) -> SIMD8<UInt32> {
+    let ones: UInt32 = 0x0101_0101
+    let (a, b, c, d) = (
+      (bits & 0xFF) &* ones, ((bits >> 8) & 0xFF) &* ones, ((bits >> 16) & 0xFF) &* ones, (bits >> 24) &* ones
+    )
+    let spread = SIMD8<UInt32>(a, a, b, b, c, c, d, d)
+    let masks = SIMD8<UInt32>(
+      0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010)
+    return (((spread & masks) &+ 0x7F7F_7F7F) & 0x8080_8080) &>> 3
+  }
+}
+
+extension BlockQ4_0 {
+  @_transparent static var offsetShift: Int32? { 3 }
+  @_transparent
+  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
+    ByteBlock(bytes: ByteNibbles.lowHigh(p + 2), scale: HalfConversion.float(at: p), minimum: 0)
+  }
+}
+
+extension BlockQ4_1 {
+  @_transparent static var offsetShift: Int32? { nil }
+  @_transparent
+  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
+    ByteBlock(
+      bytes: ByteNibbles.lowHigh(p + 4), scale: HalfConversion.float(at: p),
+      minimum: HalfConversion.float(at: p + 2))
+  }
+}
+
+extension BlockQ5_0 {
+  @_transparent static var offsetShift: Int32? { 4 }
+  @_transparent
+  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
+    let high = ByteNibbles.fifthBits(p.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+    return ByteBlock(bytes: ByteNibbles.lowHigh(p + 6) | high, scale: HalfConversion.float(at: p), minimum: 0)
+  }
+}
+
+extension BlockQ5_1 {
+  @_transparent static var offsetShift: Int32? { nil }
+  @_transparent
+  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
+    let high = ByteNibbles.fifthBits(p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    return ByteBlock(
+      bytes: ByteNibbles.lowHigh(p + 8) | high, scale: HalfConversion.float(at: p),
+      minimum: HalfConversion.float(at: p + 2))
+  }
+}
+
+extension BlockQ8_0 {
+  /// Signed bytes w become w + 128, so 128 is taken back out.
+  @_transparent static var offsetShift: Int32? { 7 }
+  @_transparent
+  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
+    ByteBlock(
+      bytes: p.loadUnaligned(fromByteOffset: 2, as: SIMD8<UInt32>.self) ^ 0x8080_8080, scale: HalfConversion.float(at: p),
+      minimum: 0)
+  }
+}
