@@ -110,25 +110,27 @@ extension QuantizedMatrix {
     }
     rows.withUnsafeBufferPointer { rowPointers in
       guard let pointers = rowPointers.baseAddress else { return }
-      #if TWIN_AVX512_VNNI
-        // Prompts multiply each weight block with two vectors at once (see ActivationPairs).
-        let pairs =
-          format == .q8_0 && vectors.count > 1
-          ? ActivationPairs(rowPointers, blocks: columns / 32) : nil
-        func block32<F: Block32Format>(_: F.Type) -> Block32Kernel<F> {
-          Block32Kernel<F>(self, pointers, pairs: pairs)
-        }
-      #else
-        func block32<F: Block32Format>(_: F.Type) -> Block32Kernel<F> { Block32Kernel<F>(self, pointers) }
-      #endif
+      // One kernel per format: generic code specialised here, so each inner loop is inlined.
+      func block32<F: Block32Format>(_: F.Type) {
+        #if TWIN_AVX512_VNNI
+          if vectors.count > 1 {
+            let pairs = ActivationPairs(F.self, rowPointers, blocks: columns / 32)
+            PairedProducts.run(
+              F.self, base: base, rowBytes: rowByteCount, rows: self.rows, blocks: columns / 32, pairs: pairs,
+              vectors: vectors.count, into: y, outputStride: outputStride)
+            return
+          }
+        #endif
+        run(Block32Kernel<F>(self, pointers), vectors.count, y, outputStride)
+      }
       withStorage {
         withExtendedLifetime(activations) {
           switch type {
-          case .q4_0: run(block32(BlockQ4_0.self), vectors.count, y, outputStride)
-          case .q4_1: run(block32(BlockQ4_1.self), vectors.count, y, outputStride)
-          case .q5_0: run(block32(BlockQ5_0.self), vectors.count, y, outputStride)
-          case .q5_1: run(block32(BlockQ5_1.self), vectors.count, y, outputStride)
-          case .q8_0: run(block32(BlockQ8_0.self), vectors.count, y, outputStride)
+          case .q4_0: block32(BlockQ4_0.self)
+          case .q4_1: block32(BlockQ4_1.self)
+          case .q5_0: block32(BlockQ5_0.self)
+          case .q5_1: block32(BlockQ5_1.self)
+          case .q8_0: block32(BlockQ8_0.self)
           case .q4_K:
             run(SuperBlockKernel<BlockQ4_K>(self, pointers), vectors.count, y, outputStride)
           case .q5_K:

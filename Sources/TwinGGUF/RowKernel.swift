@@ -16,10 +16,6 @@ struct Block32Kernel<F: Block32Format>: RowKernel {
   let rowBytes: Int
   let blocks: Int
   let activations: UnsafePointer<ActivationRow>
-  #if TWIN_AVX512_VNNI
-    /// The vectors two by two, for products with several of them.
-    let pairs: ActivationPairs?
-  #endif
 
   @inline(__always)
   func rows4(_ r0: Int, _ r1: Int, _ r2: Int, _ r3: Int) -> SIMD4<Float> {
@@ -37,12 +33,7 @@ struct Block32Kernel<F: Block32Format>: RowKernel {
   @inline(__always)
   func vectors4(_ row: Int, _ v0: Int, _ v1: Int, _ v2: Int, _ v3: Int) -> SIMD4<Float> {
     #if TWIN_AVX512_VNNI
-      if let pairs {
-        return QuantizedDot.vectors4Pairs(
-          F.self, base + row * rowBytes, blocks: blocks, pairs, v0 / 2, v2 / 2, activations[v0],
-          activations[v1], activations[v2], activations[v3])
-      }
-      return QuantizedDot.vectors4Bytes(
+      QuantizedDot.vectors4Bytes(
         F.self, base + row * rowBytes, blocks: blocks, activations[v0], activations[v1],
         activations[v2], activations[v3])
     #else
@@ -99,19 +90,11 @@ struct FloatKernel<F: FloatFormat>: RowKernel {
 }
 
 extension Block32Kernel {
-  #if TWIN_AVX512_VNNI
-    init(_ matrix: QuantizedMatrix, _ activations: UnsafePointer<ActivationRow>, pairs: ActivationPairs?) {
-      self.init(
-        base: matrix.base, rowBytes: matrix.rowByteCount, blocks: matrix.columns / 32,
-        activations: activations, pairs: pairs)
-    }
-  #else
-    init(_ matrix: QuantizedMatrix, _ activations: UnsafePointer<ActivationRow>) {
-      self.init(
-        base: matrix.base, rowBytes: matrix.rowByteCount, blocks: matrix.columns / 32,
-        activations: activations)
-    }
-  #endif
+  init(_ matrix: QuantizedMatrix, _ activations: UnsafePointer<ActivationRow>) {
+    self.init(
+      base: matrix.base, rowBytes: matrix.rowByteCount, blocks: matrix.columns / 32,
+      activations: activations)
+  }
 }
 
 extension SuperBlockKernel {
