@@ -63,11 +63,13 @@ protocol Block32Format {
   /// The block at `p`: its integer weights (offset already removed for the symmetric types),
   /// its scale and its minimum (0 when there is none).
   static func unpack(_ p: UnsafeRawPointer) -> (weights: SplitBlock, scale: Float, minimum: Float)
-  /// For the byte kernels: weight = stored byte − 2^offsetShift, or nil when bytes are the
-  /// weights as they are (the formats with a minimum).
-  static var offsetShift: Int32? { get }
-  /// The block at `p` as natural-order unsigned bytes (see ``ByteBlock``).
-  static func bytes(_ p: UnsafeRawPointer) -> ByteBlock
+  #if TWIN_AVX512_VNNI
+    /// For the byte kernels: weight = stored byte − 2^offsetShift, or nil when bytes are the
+    /// weights as they are (the formats with a minimum).
+    static var offsetShift: Int32? { get }
+    /// The block at `p` as natural-order unsigned bytes (see ``ByteBlock``).
+    static func bytes(_ p: UnsafeRawPointer) -> ByteBlock
+  #endif
 }
 
 extension Block32Format {

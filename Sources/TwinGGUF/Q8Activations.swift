@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Activation vectors quantised to 8 bits, the other operand of the quantised dot products.
 ///
 /// As in llama.cpp, a quantised weight matrix is multiplied by activations that have themselves
@@ -55,8 +57,10 @@ public struct Q8Activations: @unchecked Sendable {
     self.count = count
     self.length = length
     storage = Storage(count: count, length: length, blockSize: format.blockSize)
-    for v in 0..<count {
-      quantize(x + v * stride, vector: v)
+    // Vectors are independent; a prompt's are quantised on all threads (each writes its own
+    // slots of the storage).
+    Parallel.forRange(count, minChunk: 16) { range in
+      for v in range { quantize(x + v * stride, vector: v) }
     }
   }
 

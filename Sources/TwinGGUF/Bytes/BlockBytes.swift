@@ -1,3 +1,6 @@
+#if TWIN_AVX512_VNNI
+import Builtin
+
 /// A 32-element block's weights as unsigned bytes in their natural order, for the byte
 /// dot-product kernels: weight i = `bytes[i]` − 2^`offsetShift` (no offset when the shift is
 /// nil), times the scale, plus the minimum where the format has one.
@@ -28,20 +31,13 @@ enum ByteNibbles {
 
   /// 16 where bit i of `bits` is set, 0 elsewhere: Q5's fifth bits, weighted.
   ///
-  /// Each byte of `bits` is copied into all bytes of two lanes and masked with each byte's own
-  /// bit, leaving 0 or a power of two up to 128 per byte; adding 127 to every byte (no byte
-  /// carries: 128 + 127 < 256) sets its top bit exactly for the powers of two, and a shift moves
-  /// that bit down to 16 within its byte.
+  /// The 32 bits become a mask register and the mask becomes bytes (`kmovd`, `vpmovm2b`: all
+  /// ones where the bit is set), two instructions where spreading the bits with vector
+  /// arithmetic takes a dozen.
   @_transparent
   static func fifthBits(_ bits: UInt32) -> SIMD8<UInt32> {
-    let ones: UInt32 = 0x0101_0101
-    let (a, b, c, d) = (
-      (bits & 0xFF) &* ones, ((bits >> 8) & 0xFF) &* ones, ((bits >> 16) & 0xFF) &* ones, (bits >> 24) &* ones
-    )
-    let spread = SIMD8<UInt32>(a, a, b, b, c, c, d, d)
-    let masks = SIMD8<UInt32>(
-      0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010, 0x0804_0201, 0x8040_2010)
-    return (((spread & masks) &+ 0x7F7F_7F7F) & 0x8080_8080) &>> 3
+    let mask = Builtin.bitcast_Int32_Vec32xInt1(bits._value)
+    return unsafeBitCast(Builtin.sext_Vec32xInt1_Vec32xInt8(mask), to: SIMD8<UInt32>.self) & 0x1010_1010
   }
 }
 
@@ -93,3 +89,4 @@ extension BlockQ8_0 {
       minimum: 0)
   }
 }
+#endif

@@ -82,11 +82,12 @@ public struct Gemma3Model: DecoderModel {
       let global = Self.isGlobal(layer: l)
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      layer.query.matmul(scratch.normed, count: n, into: scratch.q)
       let keys = cache.keys[l] + start * h.kvWidth
       let values = cache.values[l] + start * h.kvWidth
-      layer.key.matmul(scratch.normed, count: n, into: keys)
-      layer.value.matmul(scratch.normed, count: n, into: values)
+      var attentionInput = SharedInput(scratch.normed, count: n)
+      attentionInput.multiply(layer.query, into: scratch.q)
+      attentionInput.multiply(layer.key, into: keys)
+      attentionInput.multiply(layer.value, into: values)
       // QK-norm: every head's query and key vector normalised on its own.
       ReferenceArithmetic.rmsNorm(
         scratch.q, rows: n * h.heads, cols: h.headDimension, weight: layer.queryNorm, epsilon: h.rmsEpsilon,
@@ -111,8 +112,9 @@ public struct Gemma3Model: DecoderModel {
 
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
-      layer.up.matmul(scratch.normed, count: n, into: scratch.up)
+      var feedForwardInput = SharedInput(scratch.normed, count: n)
+      feedForwardInput.multiply(layer.gate, into: scratch.gate)
+      feedForwardInput.multiply(layer.up, into: scratch.up)
       HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
       Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)

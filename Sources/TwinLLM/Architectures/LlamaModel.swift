@@ -76,11 +76,12 @@ public struct LlamaModel: DecoderModel {
     for (l, layer) in layers.enumerated() {
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      layer.query.matmul(scratch.normed, count: n, into: scratch.q)
       let keys = cache.keys[l] + start * h.kvWidth
       let values = cache.values[l] + start * h.kvWidth
-      layer.key.matmul(scratch.normed, count: n, into: keys)
-      layer.value.matmul(scratch.normed, count: n, into: values)
+      var attentionInput = SharedInput(scratch.normed, count: n)
+      attentionInput.multiply(layer.query, into: scratch.q)
+      attentionInput.multiply(layer.key, into: keys)
+      attentionInput.multiply(layer.value, into: values)
       if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
       if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
       if let b = layer.valueBias { addRows(b, to: values, rows: n) }
@@ -98,8 +99,9 @@ public struct LlamaModel: DecoderModel {
 
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      layer.gate.matmul(scratch.normed, count: n, into: scratch.gate)
-      layer.up.matmul(scratch.normed, count: n, into: scratch.up)
+      var feedForwardInput = SharedInput(scratch.normed, count: n)
+      feedForwardInput.multiply(layer.gate, into: scratch.gate)
+      feedForwardInput.multiply(layer.up, into: scratch.up)
       ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
