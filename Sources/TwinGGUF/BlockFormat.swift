@@ -110,4 +110,9 @@ protocol SuperBlockFormat {
   static func dequantizationScales(_ s: Scales, _ j: Int) -> (
     low: Float, high: Float, minimum: Float
   )
+  #if TWIN_AVX512_VNNI
+    /// For the byte kernels: the ``subBlock(_:_:)`` values are stored as unsigned bytes
+    /// value + 2^offsetShift (Q6_K), or as they are (nil: they are never negative).
+    static var offsetShift: Int32? { get }
+  #endif
 }

@@ -114,7 +114,7 @@ extension QuantizedMatrix {
       func block32<F: Block32Format>(_: F.Type) {
         #if TWIN_AVX512_VNNI
           if vectors.count > 1 {
-            let pairs = ActivationPairs(F.self, rowPointers, blocks: columns / 32)
+            let pairs = ActivationPairs(rowPointers, length: columns, blockSize: 32, offsetShift: F.offsetShift)
             PairedProducts.run(
               F.self, base: base, rowBytes: rowByteCount, rows: self.rows, blocks: columns / 32, pairs: pairs,
               vectors: vectors.count, into: y, outputStride: outputStride)
@@ -122,6 +122,18 @@ extension QuantizedMatrix {
           }
         #endif
         run(Block32Kernel<F>(self, pointers), vectors.count, y, outputStride)
+      }
+      func superBlock<F: SuperBlockFormat>(_: F.Type) {
+        #if TWIN_AVX512_VNNI
+          if vectors.count > 1 {
+            let pairs = ActivationPairs(rowPointers, length: columns, blockSize: 256, offsetShift: F.offsetShift)
+            PairedSuperBlockProducts.run(
+              F.self, base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
+              pairs: pairs, vectors: vectors.count, into: y, outputStride: outputStride)
+            return
+          }
+        #endif
+        run(SuperBlockKernel<F>(self, pointers), vectors.count, y, outputStride)
       }
       withStorage {
         withExtendedLifetime(activations) {
@@ -131,12 +143,9 @@ extension QuantizedMatrix {
           case .q5_0: block32(BlockQ5_0.self)
           case .q5_1: block32(BlockQ5_1.self)
           case .q8_0: block32(BlockQ8_0.self)
-          case .q4_K:
-            run(SuperBlockKernel<BlockQ4_K>(self, pointers), vectors.count, y, outputStride)
-          case .q5_K:
-            run(SuperBlockKernel<BlockQ5_K>(self, pointers), vectors.count, y, outputStride)
-          case .q6_K:
-            run(SuperBlockKernel<BlockQ6_K>(self, pointers), vectors.count, y, outputStride)
+          case .q4_K: superBlock(BlockQ4_K.self)
+          case .q5_K: superBlock(BlockQ5_K.self)
+          case .q6_K: superBlock(BlockQ6_K.self)
           default: preconditionFailure("no quantised kernel for \(type)")
           }
         }

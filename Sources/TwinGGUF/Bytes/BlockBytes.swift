@@ -90,3 +90,29 @@ extension BlockQ8_0 {
   }
 }
 #endif
+
+#if TWIN_AVX512_VNNI
+  extension BlockQ4_K {
+    @_transparent static var offsetShift: Int32? { nil }
+  }
+
+  extension BlockQ5_K {
+    @_transparent static var offsetShift: Int32? { nil }
+  }
+
+  extension BlockQ6_K {
+    @_transparent static var offsetShift: Int32? { 5 }
+  }
+
+  extension SplitBlock {
+    /// The 32 values, plus `bias`, as natural-order bytes (four to a lane): element 2i is the
+    /// low byte of 16-bit word i and element 2i + 1 its high byte.
+    @_transparent
+    func bytes(bias: Int16) -> SIMD8<UInt32> {
+      let b = SIMD16<Int16>(repeating: bias)
+      let low = unsafeBitCast(even &+ b, to: SIMD16<UInt16>.self) & 0xFF
+      let high = unsafeBitCast(odd &+ b, to: SIMD16<UInt16>.self) &<< 8
+      return unsafeBitCast(low | high, to: SIMD8<UInt32>.self)
+    }
+  }
+#endif
