@@ -63,11 +63,21 @@ struct CausalAttention: Sendable {
         // query heads still reach tinyBLAS together (measured: Gemma 3 matches llama.cpp only
         // that way, SmolLM2 with 3 KV heads only the other).
         let vectorDotScores = single && kvHeads > 1
-        for j in visible {
+        var j = visible.lowerBound
+        if !vectorDotScores {
+          while j + 4 <= visible.upperBound {
+            let k = keys + j * kvWidth + kvOffset
+            let s = ReferenceArithmetic.dot8x4(q, k, k + kvWidth, k + 2 * kvWidth, k + 3 * kvWidth, count: d)
+            (row[j], row[j + 1], row[j + 2], row[j + 3]) = (s[0], s[1], s[2], s[3])
+            j += 4
+          }
+        }
+        while j < visible.upperBound {
           let k = keys + j * kvWidth + kvOffset
           row[j] =
             vectorDotScores
             ? ReferenceArithmetic.dot32(q, k, count: d) : ReferenceArithmetic.dot8(q, k, count: d)
+          j += 1
         }
         ReferenceArithmetic.softmax(row, count: total, visible: visible, scale: scale)
         HalfPrecision.round(row + visible.lowerBound, count: visible.count)

@@ -23,6 +23,29 @@ enum ReferenceArithmetic {
     return horizontalSum(acc)
   }
 
+  /// ``dot8(_:_:count:)`` of `a` with four vectors at once: the same operations per result, in
+  /// four independent chains (one chain alone waits on each fused multiply-add's latency).
+  @inline(__always)
+  static func dot8x4(
+    _ a: UnsafePointer<Float>, _ b0: UnsafePointer<Float>, _ b1: UnsafePointer<Float>, _ b2: UnsafePointer<Float>,
+    _ b3: UnsafePointer<Float>, count: Int
+  ) -> SIMD4<Float> {
+    var acc0 = SIMD8<Float>()
+    var acc1 = SIMD8<Float>()
+    var acc2 = SIMD8<Float>()
+    var acc3 = SIMD8<Float>()
+    var i = 0
+    while i < count {
+      let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+      acc0 = acc0.addingProduct(x, UnsafeRawPointer(b0 + i).loadUnaligned(as: SIMD8<Float>.self))
+      acc1 = acc1.addingProduct(x, UnsafeRawPointer(b1 + i).loadUnaligned(as: SIMD8<Float>.self))
+      acc2 = acc2.addingProduct(x, UnsafeRawPointer(b2 + i).loadUnaligned(as: SIMD8<Float>.self))
+      acc3 = acc3.addingProduct(x, UnsafeRawPointer(b3 + i).loadUnaligned(as: SIMD8<Float>.self))
+      i += 8
+    }
+    return SIMD4(horizontalSum(acc0), horizontalSum(acc1), horizontalSum(acc2), horizontalSum(acc3))
+  }
+
   /// The lane reduction of llama.cpp's `hsum`: high half plus low half, then pairs.
   @inline(__always)
   static func horizontalSum(_ v: SIMD8<Float>) -> Float {
