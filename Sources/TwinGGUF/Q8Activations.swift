@@ -109,12 +109,25 @@ public struct Q8Activations: @unchecked Sendable {
     let laneSums = storage.laneSums + v * (length / 4)
     for b in 0..<blocks {
       let block = x + b * blockSize
+      let finite = Q8GroupQuantizer.maximumMagnitude(block, count: blockSize)
       var amax: Float = 0
-      for i in 0..<blockSize { amax = Swift.max(amax, abs(block[i])) }
+      if let finite {
+        amax = finite
+      } else {
+        for i in 0..<blockSize { amax = Swift.max(amax, abs(block[i])) }
+      }
       let d = amax / 127
       let inverse: Float = amax > 0 ? 127 / amax : 0
       var blockSum: Int32 = 0
-      for g in 0..<(blockSize / 32) {
+      for g in 0..<(blockSize / 32) where finite != nil {
+        let group = 32 * g
+        let groupSum = Q8GroupQuantizer.quantize(
+          block + group, inverse: inverse, split: quants + b * blockSize + group,
+          natural: bytes + b * blockSize + group, fours: laneSums + (b * blockSize + group) / 4)
+        sums[b * (blockSize / 32) + g] = groupSum
+        blockSum += groupSum
+      }
+      for g in 0..<(blockSize / 32) where finite == nil {
         let group = block + 32 * g
         let out = quants + b * blockSize + 32 * g
         let natural = bytes + b * blockSize + 32 * g
