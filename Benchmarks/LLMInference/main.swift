@@ -62,7 +62,8 @@ struct Row {
   var model: String
   var twinPrefill, twinDecode, peerPrefill, peerDecode: Double?
   var twinRSS, peerRSS: Double?
-  var sameTokens: Bool?
+  /// Greedy tokens equal to llama.cpp's before the first difference.
+  var leadingAgreement: Int?
 }
 var rows: [Row] = []
 let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("llama_cpp_peer.py")
@@ -126,7 +127,9 @@ for name in models {
     row.peerPrefill = Double(prompt.count) / prefill
     row.peerDecode = Double(decodeTokens) / decode
     row.peerRSS = json["peak_rss_mib"] as? Double
-    row.sameTokens = (json["tokens"] as? [Int]).map { $0.map(Int32.init) == generated }
+    row.leadingAgreement = (json["tokens"] as? [Int]).map { peer in
+      zip(peer, generated).prefix { Int32($0.0) == $0.1 }.count
+    }
     print(String(format: "  llama.cpp: prefill %7.1f tok/s, decode %6.1f tok/s", row.peerPrefill!, row.peerDecode!))
   }
   rows.append(row)
@@ -139,7 +142,7 @@ func ratio(_ a: Double?, _ b: Double?) -> String {
 func number(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "—" }
 
 print("\nbest of \(repeats); \(promptTokens)-token prefill, \(decodeTokens)-token greedy decode, \(threads) threads")
-print("model                    prefill tok/s (twin / llama.cpp / ratio)   decode tok/s (twin / llama.cpp / ratio)   same greedy tokens")
+print("model                    prefill tok/s (twin / llama.cpp / ratio)   decode tok/s (twin / llama.cpp / ratio)   greedy tokens equal")
 for r in rows {
   let line =
     r.model.padding(toLength: 24, withPad: " ", startingAt: 0)
@@ -147,7 +150,7 @@ for r in rows {
       toLength: 44, withPad: " ", startingAt: 0)
     + " \(number(r.twinDecode)) / \(number(r.peerDecode)) / \(ratio(r.twinDecode, r.peerDecode))".padding(
       toLength: 42, withPad: " ", startingAt: 0)
-    + " \(r.sameTokens.map { $0 ? "yes" : "no" } ?? "—")"
+    + " \(r.leadingAgreement.map { $0 == decodeTokens ? "all \(decodeTokens)" : "first \($0) of \(decodeTokens)" } ?? "—")"
   print(line)
 }
 print(
