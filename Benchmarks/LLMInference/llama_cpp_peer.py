@@ -7,6 +7,7 @@ import json
 import sys
 import time
 
+import llama_cpp
 import numpy as np
 from llama_cpp import Llama
 
@@ -23,6 +24,15 @@ path, ids_file, decode_tokens, threads, repeats = sys.argv[1], sys.argv[2], int(
 prompt = json.load(open(ids_file))
 llm = Llama(model_path=path, n_ctx=len(prompt) + decode_tokens + 8, n_batch=512, n_ubatch=512,
             n_threads=threads, n_threads_batch=threads, logits_all=False, verbose=False)
+
+
+def last_logits():
+    # With logits_all=False, llama-cpp-python 0.3 no longer copies logits into llm.scores (it
+    # stays zero, so argmax would always pick token 0): read the context's last row directly.
+    pointer = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+    return np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),))
+
+
 best_prefill, best_decode, generated = float("inf"), float("inf"), []
 for _ in range(repeats):
     llm.reset()
@@ -32,7 +42,7 @@ for _ in range(repeats):
     tokens = []
     start = time.perf_counter()
     for _ in range(decode_tokens):
-        token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+        token = int(np.argmax(last_logits()))
         tokens.append(token)
         llm.eval([token])
     decode = time.perf_counter() - start
