@@ -2,8 +2,9 @@
   /// Quantised activation vectors laid out two by two for the prompt kernels
   /// (``PairedProducts``, ``PairedSuperBlockProducts``), prepared for one weight format: for
   /// each pair of vectors and each 32 elements, one 64-byte line of both vectors' values, one
-  /// of the integer offset correction (−2^shift × the four-element sums; zeros for formats
-  /// without an offset), and one of their scales (each repeated over its half; for 256-element
+  /// of the integer offset correction (for 32-element formats −2^shift × the four-element sums
+  /// in 32-bit lanes, for K-quants 2^shift × the two-element sums in 16-bit lanes; zeros for
+  /// formats without an offset), and one of their scales (each repeated over its half; for 256-element
   /// blocks, the block's scale on each of its eight lines). The pairs are padded to a multiple
   /// of ``pairsPerGroup`` by repeating the last vector.
   ///
@@ -53,11 +54,24 @@
           let line = lines + (p * blocks + b) * Self.stride
           line.storeBytes(
             of: SIMD16<Int32>(lowHalf: first.byteBlock(b), highHalf: second.byteBlock(b)), as: SIMD16<Int32>.self)
-          var correction = SIMD16<Int32>()
-          if let shift = offsetShift {
-            correction &-= SIMD16<Int32>(lowHalf: first.laneSums(b), highHalf: second.laneSums(b)) &<< shift
+          if perScale == 1 {
+            var correction = SIMD16<Int32>()
+            if let shift = offsetShift {
+              correction &-= SIMD16<Int32>(lowHalf: first.laneSums(b), highHalf: second.laneSums(b)) &<< shift
+            }
+            (line + 64).storeBytes(of: correction, as: SIMD16<Int32>.self)
+          } else {
+            // K-quants: 2^shift × each pair's sum as 16-bit lanes, subtracted from the pair
+            // products before scaling (see PairedSuperBlockProducts).
+            let pairs = (line + 64).assumingMemoryBound(to: Int16.self)
+            for (h, row) in [first, second].enumerated() {
+              let x = row.bytes + 32 * b
+              for i in 0..<16 {
+                let sum = Int32(x[2 * i]) + Int32(x[2 * i + 1])
+                pairs[16 * h + i] = Int16(truncatingIfNeeded: offsetShift.map { sum << $0 } ?? 0)
+              }
+            }
           }
-          (line + 64).storeBytes(of: correction, as: SIMD16<Int32>.self)
           (line + 128).storeBytes(
             of: SIMD16<Float>(
               lowHalf: SIMD8(repeating: first.scales[b / perScale]), highHalf: SIMD8(repeating: second.scales[b / perScale])),

@@ -19,5 +19,33 @@
           unsafeBitCast(acc, to: Builtin.Vec16xInt32.self), unsafeBitCast(u, to: Builtin.Vec16xInt32.self),
           unsafeBitCast(s, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
+
+    /// Pairs of unsigned × signed byte products summed into 16-bit lanes (`vpmaddubsw`),
+    /// returned two to a 32-bit lane. Saturates beyond ±32767, so callers keep
+    /// `2 · max u · 128` below that (K-quant weights have at most six bits).
+    @_transparent
+    static func pairs(_ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      unsafeBitCast(
+        Builtin.int_x86_avx512_pmaddubs_w_512(
+          unsafeBitCast(u, to: Builtin.Vec64xInt8.self), unsafeBitCast(s, to: Builtin.Vec64xInt8.self)),
+        to: SIMD16<Int32>.self)
+    }
+
+    /// `a − b` on 16-bit lanes (two to a 32-bit lane), wrapping.
+    @_transparent
+    static func subtract16(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
+      unsafeBitCast(
+        unsafeBitCast(a, to: SIMD32<Int16>.self) &- unsafeBitCast(b, to: SIMD32<Int16>.self), to: SIMD16<Int32>.self)
+    }
+
+    /// Lane k of `acc` plus both 16-bit halves of lane k of `p` times those of `scales`
+    /// (`vpdpwssd`), exact in 32 bits.
+    @_transparent
+    static func scaledAdd(_ acc: SIMD16<Int32>, _ p: SIMD16<Int32>, _ scales: SIMD16<Int32>) -> SIMD16<Int32> {
+      unsafeBitCast(
+        Builtin.int_x86_avx512_vpdpwssd_512(
+          unsafeBitCast(acc, to: Builtin.Vec16xInt32.self), unsafeBitCast(p, to: Builtin.Vec16xInt32.self),
+          unsafeBitCast(scales, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
+    }
   }
 #endif

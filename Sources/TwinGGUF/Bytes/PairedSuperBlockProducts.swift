@@ -6,6 +6,9 @@
   ///
   /// A tile of sixteen rows is unpacked once — each 32-element sub-block to bytes, its integer
   /// lane scales, the super-block scales and minima — and swept by eight vectors at a time.
+  /// Products go through 16-bit pair sums (`vpmaddubsw`, exact for weights of at most six
+  /// bits), less the offset's pair sums for Q6_K, and are scaled and added into 32-bit lanes in
+  /// one `vpdpwssd`, as llama.cpp's AVX2 K-quant kernels do with `maddubs` and `madd`.
   /// Per (row, vector) pair and super-block, the integer sum `Σⱼ scⱼ · Σ q·qₐ` is exact in 32-bit
   /// lanes, then converted and fused into the accumulator with weight scale × activation scale;
   /// the minimum term is `dmin · dₐ` times the minima against the activations' 32-element sums.
@@ -59,7 +62,9 @@
               let slot = (r - first) * superBlocks + b
               for j in 0..<8 {
                 tile.bytes[8 * slot + j] = F.subBlock(p, j).bytes(bias: bias)
-                tile.laneScales[8 * slot + j] = F.laneScales(s, j)
+                // Each lane's scale in both of its 16-bit halves, for `vpdpwssd`.
+                let scales = F.laneScales(s, j)
+                tile.laneScales[8 * slot + j] = (scales & 0xFFFF) | (scales &<< 16)
               }
               tile.scales[slot] = F.scale(s)
               tile.minimumScales[slot] = F.minimumScale(s)
@@ -108,8 +113,9 @@
           let scales = SIMD16<Int32>(lowHalf: sc, highHalf: sc)
           @inline(__always)
           func subBlock(_ l: UnsafeRawPointer, _ sum: inout SIMD16<Int32>) {
-            let start = hasOffset ? (l + 64).load(as: SIMD16<Int32>.self) : SIMD16<Int32>()
-            sum &+= ByteDot.dot(start, u, l.load(as: SIMD16<Int32>.self)) &* scales
+            var products = ByteDot.pairs(u, l.load(as: SIMD16<Int32>.self))
+            if hasOffset { products = ByteDot.subtract16(products, (l + 64).load(as: SIMD16<Int32>.self)) }
+            sum = ByteDot.scaledAdd(sum, products, scales)
           }
           subBlock(line, &sum0)
           subBlock(line + pairStride, &sum1)
