@@ -44,12 +44,19 @@
           }
           var pair = 0
           while 2 * pair < vectors {
-            for r in tile..<tileEnd {
-              let slot = (r - tile) * blocks
-              let out = group(
-                F.self, tileBytes + slot, tileScales + slot, tileMinimums + slot, blocks: blocks, pairs, pair)
-              let valid = Swift.min(8, vectors - 2 * pair)
-              for i in 0..<valid { y[(2 * pair + i) * outputStride + r] = out[i] }
+            let valid = Swift.min(8, vectors - 2 * pair)
+            var r = tile
+            // Two rows at a time share every activation load; an odd last row goes alone.
+            while r < tileEnd {
+              let second = Swift.min(r + 1, tileEnd - 1)
+              let (a, b) = group(
+                F.self, tileBytes, tileScales, tileMinimums, (r - tile) * blocks, (second - tile) * blocks,
+                blocks: blocks, pairs, pair)
+              for i in 0..<valid {
+                y[(2 * pair + i) * outputStride + r] = a[i]
+                y[(2 * pair + i) * outputStride + second] = b[i]
+              }
+              r += 2
             }
             pair += ActivationPairs.pairsPerGroup
           }
@@ -58,45 +65,65 @@
       }
     }
 
-    /// One unpacked row times the eight vectors of pairs `first`…`first + 3`.
+    /// Two unpacked rows (at slots `slot0` and `slot1` of the tile) times the eight vectors of
+    /// pairs `first`…`first + 3`.
     @inline(__always)
     static func group<F: Block32Format>(
       _: F.Type, _ bytes: UnsafePointer<SIMD8<UInt32>>, _ scales: UnsafePointer<Float>,
-      _ minimumValues: UnsafePointer<Float>, blocks: Int, _ pairs: ActivationPairs, _ first: Int
-    ) -> SIMD8<Float> {
-      var acc0 = SIMD16<Float>()
-      var acc1 = SIMD16<Float>()
-      var acc2 = SIMD16<Float>()
-      var acc3 = SIMD16<Float>()
-      var minimums = SIMD8<Float>()
+      _ minimumValues: UnsafePointer<Float>, _ slot0: Int, _ slot1: Int, blocks: Int, _ pairs: ActivationPairs,
+      _ first: Int
+    ) -> (SIMD8<Float>, SIMD8<Float>) {
+      var a0 = SIMD16<Float>()
+      var a1 = SIMD16<Float>()
+      var a2 = SIMD16<Float>()
+      var a3 = SIMD16<Float>()
+      var b0 = SIMD16<Float>()
+      var b1 = SIMD16<Float>()
+      var b2 = SIMD16<Float>()
+      var b3 = SIMD16<Float>()
+      var minimumsA = SIMD8<Float>()
+      var minimumsB = SIMD8<Float>()
       let stride = ActivationPairs.stride
       let pairStride = blocks * stride
       var line = UnsafeRawPointer(pairs.lines + first * pairStride)
       let hasOffset = F.offsetShift != nil
       for b in 0..<blocks {
-        let w = bytes[b]
-        let u = SIMD16<UInt32>(lowHalf: w, highHalf: w)
-        let d = SIMD16<Float>(repeating: scales[b])
+        let wa = bytes[slot0 + b]
+        let wb = bytes[slot1 + b]
+        let ua = SIMD16<UInt32>(lowHalf: wa, highHalf: wa)
+        let ub = SIMD16<UInt32>(lowHalf: wb, highHalf: wb)
+        let da = SIMD16<Float>(repeating: scales[slot0 + b])
+        let db = SIMD16<Float>(repeating: scales[slot1 + b])
         @inline(__always)
-        func pairProduct(_ l: UnsafeRawPointer, _ acc: inout SIMD16<Float>) {
+        func pairProducts(_ l: UnsafeRawPointer, _ accA: inout SIMD16<Float>, _ accB: inout SIMD16<Float>) {
+          let x = l.load(as: SIMD16<Int32>.self)
           let start = hasOffset ? (l + 64).load(as: SIMD16<Int32>.self) : SIMD16<Int32>()
-          let lanes = ByteDot.dot(start, u, l.load(as: SIMD16<Int32>.self))
-          acc = acc.addingProduct(LaneMath.float(lanes), d * (l + 128).load(as: SIMD16<Float>.self))
+          let activationScales = (l + 128).load(as: SIMD16<Float>.self)
+          accA = accA.addingProduct(LaneMath.float(ByteDot.dot(start, ua, x)), da * activationScales)
+          accB = accB.addingProduct(LaneMath.float(ByteDot.dot(start, ub, x)), db * activationScales)
         }
-        pairProduct(line, &acc0)
-        pairProduct(line + pairStride, &acc1)
-        pairProduct(line + 2 * pairStride, &acc2)
-        pairProduct(line + 3 * pairStride, &acc3)
+        pairProducts(line, &a0, &b0)
+        pairProducts(line + pairStride, &a1, &b1)
+        pairProducts(line + 2 * pairStride, &a2, &b2)
+        pairProducts(line + 3 * pairStride, &a3, &b3)
         if F.hasMinimum {
-          let offsets = UnsafeRawPointer(pairs.offsets + b * pairs.paddedVectors + 2 * first)
-          minimums = minimums.addingProduct(SIMD8(repeating: minimumValues[b]), offsets.loadUnaligned(as: SIMD8<Float>.self))
+          let offsets = UnsafeRawPointer(pairs.offsets + b * pairs.paddedVectors + 2 * first).loadUnaligned(
+            as: SIMD8<Float>.self)
+          minimumsA = minimumsA.addingProduct(SIMD8(repeating: minimumValues[slot0 + b]), offsets)
+          minimumsB = minimumsB.addingProduct(SIMD8(repeating: minimumValues[slot1 + b]), offsets)
         }
         line += stride
       }
-      let sums = SIMD8<Float>(
-        LaneMath.sum(acc0.lowHalf), LaneMath.sum(acc0.highHalf), LaneMath.sum(acc1.lowHalf), LaneMath.sum(acc1.highHalf),
-        LaneMath.sum(acc2.lowHalf), LaneMath.sum(acc2.highHalf), LaneMath.sum(acc3.lowHalf), LaneMath.sum(acc3.highHalf))
-      return sums + minimums
+      return (reduce(a0, a1, a2, a3) + minimumsA, reduce(b0, b1, b2, b3) + minimumsB)
+    }
+
+    /// The eight (row, vector) sums of four pair accumulators, each reduced as
+    /// ``LaneMath/sum(_:)-(SIMD8<Float>)`` reduces eight lanes.
+    @inline(__always)
+    static func reduce(_ a0: SIMD16<Float>, _ a1: SIMD16<Float>, _ a2: SIMD16<Float>, _ a3: SIMD16<Float>) -> SIMD8<Float> {
+      SIMD8<Float>(
+        LaneMath.sum(a0.lowHalf), LaneMath.sum(a0.highHalf), LaneMath.sum(a1.lowHalf), LaneMath.sum(a1.highHalf),
+        LaneMath.sum(a2.lowHalf), LaneMath.sum(a2.highHalf), LaneMath.sum(a3.lowHalf), LaneMath.sum(a3.highHalf))
     }
   }
 #endif
