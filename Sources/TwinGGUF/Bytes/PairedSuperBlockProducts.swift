@@ -73,10 +73,17 @@
           }
           var pair = 0
           while 2 * pair < vectors {
-            for r in first..<end {
-              let out = group(F.self, tile, row: r - first, superBlocks: superBlocks, pairs, pair)
-              let valid = Swift.min(8, vectors - 2 * pair)
-              for i in 0..<valid { y[(2 * pair + i) * outputStride + r] = out[i] }
+            let valid = Swift.min(8, vectors - 2 * pair)
+            var r = first
+            // Two rows at a time share every activation load; an odd last row goes alone.
+            while r < end {
+              let second = Swift.min(r + 1, end - 1)
+              let (a, b) = group(F.self, tile, rows: r - first, second - first, superBlocks: superBlocks, pairs, pair)
+              for i in 0..<valid {
+                y[(2 * pair + i) * outputStride + r] = a[i]
+                y[(2 * pair + i) * outputStride + second] = b[i]
+              }
+              r += 2
             }
             pair += ActivationPairs.pairsPerGroup
           }
@@ -85,66 +92,96 @@
       }
     }
 
-    /// Row `row` of the tile times the eight vectors of pairs `first`…`first + 3`.
+    /// The integer sums and `Float` accumulators of one row against four pairs.
+    struct RowSums {
+      var sums = (SIMD16<Int32>(), SIMD16<Int32>(), SIMD16<Int32>(), SIMD16<Int32>())
+      var acc = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+      var minimums = SIMD8<Float>()
+
+      /// The eight (row, vector) results, each accumulator reduced as
+      /// ``LaneMath/sum(_:)-(SIMD8<Float>)`` reduces eight lanes, less the minimum terms.
+      var result: SIMD8<Float> {
+        SIMD8<Float>(
+          LaneMath.sum(acc.0.lowHalf), LaneMath.sum(acc.0.highHalf), LaneMath.sum(acc.1.lowHalf),
+          LaneMath.sum(acc.1.highHalf), LaneMath.sum(acc.2.lowHalf), LaneMath.sum(acc.2.highHalf),
+          LaneMath.sum(acc.3.lowHalf), LaneMath.sum(acc.3.highHalf)) - minimums
+      }
+    }
+
+    /// Rows `rowA` and `rowB` of the tile times the eight vectors of pairs `first`…`first + 3`.
     @inline(__always)
     static func group<F: SuperBlockFormat>(
-      _: F.Type, _ tile: Tile, row: Int, superBlocks: Int, _ pairs: ActivationPairs, _ first: Int
-    ) -> SIMD8<Float> {
-      var acc0 = SIMD16<Float>()
-      var acc1 = SIMD16<Float>()
-      var acc2 = SIMD16<Float>()
-      var acc3 = SIMD16<Float>()
-      var minimums = SIMD8<Float>()
+      _: F.Type, _ tile: Tile, rows rowA: Int, _ rowB: Int, superBlocks: Int, _ pairs: ActivationPairs, _ first: Int
+    ) -> (SIMD8<Float>, SIMD8<Float>) {
+      var a = RowSums()
+      var b = RowSums()
       let stride = ActivationPairs.stride
       let pairStride = pairs.blocks * stride
       var line = UnsafeRawPointer(pairs.lines + first * pairStride)
       let hasOffset = F.offsetShift != nil
       let padded = pairs.paddedVectors
-      for b in 0..<superBlocks {
-        let slot = row * superBlocks + b
-        var sum0 = SIMD16<Int32>()
-        var sum1 = SIMD16<Int32>()
-        var sum2 = SIMD16<Int32>()
-        var sum3 = SIMD16<Int32>()
+      for block in 0..<superBlocks {
+        let slotA = rowA * superBlocks + block
+        let slotB = rowB * superBlocks + block
+        a.sums = (SIMD16<Int32>(), SIMD16<Int32>(), SIMD16<Int32>(), SIMD16<Int32>())
+        b.sums = a.sums
         for j in 0..<8 {
-          let w = tile.bytes[8 * slot + j]
-          let u = SIMD16<UInt32>(lowHalf: w, highHalf: w)
-          let sc = tile.laneScales[8 * slot + j]
-          let scales = SIMD16<Int32>(lowHalf: sc, highHalf: sc)
+          let wa = tile.bytes[8 * slotA + j]
+          let wb = tile.bytes[8 * slotB + j]
+          let ua = SIMD16<UInt32>(lowHalf: wa, highHalf: wa)
+          let ub = SIMD16<UInt32>(lowHalf: wb, highHalf: wb)
+          let sa = tile.laneScales[8 * slotA + j]
+          let sb = tile.laneScales[8 * slotB + j]
+          let scalesA = SIMD16<Int32>(lowHalf: sa, highHalf: sa)
+          let scalesB = SIMD16<Int32>(lowHalf: sb, highHalf: sb)
           @inline(__always)
-          func subBlock(_ l: UnsafeRawPointer, _ sum: inout SIMD16<Int32>) {
-            var products = ByteDot.pairs(u, l.load(as: SIMD16<Int32>.self))
-            if hasOffset { products = ByteDot.subtract16(products, (l + 64).load(as: SIMD16<Int32>.self)) }
-            sum = ByteDot.scaledAdd(sum, products, scales)
+          func subBlock(_ l: UnsafeRawPointer, _ sumA: inout SIMD16<Int32>, _ sumB: inout SIMD16<Int32>) {
+            let x = l.load(as: SIMD16<Int32>.self)
+            var productsA = ByteDot.pairs(ua, x)
+            var productsB = ByteDot.pairs(ub, x)
+            if hasOffset {
+              let correction = (l + 64).load(as: SIMD16<Int32>.self)
+              productsA = ByteDot.subtract16(productsA, correction)
+              productsB = ByteDot.subtract16(productsB, correction)
+            }
+            sumA = ByteDot.scaledAdd(sumA, productsA, scalesA)
+            sumB = ByteDot.scaledAdd(sumB, productsB, scalesB)
           }
-          subBlock(line, &sum0)
-          subBlock(line + pairStride, &sum1)
-          subBlock(line + 2 * pairStride, &sum2)
-          subBlock(line + 3 * pairStride, &sum3)
+          subBlock(line, &a.sums.0, &b.sums.0)
+          subBlock(line + pairStride, &a.sums.1, &b.sums.1)
+          subBlock(line + 2 * pairStride, &a.sums.2, &b.sums.2)
+          subBlock(line + 3 * pairStride, &a.sums.3, &b.sums.3)
           if j < 7 { line += stride }
         }
         // The activation scales are on every line of the super-block; read the last one's.
-        let d = SIMD16<Float>(repeating: tile.scales[slot])
-        acc0 = acc0.addingProduct(LaneMath.float(sum0), d * (line + 128).load(as: SIMD16<Float>.self))
-        acc1 = acc1.addingProduct(LaneMath.float(sum1), d * (line + pairStride + 128).load(as: SIMD16<Float>.self))
-        acc2 = acc2.addingProduct(LaneMath.float(sum2), d * (line + 2 * pairStride + 128).load(as: SIMD16<Float>.self))
-        acc3 = acc3.addingProduct(LaneMath.float(sum3), d * (line + 3 * pairStride + 128).load(as: SIMD16<Float>.self))
+        let s0 = (line + 128).load(as: SIMD16<Float>.self)
+        let s1 = (line + pairStride + 128).load(as: SIMD16<Float>.self)
+        let s2 = (line + 2 * pairStride + 128).load(as: SIMD16<Float>.self)
+        let s3 = (line + 3 * pairStride + 128).load(as: SIMD16<Float>.self)
         line += stride
-        if F.hasMinimum {
-          let m = tile.minimums[slot]
-          var total = SIMD8<Int32>()
-          for k in 0..<8 {
-            let sums = UnsafeRawPointer(pairs.sumsByBlock + (b * 8 + k) * padded + 2 * first)
-            total &+= SIMD8(repeating: m[k]) &* sums.loadUnaligned(as: SIMD8<Int32>.self)
+        @inline(__always)
+        func finish(_ r: inout RowSums, _ slot: Int) {
+          let d = SIMD16<Float>(repeating: tile.scales[slot])
+          r.acc.0 = r.acc.0.addingProduct(LaneMath.float(r.sums.0), d * s0)
+          r.acc.1 = r.acc.1.addingProduct(LaneMath.float(r.sums.1), d * s1)
+          r.acc.2 = r.acc.2.addingProduct(LaneMath.float(r.sums.2), d * s2)
+          r.acc.3 = r.acc.3.addingProduct(LaneMath.float(r.sums.3), d * s3)
+          if F.hasMinimum {
+            let m = tile.minimums[slot]
+            var total = SIMD8<Int32>()
+            for k in 0..<8 {
+              let sums = UnsafeRawPointer(pairs.sumsByBlock + (block * 8 + k) * padded + 2 * first)
+              total &+= SIMD8(repeating: m[k]) &* sums.loadUnaligned(as: SIMD8<Int32>.self)
+            }
+            let da = UnsafeRawPointer(pairs.scalesByBlock + block * padded + 2 * first).loadUnaligned(
+              as: SIMD8<Float>.self)
+            r.minimums = r.minimums.addingProduct(SIMD8(repeating: tile.minimumScales[slot]) * da, LaneMath.float(total))
           }
-          let da = UnsafeRawPointer(pairs.scalesByBlock + b * padded + 2 * first).loadUnaligned(as: SIMD8<Float>.self)
-          minimums = minimums.addingProduct(SIMD8(repeating: tile.minimumScales[slot]) * da, LaneMath.float(total))
         }
+        finish(&a, slotA)
+        finish(&b, slotB)
       }
-      let sums = SIMD8<Float>(
-        LaneMath.sum(acc0.lowHalf), LaneMath.sum(acc0.highHalf), LaneMath.sum(acc1.lowHalf), LaneMath.sum(acc1.highHalf),
-        LaneMath.sum(acc2.lowHalf), LaneMath.sum(acc2.highHalf), LaneMath.sum(acc3.lowHalf), LaneMath.sum(acc3.highHalf))
-      return sums - minimums
+      return (a.result, b.result)
     }
   }
 #endif
