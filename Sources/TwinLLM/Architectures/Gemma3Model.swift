@@ -95,9 +95,11 @@ public struct Gemma3Model: DecoderModel {
       ReferenceArithmetic.rmsNorm(
         keys, rows: n * h.kvHeads, cols: h.headDimension, weight: layer.keyNorm, epsilon: h.rmsEpsilon, into: keys)
       let rope = global ? globalRope : localRope
-      for t in 0..<n {
-        rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
-        rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
+      Parallel.forRange(n, minChunk: 16) { tokens in
+        for t in tokens {
+          rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
+          rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
+        }
       }
       HalfPrecision.round(keys, count: n * h.kvWidth)
       HalfPrecision.round(values, count: n * h.kvWidth)

@@ -85,9 +85,11 @@ public struct LlamaModel: DecoderModel {
       if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
       if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
       if let b = layer.valueBias { addRows(b, to: values, rows: n) }
-      for t in 0..<n {
-        rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
-        rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
+      Parallel.forRange(n, minChunk: 16) { tokens in
+        for t in tokens {
+          rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
+          rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
+        }
       }
       HalfPrecision.round(keys, count: n * h.kvWidth)
       HalfPrecision.round(values, count: n * h.kvWidth)

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Rounding through half precision, where llama.cpp computes in `f16`.
 ///
 /// llama.cpp keeps the KV cache in f16 and multiplies queries and attention probabilities in
@@ -5,6 +7,8 @@
 /// near-tied tokens; rounding the same values the same way keeps greedy output identical.
 enum HalfPrecision {
   static func round(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count { x[i] = Float(Float16(x[i])) }
+    Parallel.forRange(count, minChunk: 1 << 14) { range in
+      for i in range { x[i] = Float(Float16(x[i])) }
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TwinTensor
 
 /// GELU (tanh approximation) the way llama.cpp evaluates it on the CPU: through a table indexed
 /// by the input rounded to `f16`, holding the result rounded to `f16`.
@@ -21,12 +22,14 @@ enum HalfPrecisionGELU {
   /// `x ← GELU(x)` for `count` values.
   static func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
     table.withUnsafeBufferPointer { table in
-      for i in 0..<count {
-        let v = x[i]
-        if v <= -10 {
-          x[i] = 0
-        } else if v < 10 {
-          x[i] = table[Int(Float16(v).bitPattern)]
+      Parallel.forRange(count, minChunk: 1 << 14) { range in
+        for i in range {
+          let v = x[i]
+          if v <= -10 {
+            x[i] = 0
+          } else if v < 10 {
+            x[i] = table[Int(Float16(v).bitPattern)]
+          }
         }
       }
     }

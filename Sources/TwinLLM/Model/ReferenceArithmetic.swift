@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Attention arithmetic done in exactly the order llama.cpp's CPU backend does it (x86, AVX2),
 /// so that the probabilities and weighted sums come out bit for bit the same.
 ///
@@ -146,14 +148,17 @@ enum ReferenceArithmetic {
     into y: UnsafeMutablePointer<Float>
   ) {
     weight.withUnsafeBufferPointer { w in
-      for r in 0..<rows {
-        let row = x + r * cols
-        let out = y + r * cols
-        var sum = 0.0
-        for i in 0..<cols { sum += Double(row[i] * row[i]) }
-        let mean = Float(sum / Double(cols))
-        let scale = 1 / (mean + epsilon).squareRoot()
-        for i in 0..<cols { out[i] = (row[i] * scale) * w[i] }
+      // Rows are independent (the sum within a row stays sequential, as in ggml).
+      Parallel.forRange(rows, minChunk: Swift.max(1, 8192 / Swift.max(cols, 1))) { range in
+        for r in range {
+          let row = x + r * cols
+          let out = y + r * cols
+          var sum = 0.0
+          for i in 0..<cols { sum += Double(row[i] * row[i]) }
+          let mean = Float(sum / Double(cols))
+          let scale = 1 / (mean + epsilon).squareRoot()
+          for i in 0..<cols { out[i] = (row[i] * scale) * w[i] }
+        }
       }
     }
   }
