@@ -127,8 +127,10 @@ enum MatrixDriver {
     outputStride: Int
   ) {
     guard rows > 0, vectors > 0 else { return }
-    // A chunk should be worth tens of microseconds: ~64 KB of weight traffic per vector.
-    let minChunk = max(4, (64 << 10) / max(rowWork * vectors, 1))
+    // A chunk should be worth a few microseconds (~16 KB of weight traffic per vector): small
+    // enough that a decode step's small matrices split evenly over the threads (with 64 KB,
+    // SmolLM2's 576-row projections made three chunks for two threads).
+    let minChunk = max(4, (16 << 10) / max(rowWork * vectors, 1))
     Parallel.forRange(rows, minChunk: minChunk) { range in
       let last = range.upperBound - 1
       if vectors == 1 {
