@@ -5,7 +5,8 @@
 //   swift build -c release --product twin-bench-llm && .build/release/twin-bench-llm
 //
 // Options: --models LIST (smollm2-135m-instruct,gemma3-270m), --prompt-tokens N (256),
-// --decode-tokens N (128), --threads N (2), --repeats N (3: each figure is the best of N),
+// --decode-tokens N (128), --threads N (2), --repeats N (3: each figure is the best of N; Twin
+// and llama.cpp alternate, one repeat each at a time),
 // --python PATH (python3), --no-peer.
 //
 // The prompt is the first N tokens of a fixed English text (repeated as needed) in each model's
@@ -81,9 +82,40 @@ for name in models {
   guard prompt.count == promptTokens else { fail("the text gives only \(prompt.count) tokens") }
   print("\(name): \(prompt.count)-token prompt, \(decodeTokens) decoded tokens, \(threads) threads")
 
+  /// One llama.cpp run (one repeat) in its own process: prefill and decode seconds, tokens, RSS.
+  func measurePeer() -> (prefill: Double, decode: Double, tokens: [Int32], rss: Double?) {
+    let idsFile = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-llm-\(name).json")
+    do {
+      try JSONEncoder().encode(prompt).write(to: idsFile)
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = [python, peerScript.path, url.path, idsFile.path, String(decodeTokens), String(threads), "1"]
+      let out = Pipe()
+      process.standardOutput = out
+      try process.run()
+      let data = out.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      if process.terminationStatus == 0,
+        let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+        let prefill = json["prefill_seconds"] as? Double, let decode = json["decode_seconds"] as? Double
+      {
+        let tokens = (json["tokens"] as? [Int] ?? []).map(Int32.init)
+        return (prefill, decode, tokens, json["peak_rss_mib"] as? Double)
+      }
+    } catch {}
+    fail("the llama.cpp peer failed (is llama-cpp-python installed? pip install llama-cpp-python)")
+  }
+
+  // Twin and llama.cpp alternate, one repeat each at a time, so that a slow spell of this
+  // shared machine falls on both rather than on whichever ran during it; each figure is the
+  // best of its repeats.
   var bestPrefill = Double.infinity
   var bestDecode = Double.infinity
   var generated: [Int32] = []
+  var peerPrefill = Double.infinity
+  var peerDecode = Double.infinity
+  var peerTokens: [Int32] = []
+  var peerRSS: Double?
   for _ in 0..<repeats {
     let cache = KVCache(hyperparameters: model.hyperparameters, capacity: prompt.count + decodeTokens)
     var start = Date()
@@ -98,6 +130,13 @@ for name in models {
     }
     bestDecode = min(bestDecode, Date().timeIntervalSince(start))
     generated = tokens
+    if runPeer {
+      let peer = measurePeer()
+      peerPrefill = min(peerPrefill, peer.prefill)
+      peerDecode = min(peerDecode, peer.decode)
+      peerTokens = peer.tokens
+      peerRSS = peer.rss
+    }
   }
   print(
     String(
@@ -106,30 +145,11 @@ for name in models {
   var row = Row(
     model: name, twinPrefill: Double(prompt.count) / bestPrefill, twinDecode: Double(decodeTokens) / bestDecode,
     twinRSS: peakRSSMiB())
-
   if runPeer {
-    let idsFile = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-llm-\(name).json")
-    try JSONEncoder().encode(prompt).write(to: idsFile)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      python, peerScript.path, url.path, idsFile.path, String(decodeTokens), String(threads), String(repeats),
-    ]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let prefill = json["prefill_seconds"] as? Double, let decode = json["decode_seconds"] as? Double
-    else { fail("the llama.cpp peer failed (is llama-cpp-python installed? pip install llama-cpp-python)") }
-    row.peerPrefill = Double(prompt.count) / prefill
-    row.peerDecode = Double(decodeTokens) / decode
-    row.peerRSS = json["peak_rss_mib"] as? Double
-    row.leadingAgreement = (json["tokens"] as? [Int]).map { peer in
-      zip(peer, generated).prefix { Int32($0.0) == $0.1 }.count
-    }
+    row.peerPrefill = Double(prompt.count) / peerPrefill
+    row.peerDecode = Double(decodeTokens) / peerDecode
+    row.peerRSS = peerRSS
+    row.leadingAgreement = zip(peerTokens, generated).prefix { $0.0 == $0.1 }.count
     print(String(format: "  llama.cpp: prefill %7.1f tok/s, decode %6.1f tok/s", row.peerPrefill!, row.peerDecode!))
   }
   rows.append(row)
