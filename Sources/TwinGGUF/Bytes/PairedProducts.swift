@@ -42,23 +42,11 @@
               tileMinimums[slot + b] = k.minimum
             }
           }
-          var pair = 0
-          while 2 * pair < vectors {
-            let valid = Swift.min(8, vectors - 2 * pair)
-            var r = tile
-            // Two rows at a time share every activation load; an odd last row goes alone.
-            while r < tileEnd {
-              let second = Swift.min(r + 1, tileEnd - 1)
-              let (a, b) = group(
-                F.self, tileBytes, tileScales, tileMinimums, (r - tile) * blocks, (second - tile) * blocks,
-                blocks: blocks, pairs, pair)
-              for i in 0..<valid {
-                y[(2 * pair + i) * outputStride + r] = a[i]
-                y[(2 * pair + i) * outputStride + second] = b[i]
-              }
-              r += 2
-            }
-            pair += ActivationPairs.pairsPerGroup
+          PairedSweep.run(rows: tile..<tileEnd, vectors: vectors, into: y, outputStride: outputStride) {
+            r, second, pair in
+            group(
+              F.self, tileBytes, tileScales, tileMinimums, (r - tile) * blocks, (second - tile) * blocks,
+              blocks: blocks, pairs, pair)
           }
           tile = tileEnd
         }
@@ -124,6 +112,33 @@
       SIMD8<Float>(
         LaneMath.sum(a0.lowHalf), LaneMath.sum(a0.highHalf), LaneMath.sum(a1.lowHalf), LaneMath.sum(a1.highHalf),
         LaneMath.sum(a2.lowHalf), LaneMath.sum(a2.highHalf), LaneMath.sum(a3.lowHalf), LaneMath.sum(a3.highHalf))
+    }
+  }
+
+  /// The sweep both prompt kernels make over an unpacked tile: every group of eight vectors
+  /// (four pairs) against the tile's rows two at a time, which share every activation load (an
+  /// odd last row is paired with itself), results stored for the vectors that exist.
+  enum PairedSweep {
+    @inline(__always)
+    static func run(
+      rows: Range<Int>, vectors: Int, into y: UnsafeMutablePointer<Float>, outputStride: Int,
+      _ group: (_ row: Int, _ second: Int, _ pair: Int) -> (SIMD8<Float>, SIMD8<Float>)
+    ) {
+      var pair = 0
+      while 2 * pair < vectors {
+        let valid = Swift.min(8, vectors - 2 * pair)
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+          let second = Swift.min(r + 1, rows.upperBound - 1)
+          let (a, b) = group(r, second, pair)
+          for i in 0..<valid {
+            y[(2 * pair + i) * outputStride + r] = a[i]
+            y[(2 * pair + i) * outputStride + second] = b[i]
+          }
+          r += 2
+        }
+        pair += ActivationPairs.pairsPerGroup
+      }
     }
   }
 #endif

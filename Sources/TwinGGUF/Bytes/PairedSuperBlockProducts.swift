@@ -71,21 +71,9 @@
               tile.minimums[slot] = F.minimums(s)
             }
           }
-          var pair = 0
-          while 2 * pair < vectors {
-            let valid = Swift.min(8, vectors - 2 * pair)
-            var r = first
-            // Two rows at a time share every activation load; an odd last row goes alone.
-            while r < end {
-              let second = Swift.min(r + 1, end - 1)
-              let (a, b) = group(F.self, tile, rows: r - first, second - first, superBlocks: superBlocks, pairs, pair)
-              for i in 0..<valid {
-                y[(2 * pair + i) * outputStride + r] = a[i]
-                y[(2 * pair + i) * outputStride + second] = b[i]
-              }
-              r += 2
-            }
-            pair += ActivationPairs.pairsPerGroup
+          PairedSweep.run(rows: first..<end, vectors: vectors, into: y, outputStride: outputStride) {
+            r, second, pair in
+            group(F.self, tile, rows: r - first, second - first, superBlocks: superBlocks, pairs, pair)
           }
           first = end
         }
