@@ -32,15 +32,10 @@ struct Block32Kernel<F: Block32Format>: RowKernel {
 
   @inline(__always)
   func vectors4(_ row: Int, _ v0: Int, _ v1: Int, _ v2: Int, _ v3: Int) -> SIMD4<Float> {
-    #if TWIN_AVX512_VNNI
-      QuantizedDot.vectors4Bytes(
-        F.self, base + row * rowBytes, blocks: blocks, activations[v0], activations[v1],
-        activations[v2], activations[v3])
-    #else
-      QuantizedDot.vectors4(
-        F.self, base + row * rowBytes, blocks: blocks, activations[v0], activations[v1],
-        activations[v2], activations[v3])
-    #endif
+    // With VNNI, prompts of these formats go to PairedProducts instead; same results.
+    QuantizedDot.vectors4(
+      F.self, base + row * rowBytes, blocks: blocks, activations[v0], activations[v1],
+      activations[v2], activations[v3])
   }
 }
 

@@ -64,12 +64,14 @@
             // K-quants: 2^shift × each pair's sum as 16-bit lanes, subtracted from the pair
             // products before scaling (see PairedSuperBlockProducts).
             let pairs = (line + 64).assumingMemoryBound(to: Int16.self)
-            for (h, row) in [first, second].enumerated() {
-              let x = row.bytes + 32 * b
-              for i in 0..<16 {
-                let sum = Int32(x[2 * i]) + Int32(x[2 * i + 1])
-                pairs[16 * h + i] = Int16(truncatingIfNeeded: offsetShift.map { sum << $0 } ?? 0)
+            if let shift = offsetShift {
+              for (h, x) in [(0, first.bytes + 32 * b), (16, second.bytes + 32 * b)] {
+                for i in 0..<16 {
+                  pairs[h + i] = Int16(truncatingIfNeeded: (Int32(x[2 * i]) + Int32(x[2 * i + 1])) << shift)
+                }
               }
+            } else {
+              pairs.initialize(repeating: 0, count: 32)
             }
           }
           (line + 128).storeBytes(

@@ -1,11 +1,12 @@
 #if TWIN_AVX512_VNNI
-  /// The 32-element block kernels on byte dot products (``ByteDot``): each instruction takes a
-  /// block for two (row, vector) pairs at once, one pair in each 256-bit half.
+  /// The decode kernel of the 32-element block formats on byte dot products (``ByteDot``):
+  /// each instruction takes a block for two rows at once, one in each 256-bit half. (Prompts go
+  /// to ``PairedProducts``.)
   ///
   /// The integer lanes are the same as the portable kernels' (lane k sums elements 4k…4k+3 of
   /// the block, exactly), and every pair's `Float` accumulator sees the same fused multiply-adds
-  /// in the same order, so results are bit for bit those of ``QuantizedDot/rows4(_:_:_:_:_:blocks:_:)``
-  /// and ``QuantizedDot/vectors4(_:_:blocks:_:_:_:_:)``: only the integer work is cheaper.
+  /// in the same order, so results are bit for bit those of ``QuantizedDot/rows4(_:_:_:_:_:blocks:_:)``:
+  /// only the integer work is cheaper.
   extension QuantizedDot {
     /// Integer lanes of weights `u` with activations `s`, the formats' offsets taken back out
     /// with the activations' four-element sums (`sums`).
@@ -50,39 +51,6 @@
         if F.hasMinimum {
           minimums = minimums.addingProduct(
             SIMD4(k0.minimum, k1.minimum, k2.minimum, k3.minimum), SIMD4(repeating: a.offsets[b]))
-        }
-      }
-      return SIMD4(
-        LaneMath.sum(acc01.lowHalf), LaneMath.sum(acc01.highHalf), LaneMath.sum(acc23.lowHalf),
-        LaneMath.sum(acc23.highHalf)) + minimums
-    }
-
-    /// `Σ w·xᵥ` for one row at `w` (`blocks` blocks) and four vectors.
-    @inline(__always)
-    static func vectors4Bytes<F: Block32Format>(
-      _: F.Type, _ w: UnsafeRawPointer, blocks: Int,
-      _ a0: ActivationRow, _ a1: ActivationRow, _ a2: ActivationRow, _ a3: ActivationRow
-    ) -> SIMD4<Float> {
-      let bytes = F.type.bytesPerBlock
-      var acc01 = SIMD16<Float>()
-      var acc23 = SIMD16<Float>()
-      var minimums = SIMD4<Float>()
-      for b in 0..<blocks {
-        let k = F.bytes(w + b * bytes)
-        let u = SIMD16<UInt32>(lowHalf: k.bytes, highHalf: k.bytes)
-        let s01 = SIMD16<Int32>(lowHalf: a0.byteBlock(b), highHalf: a1.byteBlock(b))
-        let s23 = SIMD16<Int32>(lowHalf: a2.byteBlock(b), highHalf: a3.byteBlock(b))
-        let offsets = F.offsetShift != nil
-        let sums01 = offsets ? SIMD16<Int32>(lowHalf: a0.laneSums(b), highHalf: a1.laneSums(b)) : SIMD16()
-        let sums23 = offsets ? SIMD16<Int32>(lowHalf: a2.laneSums(b), highHalf: a3.laneSums(b)) : SIMD16()
-        let i01 = byteLanes(F.self, u, s01, sums: sums01)
-        let i23 = byteLanes(F.self, u, s23, sums: sums23)
-        let d = k.scale
-        acc01 = acc01.addingProduct(LaneMath.float(i01), halves(d * a0.scales[b], d * a1.scales[b]))
-        acc23 = acc23.addingProduct(LaneMath.float(i23), halves(d * a2.scales[b], d * a3.scales[b]))
-        if F.hasMinimum {
-          let offsets = SIMD4<Float>(a0.offsets[b], a1.offsets[b], a2.offsets[b], a3.offsets[b])
-          minimums = minimums.addingProduct(SIMD4(repeating: k.minimum), offsets)
         }
       }
       return SIMD4(
