@@ -129,12 +129,22 @@ let package = Package(
       dependencies: ["TwinCore", "TwinTensor", "TwinTokenizers", "TwinWeights"],
       swiftSettings: nativeCPU),
 
+    // The LLM port over OpenAI-compatible servers (AsyncHTTPClient), and the API's wire format.
+    .target(
+      name: "TwinOpenAI",
+      dependencies: ["TwinCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+
+    // The RAG retrieval module: guardrails, self-query, query expansion, filtered search, rerank,
+    // versioned prompts, generation through the LLM port; one trace per call.
+    .target(name: "TwinRAG", dependencies: ["TwinCore", "TwinPipelines"]),
+
     // The thin CLI.
     .executableTarget(
       name: "twin",
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
+        "TwinOpenAI", "TwinRAG",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "Logging", package: "swift-log"),
@@ -195,6 +205,8 @@ let package = Package(
       resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
+    .testTarget(
+      name: "TwinRAGTests", dependencies: ["TwinRAG", "TwinCore", "TwinPipelines", "TwinSQLite", "TwinOpenAI"]),
     .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),
     .testTarget(
       name: "TwinPipelinesTests",

@@ -29,6 +29,18 @@ public enum SettingKey: String, CaseIterable, Sendable {
   case featuresHNSWEfConstruction = "features.hnsw.ef_construction"
   case featuresHNSWEfSearch = "features.hnsw.ef_search"
   case featuresLoadBatchSize = "features.load_batch_size"
+  case llmBackend = "llm.backend"
+  case llmModel = "llm.model"
+  case llmBaseURL = "llm.base_url"
+  case llmAPIKey = "llm.api_key"
+  case llmTimeoutSeconds = "llm.timeout_seconds"
+  case ragK = "rag.k"
+  case ragExpansions = "rag.expansions"
+  case ragSelfQuery = "rag.self_query"
+  case ragReranker = "rag.reranker"
+  case ragMaxTokens = "rag.max_tokens"
+  case ragMaxQuestionCharacters = "rag.max_question_chars"
+  case ragBannedTerms = "rag.banned_terms"
 
   /// The value's type and allowed range.
   public enum Kind: Sendable {
@@ -41,8 +53,16 @@ public enum SettingKey: String, CaseIterable, Sendable {
 
   public var kind: Kind {
     switch self {
-    case .workspace, .modelsDirectory, .crawlUserAgent, .featuresEmbeddingModel: .string
-    case .allowPrivateNetwork, .crawlRespectRobots: .bool
+    case .workspace, .modelsDirectory, .crawlUserAgent, .featuresEmbeddingModel, .llmModel, .llmBaseURL, .llmAPIKey,
+      .ragReranker, .ragBannedTerms:
+      .string
+    case .allowPrivateNetwork, .crawlRespectRobots, .ragSelfQuery: .bool
+    case .llmBackend: .choice(["local", "openai"])
+    case .llmTimeoutSeconds: .number(1...3600)
+    case .ragK: .integer(1...50)
+    case .ragExpansions: .integer(0...8)
+    case .ragMaxTokens: .integer(1...4096)
+    case .ragMaxQuestionCharacters: .integer(16...100_000)
     case .logLevel: .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"])
     case .crawlTimeoutSeconds: .number(0.1...600)
     case .crawlMaxBodyBytes: .integer(1024...1_073_741_824)

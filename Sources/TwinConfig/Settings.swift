@@ -13,6 +13,39 @@ public struct Settings: Sendable, Equatable {
   public var crawl = Crawl()
   public var git = Git()
   public var features = Features()
+  public var llm = LLM()
+  public var rag = RAG()
+
+  /// Which language model answers: the in-process engine, or an OpenAI-compatible server.
+  public struct LLM: Sendable, Equatable, CustomStringConvertible {
+    /// `local` (a GGUF model run in process) or `openai` (any OpenAI-compatible server).
+    public var backend = "local"
+    /// A model name from `twin models list` or a .gguf path (local), or the server's model name.
+    public var model = "smollm2-135m-instruct"
+    /// The server's API root, such as `http://127.0.0.1:8000/v1` (openai backend).
+    public var baseURL = ""
+    /// The server's API key (openai backend). A secret: never printed.
+    public var apiKey = ""
+    public var timeoutSeconds: Double = 300
+
+    /// Without the API key, so settings can be logged.
+    public var description: String {
+      "LLM(backend: \(backend), model: \(model), base_url: \(baseURL), api_key: \(apiKey.isEmpty ? "none" : "set"))"
+    }
+  }
+
+  /// The RAG flow: chunks kept, expansions, self-query, reranker, answer length, guardrails.
+  public struct RAG: Sendable, Equatable {
+    public var k = 3
+    public var expansions = 2
+    public var selfQuery = true
+    /// `fusion` (default), `none`, or a cross-encoder model name or directory.
+    public var reranker = "fusion"
+    public var maxTokens = 200
+    public var maxQuestionCharacters = 2000
+    /// Comma-separated terms an answer must not contain.
+    public var bannedTerms = ""
+  }
 
   /// Crawler politeness and limits.
   public struct Crawl: Sendable, Equatable {
@@ -114,6 +147,22 @@ public struct Settings: Sendable, Equatable {
     case .featuresHNSWEfConstruction: features.hnswEfConstruction = try int(1...4096)
     case .featuresHNSWEfSearch: features.hnswEfSearch = try int(1...4096)
     case .featuresLoadBatchSize: features.loadBatchSize = try int(1...1024)
+    case .llmBackend:
+      guard ["local", "openai"].contains(raw.lowercased()) else { throw fail("must be local or openai") }
+      llm.backend = raw.lowercased()
+    case .llmModel: llm.model = try string()
+    case .llmBaseURL: llm.baseURL = raw.trimmingCharacters(in: .whitespaces)
+    case .llmAPIKey:
+      // Never echo a key in an error: `fail` would print it.
+      llm.apiKey = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    case .llmTimeoutSeconds: llm.timeoutSeconds = try number(1...3600)
+    case .ragK: rag.k = try int(1...50)
+    case .ragExpansions: rag.expansions = try int(0...8)
+    case .ragSelfQuery: rag.selfQuery = try bool()
+    case .ragReranker: rag.reranker = try string()
+    case .ragMaxTokens: rag.maxTokens = try int(1...4096)
+    case .ragMaxQuestionCharacters: rag.maxQuestionCharacters = try int(16...100_000)
+    case .ragBannedTerms: rag.bannedTerms = raw
     }
   }
 }

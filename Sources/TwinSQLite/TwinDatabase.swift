@@ -104,6 +104,43 @@ public final class TwinDatabase: Sendable {
           );
           """)
     }
+    migrator.registerMigration("v1: traces") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE traces (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            duration_ms REAL NOT NULL,
+            status TEXT NOT NULL,
+            input TEXT NOT NULL,
+            output TEXT NOT NULL
+          );
+          CREATE INDEX traces_by_start ON traces(started_at);
+          CREATE TABLE trace_spans (
+            trace_id TEXT NOT NULL REFERENCES traces(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            duration_ms REAL NOT NULL,
+            input TEXT NOT NULL,
+            output TEXT NOT NULL,
+            attributes TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            PRIMARY KEY (trace_id, position)
+          );
+          CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            trace_id TEXT NOT NULL REFERENCES traces(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            comment TEXT,
+            corrected_answer TEXT,
+            created_at REAL NOT NULL
+          );
+          CREATE INDEX feedback_by_trace ON feedback(trace_id);
+          """)
+    }
     return migrator
   }
 }

@@ -6,7 +6,7 @@ import TwinOrchestrator
 ///
 /// ```
 /// .twin/
-///   twin.sqlite        warehouse + pipeline metadata (WAL mode)
+///   twin.sqlite        warehouse + pipeline metadata + traces (WAL mode)
 ///   artifacts/         content-addressed step outputs
 ///   vectors/           the feature store: vectors.sqlite (WAL) and HNSW graph snapshots
 /// ```
@@ -18,6 +18,8 @@ public struct Workspace: Sendable {
   public let blobs: ArtifactBlobStore
   /// The feature store: cleaned documents and embedded chunks.
   public let vectors: SQLiteVectorStore
+  /// Prompt-monitoring traces and feedback.
+  public let traces: SQLiteTraceStore
 
   /// Opens the workspace at `path`, creating it when absent.
   public init(path: String) throws {
@@ -35,6 +37,7 @@ public struct Workspace: Sendable {
     database = try TwinDatabase(path: root.appendingPathComponent("twin.sqlite").path)
     warehouse = SQLiteWarehouse(database: database)
     runs = SQLiteRunStore(database: database)
+    traces = SQLiteTraceStore(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"))
     vectors = try SQLiteVectorStore(directory: root.appendingPathComponent("vectors", isDirectory: true))
   }

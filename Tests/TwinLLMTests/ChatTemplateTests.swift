@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinCore
 import TwinLLM
 
 struct ChatFixture: Decodable {

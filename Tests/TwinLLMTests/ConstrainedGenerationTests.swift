@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwinGGUF
+import TwinCore
 import TwinLLM
 
 /// Constrained generation with a real model (SmolLM2) on 50 schemas: every output must parse

@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// How a model expects a conversation to be written as text.
 ///

@@ -36,7 +36,7 @@ public struct TextGenerator: Sendable {
       hyperparameters: model.hyperparameters,
       capacity: min(contextLength, request.prompt.count + max(request.maxTokens, 0)))
     var sampler = Sampler(request.sampling)
-    sampler.observe(request.prompt)
+    if request.sampling.penalizesPrompt { sampler.observe(request.prompt) }
     var utf8 = UTF8Assembler()
     var stops = StopStringFilter(request.stop)
     var tokens: [Int32] = []

@@ -19,12 +19,17 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
   public var frequencyPenalty: Float
   /// How many recent tokens the penalties look at.
   public var penaltyWindow: Int
+  /// Whether the prompt's tokens count for the penalties (llama.cpp: yes; the OpenAI API's
+  /// presence and frequency penalties look only at the generated text).
+  public var penalizesPrompt: Bool
   public var seed: UInt64
 
   public init(
     temperature: Float = 0, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05, repetitionPenalty: Float = 1,
-    presencePenalty: Float = 0, frequencyPenalty: Float = 0, penaltyWindow: Int = 64, seed: UInt64 = 0
+    presencePenalty: Float = 0, frequencyPenalty: Float = 0, penaltyWindow: Int = 64, penalizesPrompt: Bool = true,
+    seed: UInt64 = 0
   ) {
+    self.penalizesPrompt = penalizesPrompt
     self.temperature = temperature
     self.topK = topK
     self.topP = topP

@@ -1,0 +1,110 @@
+import Foundation
+import TwinCore
+import TwinGGUF
+
+/// The in-process backend of the LLM port: a GGUF model run by Twin's own engine.
+///
+/// One model has one set of forward-pass buffers, so generations run one at a time, in the
+/// order they arrive, on a serial queue off Swift's cooperative pool. (The OpenAI-compatible
+/// server batches concurrent requests itself; this client is for one process's own calls.)
+public final class LocalLanguageModel: LanguageModelClient {
+  public let modelID: String
+  public let generator: TextGenerator
+  public let template: ChatTemplate
+  private let trie: TokenTrie
+  private let queue: DispatchQueue
+
+  /// Loads the GGUF file at `url`, its tokenizer and its chat template.
+  public init(url: URL, name: String? = nil, contextLength: Int = 4096) throws {
+    let file = try GGUFFile(url: url)
+    let tokenizer = try LLMTokenizer.load(from: file)
+    let jinja = file.contains(key: "tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
+    template = try ChatTemplate.detect(jinja: jinja)
+    generator = TextGenerator(model: try DecoderModels.load(file), tokenizer: tokenizer, contextLength: contextLength)
+    modelID = name ?? url.deletingPathExtension().lastPathComponent
+    trie = JSONConstraint.trie(for: tokenizer)
+    queue = DispatchQueue(label: "twin.llm.\(modelID)", qos: .userInitiated)
+  }
+
+  public var tokenizer: LLMTokenizer { generator.tokenizer }
+
+  /// The prompt ids for a conversation, rendered through the chat template.
+  public func promptIDs(_ messages: [ChatMessage]) -> [Int32] {
+    tokenizer.encode(template.render(messages), addSpecial: !template.rendersBOS, parseSpecial: true)
+  }
+
+  /// The engine's request for a port request: template, sampling, stop strings.
+  public func generationRequest(_ request: CompletionRequest) throws -> GenerationRequest {
+    guard !request.messages.isEmpty else { throw LanguageModelError.invalidRequest("no messages") }
+    guard request.maxTokens > 0 else { throw LanguageModelError.invalidRequest("max_tokens must be at least 1") }
+    let sampling = SamplingParameters(
+      temperature: Float(request.temperature), topK: request.temperature == 0 ? 1 : 40, topP: Float(request.topP),
+      minP: request.temperature == 0 ? 0 : 0.05, presencePenalty: Float(request.presencePenalty),
+      frequencyPenalty: Float(request.frequencyPenalty),
+      // OpenAI semantics: the penalties look at everything generated, and only at that.
+      penaltyWindow: request.maxTokens, penalizesPrompt: false, seed: request.seed ?? 0)
+    do { try sampling.validate() } catch { throw LanguageModelError.invalidRequest("\(error)") }
+    return GenerationRequest(
+      prompt: promptIDs(request.messages), maxTokens: request.maxTokens, sampling: sampling,
+      stop: request.stop + template.stopStrings)
+  }
+
+  /// The constraint a response format asks for, or nil for free text.
+  public func constraint(for format: ResponseFormat) throws -> JSONConstraint? {
+    let schema: JSONSchema
+    switch format {
+    case .text: return nil
+    case .jsonObject: schema = .object(properties: [], required: [], additional: .any)
+    case .jsonSchema(let name, let value):
+      do { schema = try JSONSchema(json: value.canonicalJSON) } catch {
+        throw LanguageModelError.invalidRequest("response_format schema '\(name)': \(error)")
+      }
+    }
+    return JSONConstraint(schema: schema, tokenizer: tokenizer, trie: trie)
+  }
+
+  public func complete(
+    _ request: CompletionRequest, onText: (@Sendable (String) -> Bool)?
+  ) async throws -> Completion {
+    let generation = try generationRequest(request)
+    let constraint = try constraint(for: request.responseFormat)
+    let cancelled = CancellationFlag()
+    let stoppedByCaller = CancellationFlag()
+    let generator = generator
+    let result: Generation = try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        queue.async {
+          guard !cancelled.isSet else { return continuation.resume(throwing: CancellationError()) }
+          continuation.resume(
+            with: Result {
+              try generator.generateBlocking(
+                generation, allowedTokens: constraint.map { c in { c.allowedTokens(after: $0) } },
+                onToken: { token in
+                  if !token.text.isEmpty, let onText, !onText(token.text) {
+                    stoppedByCaller.set()
+                    return false
+                  }
+                  return !cancelled.isSet
+                })
+            })
+        }
+      }
+    } onCancel: {
+      cancelled.set()
+    }
+    return Completion(
+      text: result.text, finishReason: stoppedByCaller.isSet ? "stop" : result.finishReason.openAIName, promptTokens: result.promptTokens,
+      completionTokens: result.tokens.count, model: modelID)
+  }
+}
+
+extension FinishReason {
+  /// The OpenAI API's name for this reason.
+  public var openAIName: String {
+    switch self {
+    case .endOfSequence, .stop: "stop"
+    case .length: "length"
+    case .cancelled: "cancelled"
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TwinCore
+
+/// The OpenAI chat-completions wire format, as far as Twin speaks it: the client sends these,
+/// and `twin serve llm` reads them. Field names follow the API (snake_case).
+public enum OpenAIWire {
+  /// `POST /v1/chat/completions` body.
+  public struct ChatRequest: Codable, Sendable {
+    public var model: String?
+    public var messages: [Message]
+    public var maxTokens: Int?
+    public var maxCompletionTokens: Int?
+    public var temperature: Double?
+    public var topP: Double?
+    public var seed: UInt64?
+    public var stop: StopList?
+    public var stream: Bool?
+    public var responseFormat: Format?
+    public var logprobs: Bool?
+    public var topLogprobs: Int?
+    public var presencePenalty: Double?
+    public var frequencyPenalty: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case model, messages, temperature, seed, stop, stream, logprobs
+      case maxTokens = "max_tokens"
+      case maxCompletionTokens = "max_completion_tokens"
+      case topP = "top_p"
+      case responseFormat = "response_format"
+      case topLogprobs = "top_logprobs"
+      case presencePenalty = "presence_penalty"
+      case frequencyPenalty = "frequency_penalty"
+    }
+
+    public init(_ request: CompletionRequest, model: String, stream: Bool) {
+      self.model = model
+      messages = request.messages.map { Message(role: $0.role.rawValue, content: $0.content) }
+      maxTokens = request.maxTokens
+      temperature = request.temperature
+      topP = request.topP
+      seed = request.seed
+      stop = request.stop.isEmpty ? nil : StopList(request.stop)
+      self.stream = stream
+      presencePenalty = request.presencePenalty == 0 ? nil : request.presencePenalty
+      frequencyPenalty = request.frequencyPenalty == 0 ? nil : request.frequencyPenalty
+      switch request.responseFormat {
+      case .text: responseFormat = nil
+      case .jsonObject: responseFormat = Format(type: "json_object")
+      case .jsonSchema(let name, let schema):
+        responseFormat = Format(type: "json_schema", jsonSchema: .init(name: name, schema: schema, strict: true))
+      }
+    }
+  }
+
+  public struct Message: Codable, Sendable {
+    public var role: String
+    public var content: String?
+    public init(role: String, content: String?) {
+      self.role = role
+      self.content = content
+    }
+  }
+
+  /// `stop` is a string or a list of strings.
+  public struct StopList: Codable, Sendable {
+    public var values: [String]
+    public init(_ values: [String]) { self.values = values }
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.singleValueContainer()
+      if let one = try? c.decode(String.self) { values = [one] } else { values = try c.decode([String].self) }
+    }
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.singleValueContainer()
+      try c.encode(values)
+    }
+  }
+
+  public struct Format: Codable, Sendable {
+    public var type: String
+    public var jsonSchema: Schema?
+    public struct Schema: Codable, Sendable {
+      public var name: String
+      public var schema: JSONValue?
+      public var strict: Bool?
+    }
+    enum CodingKeys: String, CodingKey {
+      case type
+      case jsonSchema = "json_schema"
+    }
+    public init(type: String, jsonSchema: Schema? = nil) {
+      self.type = type
+      self.jsonSchema = jsonSchema
+    }
+  }
+
+  /// A non-streamed reply.
+  public struct ChatResponse: Codable, Sendable {
+    public var id: String
+    public var object: String
+    public var created: Int
+    public var model: String
+    public var choices: [Choice]
+    public var usage: Usage?
+
+    public struct Choice: Codable, Sendable {
+      public var index: Int
+      public var message: Message
+      public var finishReason: String?
+      enum CodingKeys: String, CodingKey {
+        case index, message
+        case finishReason = "finish_reason"
+      }
+    }
+  }
+
+  public struct Usage: Codable, Sendable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var totalTokens: Int
+    enum CodingKeys: String, CodingKey {
+      case promptTokens = "prompt_tokens"
+      case completionTokens = "completion_tokens"
+      case totalTokens = "total_tokens"
+    }
+  }
+
+  /// One server-sent event of a streamed reply.
+  public struct ChatChunk: Codable, Sendable {
+    public var id: String
+    public var model: String
+    public var choices: [Choice]
+    public var usage: Usage?
+
+    public struct Choice: Codable, Sendable {
+      public var index: Int
+      public var delta: Delta
+      public var finishReason: String?
+      enum CodingKeys: String, CodingKey {
+        case index, delta
+        case finishReason = "finish_reason"
+      }
+    }
+    public struct Delta: Codable, Sendable {
+      public var role: String?
+      public var content: String?
+    }
+  }
+
+  /// An error body: `{"error": {"message": ..., "type": ...}}`.
+  public struct ErrorBody: Codable, Sendable {
+    public var error: Detail
+    public struct Detail: Codable, Sendable {
+      public var message: String
+      public var type: String?
+    }
+  }
+}

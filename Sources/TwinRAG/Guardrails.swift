@@ -1,0 +1,86 @@
+import Foundation
+import TwinCore
+
+/// The checks around a RAG call: on the question before retrieval, and on the answer before it
+/// is returned. A failed check is a refusal with a reason (a 4xx for the API).
+public struct Guardrails: Sendable {
+  /// The longest question accepted, in characters.
+  public var maxQuestionCharacters: Int
+  /// Words or phrases the answer must not contain (case-insensitive).
+  public var bannedTerms: [String]
+  public var redactor = PIIRedactor()
+
+  public init(maxQuestionCharacters: Int = 2000, bannedTerms: [String] = []) {
+    self.maxQuestionCharacters = maxQuestionCharacters
+    self.bannedTerms = bannedTerms.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  /// The question after the input checks: trimmed and with personal data and secrets redacted,
+  /// so neither the model nor the trace store ever sees them.
+  public struct CheckedInput: Sendable {
+    public var text: String
+    public var redactions: [PIIRedactor.Finding]
+  }
+
+  /// A refused input or output: `check` is `input.length`, `input.injection`, `output.empty`,
+  /// `output.degenerate` or `output.banned_term`. Traces record its span as `blocked`.
+  public typealias Refusal = TraceRecorder.Blocked
+
+  /// Phrases that try to override the system prompt or extract it. Heuristics: they catch the
+  /// common attacks, not a determined adversary.
+  static let injectionPatterns: [String] = [
+    #"(?i)\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|your|the)\b[^.\n]{0,20}\b(instructions?|prompts?|rules|directions)\b"#,
+    #"(?i)\b(reveal|print|show|repeat|output)\b[^.\n]{0,30}\b(system|hidden|initial)\s+(prompt|instructions?|message)\b"#,
+    #"(?i)\byou\s+are\s+now\s+(?:a|an|in|DAN)\b"#,
+    #"(?i)\b(jailbreak|developer\s+mode|do\s+anything\s+now)\b"#,
+    #"<\|(?:im_start|im_end|system|eot_id|start_header_id)\|>|<start_of_turn>|<end_of_turn>"#,
+  ]
+
+  /// Checks and cleans a question.
+  public func checkInput(_ question: String) throws(Refusal) -> CheckedInput {
+    let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty else { throw Refusal(check: "input.length", reason: "the question is empty") }
+    guard trimmed.count <= maxQuestionCharacters else {
+      throw Refusal(
+        check: "input.length",
+        reason: "the question has \(trimmed.count) characters; the limit is \(maxQuestionCharacters)")
+    }
+    for pattern in Self.injectionPatterns {
+      if trimmed.range(of: pattern, options: .regularExpression) != nil {
+        throw Refusal(check: "input.injection", reason: "the question looks like a prompt-injection attempt")
+      }
+    }
+    let (text, findings) = redactor.redact(trimmed)
+    return CheckedInput(text: text, redactions: findings)
+  }
+
+  /// The answer after the output checks: personal data redacted; empty, degenerate or banned
+  /// output refused.
+  public func checkOutput(_ answer: String) throws(Refusal) -> CheckedInput {
+    let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty else { throw Refusal(check: "output.empty", reason: "the model returned no text") }
+    if let loop = Self.repetition(in: trimmed) {
+      throw Refusal(check: "output.degenerate", reason: "the answer repeats \"\(loop)\" over and over")
+    }
+    let lowered = trimmed.lowercased()
+    if let term = bannedTerms.first(where: { lowered.contains($0.lowercased()) }) {
+      throw Refusal(check: "output.banned_term", reason: "the answer contains the banned term \"\(term)\"")
+    }
+    let (text, findings) = redactor.redact(trimmed)
+    return CheckedInput(text: text, redactions: findings)
+  }
+
+  /// A phrase that makes up most of the text by repetition (a decoding loop), if any: a line or
+  /// sentence occurring at least four times and covering over half the text.
+  static func repetition(in text: String) -> String? {
+    let pieces = text.split(whereSeparator: { ".!?\n".contains($0) })
+      .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { $0.count >= 4 }
+    guard pieces.count >= 4 else { return nil }
+    var counts: [String: Int] = [:]
+    for piece in pieces { counts[piece, default: 0] += 1 }
+    guard let (phrase, n) = counts.max(by: { $0.value * $0.key.count < $1.value * $1.key.count }), n >= 4,
+      n * phrase.count * 2 > text.count
+    else { return nil }
+    return phrase.count > 60 ? String(phrase.prefix(60)) + "…" : phrase
+  }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+import TwinCore
+import TwinSQLite
+
+/// A deterministic bag-of-words embedder: each word hashes to a dimension, so texts sharing
+/// words are near. Unit tests only; the real path uses MiniLM (see the CLI tests).
+struct WordHashEmbedder: TextEmbedder {
+  var modelID = "word-hash"
+  var dimension = 1024
+  var maxContentTokens = 512
+  func tokenCount(_ text: String) -> Int { text.split(separator: " ").count }
+  func embed(_ texts: [String]) async throws -> [[Float]] {
+    texts.map { text in
+      var v = [Float](repeating: 0, count: dimension)
+      for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) where word.count > 2 {
+        var h: UInt32 = 2_166_136_261
+        for b in word.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        v[Int(h % UInt32(dimension))] += 1
+      }
+      let norm = max(v.map { $0 * $0 }.reduce(0, +).squareRoot(), 1e-6)
+      return v.map { $0 / norm }
+    }
+  }
+}
+
+/// An LLM that answers from a script keyed by the kind of request, and records what it was
+/// asked. Unit tests only.
+final class ScriptedLLM: LanguageModelClient {
+  let modelID = "scripted"
+  let selfQuery: String
+  let expansion: String
+  let answer: String
+  let calls = Mutex<[CompletionRequest]>([])
+
+  init(selfQuery: String = #"{"author":null}"#, expansion: String = "[]", answer: String = "An answer [1].") {
+    self.selfQuery = selfQuery
+    self.expansion = expansion
+    self.answer = answer
+  }
+
+  func complete(_ request: CompletionRequest, onText: (@Sendable (String) -> Bool)?) async throws -> Completion {
+    calls.withLock { $0.append(request) }
+    let text: String
+    switch request.responseFormat {
+    case .jsonSchema(let name, _) where name == "self_query": text = selfQuery
+    case .jsonSchema(let name, _) where name == "query_expansion": text = expansion
+    default: text = answer
+    }
+    var sent = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      let piece = (sent.isEmpty ? "" : " ") + word
+      sent += piece
+      if let onText, !onText(piece) { break }
+    }
+    return Completion(text: sent, finishReason: "stop", promptTokens: 10, completionTokens: 5, model: modelID)
+  }
+
+  var requests: [CompletionRequest] { calls.withLock { $0 } }
+}
+
+/// A workspace with two authors' chunks in `embedded_articles` and `embedded_posts`.
+struct RAGFixture {
+  let workspace: Workspace
+  let ada: User
+  let ben: User
+
+  static let chunks: [(author: Int, category: DocumentCategory, title: String, text: String)] = [
+    (0, .articles, "Polite crawlers", "A polite crawler reads robots.txt and waits between requests to one host."),
+    (0, .articles, "Deduplicate first", "Deduplicate documents with MinHash before you embed them, or retrieval repeats itself."),
+    (0, .posts, "Crawl budgets", "Crawl budgets keep a crawler from hammering a small site with requests."),
+    (1, .articles, "Chunking", "Chunk size is a retrieval decision: small chunks match precisely, large chunks keep context."),
+    (1, .articles, "Hybrid search", "BM25 still earns its keep next to vector search for names and identifiers."),
+    (1, .posts, "Evaluating RAG", "Evaluate retrieval with recall at k on questions written before looking at results."),
+  ]
+
+  init() async throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("twin-rag-\(UUID().uuidString)")
+    workspace = try Workspace(path: root.path)
+    ada = try await workspace.warehouse.getOrCreateUser(fullName: "Ada Lovecraft")
+    ben = try await workspace.warehouse.getOrCreateUser(fullName: "Ben Okafor")
+    let embedder = WordHashEmbedder()
+    var batch = VectorWriteBatch()
+    for category in [DocumentCategory.articles, .posts] {
+      try await workspace.vectors.createCollection(
+        VectorCollectionSpec(name: "embedded_\(category.rawValue)", dimension: embedder.dimension))
+    }
+    for (i, chunk) in Self.chunks.enumerated() {
+      let user = chunk.author == 0 ? ada : ben
+      let vector = try await embedder.embed([chunk.text])[0]
+      let payload: [String: JSONValue] = [
+        "document_id": .string("doc-\(i)"), "chunk_index": .int(0), "content": .string(chunk.text),
+        "category": .string(chunk.category.rawValue), "platform": .string("sample"),
+        "author_id": .string(user.id.uuidString), "author_full_name": .string(user.fullName),
+        "title": .string(chunk.title), "link": .string("http://127.0.0.1/\(i)"),
+      ]
+      batch.upsert(
+        [VectorPoint(id: "chunk-\(i)", vector: vector, payload: payload)], into: "embedded_\(chunk.category.rawValue)")
+    }
+    try await workspace.vectors.write(batch)
+  }
+}
