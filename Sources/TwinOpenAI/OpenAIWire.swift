@@ -95,6 +95,14 @@ public enum OpenAIWire {
 
   /// A non-streamed reply.
   public struct ChatResponse: Codable, Sendable {
+    public init(id: String, object: String, created: Int, model: String, choices: [Choice], usage: Usage?) {
+      self.id = id
+      self.object = object
+      self.created = created
+      self.model = model
+      self.choices = choices
+      self.usage = usage
+    }
     public var id: String
     public var object: String
     public var created: Int
@@ -106,6 +114,11 @@ public enum OpenAIWire {
       public var index: Int
       public var message: Message
       public var finishReason: String?
+      public init(index: Int, message: Message, finishReason: String?) {
+        self.index = index
+        self.message = message
+        self.finishReason = finishReason
+      }
       enum CodingKeys: String, CodingKey {
         case index, message
         case finishReason = "finish_reason"
@@ -114,6 +127,11 @@ public enum OpenAIWire {
   }
 
   public struct Usage: Codable, Sendable {
+    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int) {
+      self.promptTokens = promptTokens
+      self.completionTokens = completionTokens
+      self.totalTokens = totalTokens
+    }
     public var promptTokens: Int
     public var completionTokens: Int
     public var totalTokens: Int
@@ -126,6 +144,12 @@ public enum OpenAIWire {
 
   /// One server-sent event of a streamed reply.
   public struct ChatChunk: Codable, Sendable {
+    public init(id: String, model: String, choices: [Choice], usage: Usage?) {
+      self.id = id
+      self.model = model
+      self.choices = choices
+      self.usage = usage
+    }
     public var id: String
     public var model: String
     public var choices: [Choice]
@@ -135,12 +159,21 @@ public enum OpenAIWire {
       public var index: Int
       public var delta: Delta
       public var finishReason: String?
+      public init(index: Int, delta: Delta, finishReason: String?) {
+        self.index = index
+        self.delta = delta
+        self.finishReason = finishReason
+      }
       enum CodingKeys: String, CodingKey {
         case index, delta
         case finishReason = "finish_reason"
       }
     }
     public struct Delta: Codable, Sendable {
+      public init(role: String?, content: String?) {
+        self.role = role
+        self.content = content
+      }
       public var role: String?
       public var content: String?
     }
@@ -148,8 +181,13 @@ public enum OpenAIWire {
 
   /// An error body: `{"error": {"message": ..., "type": ...}}`.
   public struct ErrorBody: Codable, Sendable {
+    public init(error: Detail) { self.error = error }
     public var error: Detail
     public struct Detail: Codable, Sendable {
+      public init(message: String, type: String?) {
+        self.message = message
+        self.type = type
+      }
       public var message: String
       public var type: String?
     }

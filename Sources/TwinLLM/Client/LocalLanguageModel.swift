@@ -66,8 +66,31 @@ public final class LocalLanguageModel: LanguageModelClient {
   public func complete(
     _ request: CompletionRequest, onText: (@Sendable (String) -> Bool)?
   ) async throws -> Completion {
-    let generation = try generationRequest(request)
-    let constraint = try constraint(for: request.responseFormat)
+    try await run(try generationRequest(request), constraint: try constraint(for: request.responseFormat), onText: onText)
+  }
+
+  /// A plain-text completion of `prompt`, without the chat template (OpenAI's `/v1/completions`).
+  public func complete(
+    prompt: String, options request: CompletionRequest, onText: (@Sendable (String) -> Bool)?
+  ) async throws -> Completion {
+    guard !prompt.isEmpty else { throw LanguageModelError.invalidRequest("the prompt is empty") }
+    var generation = try generationRequest(
+      CompletionRequest(
+        messages: [.user(prompt)], maxTokens: request.maxTokens, temperature: request.temperature, topP: request.topP,
+        seed: request.seed, presencePenalty: request.presencePenalty, frequencyPenalty: request.frequencyPenalty))
+    generation.prompt = tokenizer.encode(prompt)
+    generation.stop = request.stop
+    return try await run(generation, constraint: try constraint(for: request.responseFormat), onText: onText)
+  }
+
+  /// Runs one generation on the model's serial queue; task cancellation stops it at the next token.
+  private func run(
+    _ generation: GenerationRequest, constraint: JSONConstraint?, onText: (@Sendable (String) -> Bool)?
+  ) async throws -> Completion {
+    guard generation.prompt.count < generator.contextLength else {
+      throw LanguageModelError.invalidRequest(
+        "the prompt has \(generation.prompt.count) tokens; the context holds \(generator.contextLength)")
+    }
     let cancelled = CancellationFlag()
     let stoppedByCaller = CancellationFlag()
     let generator = generator
@@ -93,8 +116,8 @@ public final class LocalLanguageModel: LanguageModelClient {
       cancelled.set()
     }
     return Completion(
-      text: result.text, finishReason: stoppedByCaller.isSet ? "stop" : result.finishReason.openAIName, promptTokens: result.promptTokens,
-      completionTokens: result.tokens.count, model: modelID)
+      text: result.text, finishReason: stoppedByCaller.isSet ? "stop" : result.finishReason.openAIName,
+      promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)
   }
 }
 

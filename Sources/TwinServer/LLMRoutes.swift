@@ -1,0 +1,315 @@
+import Foundation
+import Synchronization
+import Hummingbird
+import Metrics
+import TwinCore
+import TwinLLM
+import TwinOpenAI
+
+/// The OpenAI-compatible API of `twin serve llm`: chat and text completions (streamed over
+/// server-sent events when asked), embeddings, the model list, health and metrics.
+struct LLMRoutes: Sendable {
+  let model: LocalLanguageModel
+  let embedder: (any TextEmbedder)?
+  let queue: AdmissionQueue
+  /// The longest a request may run, queueing included.
+  let timeoutSeconds: Double
+  let started = Int(Date().timeIntervalSince1970)
+
+  func register(on router: Router<BasicRequestContext>) {
+    router.post("/v1/chat/completions") { request, _ in try await chat(request) }
+    router.post("/v1/completions") { request, _ in try await textCompletion(request) }
+    router.post("/v1/embeddings") { request, _ in try await embeddings(request) }
+    router.get("/v1/models") { _, _ in try models() }
+  }
+
+  // MARK: Chat
+
+  func chat(_ http: Request) async throws -> Response {
+    let body = try await HTTPJSON.decode(OpenAIWire.ChatRequest.self, from: http)
+    var messages: [ChatMessage] = []
+    for (i, m) in body.messages.enumerated() {
+      guard let role = ChatMessage.Role(rawValue: m.role) else {
+        return HTTPJSON.error(.badRequest, "messages[\(i)].role must be system, user or assistant (got \(m.role))")
+      }
+      messages.append(ChatMessage(role: role, content: m.content ?? ""))
+    }
+    guard !messages.isEmpty else { return HTTPJSON.error(.badRequest, "messages must not be empty") }
+    let request: CompletionRequest
+    do { request = try Self.options(body, messages: messages) } catch let error as LanguageModelError {
+      return HTTPJSON.error(.badRequest, "\(error)")
+    }
+    if let name = body.model, !name.isEmpty, name != model.modelID {
+      return HTTPJSON.error(.notFound, "model '\(name)' is not served here (this server has \(model.modelID))", type: "not_found_error")
+    }
+    let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let model = model
+    if body.stream == true {
+      return stream(id: id) { onText in try await model.complete(request, onText: onText) } chunk: { piece, finish in
+        OpenAIWire.ChatChunk(
+          id: id, model: model.modelID,
+          choices: [.init(index: 0, delta: .init(role: piece == nil && finish == nil ? "assistant" : nil, content: piece), finishReason: finish)],
+          usage: nil)
+      }
+    }
+    return try await admitted {
+      let completion = try await model.complete(request, onText: nil)
+      return try HTTPJSON.response(
+        OpenAIWire.ChatResponse(
+          id: id, object: "chat.completion", created: Int(Date().timeIntervalSince1970), model: model.modelID,
+          choices: [.init(index: 0, message: .init(role: "assistant", content: completion.text), finishReason: completion.finishReason)],
+          usage: Self.usage(completion)))
+    }
+  }
+
+  // MARK: Text completions
+
+  struct TextRequest: Decodable {
+    var model: String?
+    var prompt: String
+    var maxTokens: Int?
+    var temperature: Double?
+    var topP: Double?
+    var seed: UInt64?
+    var stop: OpenAIWire.StopList?
+    var stream: Bool?
+    enum CodingKeys: String, CodingKey {
+      case model, prompt, temperature, seed, stop, stream
+      case maxTokens = "max_tokens"
+      case topP = "top_p"
+    }
+  }
+
+  struct TextResponse: Encodable {
+    var id: String
+    var object = "text_completion"
+    var created: Int
+    var model: String
+    var choices: [Choice]
+    var usage: OpenAIWire.Usage?
+    struct Choice: Encodable {
+      var index = 0
+      var text: String
+      var finishReason: String?
+      enum CodingKeys: String, CodingKey {
+        case index, text
+        case finishReason = "finish_reason"
+      }
+    }
+  }
+
+  func textCompletion(_ http: Request) async throws -> Response {
+    let body = try await HTTPJSON.decode(TextRequest.self, from: http)
+    let options = CompletionRequest(
+      messages: [], maxTokens: body.maxTokens ?? 16, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
+      seed: body.seed, stop: body.stop?.values ?? [])
+    let id = "cmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let model = model
+    let prompt = body.prompt
+    if body.stream == true {
+      return stream(id: id) { onText in try await model.complete(prompt: prompt, options: options, onText: onText) } chunk: {
+        piece, finish in
+        TextResponse(
+          id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
+          choices: [.init(text: piece ?? "", finishReason: finish)])
+      }
+    }
+    return try await admitted {
+      let completion = try await model.complete(prompt: prompt, options: options, onText: nil)
+      return try HTTPJSON.response(
+        TextResponse(
+          id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
+          choices: [.init(text: completion.text, finishReason: completion.finishReason)], usage: Self.usage(completion)))
+    }
+  }
+
+  // MARK: Embeddings
+
+  struct EmbeddingRequest: Decodable {
+    var input: OpenAIWire.StopList
+    var model: String?
+  }
+
+  struct EmbeddingResponse: Encodable {
+    var object = "list"
+    var data: [Item]
+    var model: String
+    var usage: Usage
+    struct Item: Encodable {
+      var object = "embedding"
+      var index: Int
+      var embedding: [Float]
+    }
+    struct Usage: Encodable {
+      var promptTokens: Int
+      var totalTokens: Int
+      enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens"
+        case totalTokens = "total_tokens"
+      }
+    }
+  }
+
+  func embeddings(_ http: Request) async throws -> Response {
+    guard let embedder else { return HTTPJSON.error(.notFound, "this server has no embedding model", type: "not_found_error") }
+    let body = try await HTTPJSON.decode(EmbeddingRequest.self, from: http)
+    guard !body.input.values.isEmpty, body.input.values.count <= 2048 else {
+      return HTTPJSON.error(.badRequest, "input must hold 1 to 2048 strings")
+    }
+    let vectors = try await embedder.embed(body.input.values)
+    let tokens = body.input.values.reduce(0) { $0 + embedder.tokenCount($1) }
+    Counter(label: "twin_embedding_inputs_total").increment(by: body.input.values.count)
+    return try HTTPJSON.response(
+      EmbeddingResponse(
+        data: vectors.enumerated().map { .init(index: $0, embedding: $1) }, model: embedder.modelID,
+        usage: .init(promptTokens: tokens, totalTokens: tokens)))
+  }
+
+  // MARK: Models
+
+  struct ModelList: Encodable {
+    var object = "list"
+    var data: [Item]
+    struct Item: Encodable {
+      var id: String
+      var object = "model"
+      var created: Int
+      var ownedBy = "twin"
+      enum CodingKeys: String, CodingKey {
+        case id, object, created
+        case ownedBy = "owned_by"
+      }
+    }
+  }
+
+  func models() throws -> Response {
+    var items = [ModelList.Item(id: model.modelID, created: started)]
+    if let embedder { items.append(.init(id: embedder.modelID, created: started)) }
+    return try HTTPJSON.response(ModelList(data: items))
+  }
+
+  // MARK: Shared
+
+  static func options(_ body: OpenAIWire.ChatRequest, messages: [ChatMessage]) throws -> CompletionRequest {
+    let format: ResponseFormat
+    switch body.responseFormat?.type {
+    case nil, "text": format = .text
+    case "json_object": format = .jsonObject
+    case "json_schema":
+      guard let schema = body.responseFormat?.jsonSchema?.schema else {
+        throw LanguageModelError.invalidRequest("response_format json_schema needs json_schema.schema")
+      }
+      format = .jsonSchema(name: body.responseFormat?.jsonSchema?.name ?? "schema", schema: schema)
+    case let other?: throw LanguageModelError.invalidRequest("response_format type \(other) is not supported")
+    }
+    let maxTokens = body.maxCompletionTokens ?? body.maxTokens ?? 512
+    guard (1...32768).contains(maxTokens) else { throw LanguageModelError.invalidRequest("max_tokens must be 1…32768") }
+    return CompletionRequest(
+      messages: messages, maxTokens: maxTokens, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
+      seed: body.seed, stop: body.stop?.values ?? [], responseFormat: format,
+      presencePenalty: body.presencePenalty ?? 0, frequencyPenalty: body.frequencyPenalty ?? 0)
+  }
+
+  static func usage(_ c: Completion) -> OpenAIWire.Usage {
+    OpenAIWire.Usage(
+      promptTokens: c.promptTokens, completionTokens: c.completionTokens, totalTokens: c.promptTokens + c.completionTokens)
+  }
+
+  /// Runs `work` once admitted, within the timeout; a full queue is a 429 with `Retry-After`.
+  func admitted(_ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
+    do { try await queue.enter() } catch is AdmissionQueue.Full {
+      Counter(label: "twin_llm_rejected_total").increment()
+      return HTTPJSON.error(
+        .tooManyRequests, "the server is busy: try again shortly", type: "rate_limit_error",
+        headers: [.retryAfter: "1"])
+    }
+    let started = Date()
+    defer { Task { await queue.leave() } }
+    do {
+      let response = try await withTimeout(timeoutSeconds, work)
+      Timer(label: "twin_llm_request_seconds").recordSeconds(Date().timeIntervalSince(started))
+      Counter(label: "twin_llm_requests_total", dimensions: [("status", "ok")]).increment()
+      return response
+    } catch let error as LanguageModelError {
+      Counter(label: "twin_llm_requests_total", dimensions: [("status", "error")]).increment()
+      return HTTPJSON.error(.badRequest, "\(error)")
+    } catch is TimedOut {
+      Counter(label: "twin_llm_requests_total", dimensions: [("status", "timeout")]).increment()
+      return HTTPJSON.error(.serviceUnavailable, "the request took over \(Int(timeoutSeconds)) s", type: "timeout")
+    }
+  }
+
+  /// A server-sent-event reply: one `data:` event per piece of text, a last one with the finish
+  /// reason, then `data: [DONE]`. A client that disconnects stops the generation at the next
+  /// token.
+  func stream<Chunk: Encodable & Sendable>(
+    id: String, run: @escaping @Sendable (@escaping @Sendable (String) -> Bool) async throws -> Completion,
+    chunk: @escaping @Sendable (_ piece: String?, _ finish: String?) -> Chunk
+  ) -> Response {
+    let queue = queue
+    let timeout = timeoutSeconds
+    let body = ResponseBody { writer in
+      do { try await queue.enter() } catch is AdmissionQueue.Full {
+        try await writer.write(Self.event(["error": ["message": "the server is busy", "type": "rate_limit_error"]]))
+        try await writer.finish(nil)
+        return
+      }
+      defer { Task { await queue.leave() } }
+      let (pieces, continuation) = AsyncStream<String>.makeStream()
+      let gone = Gate()
+      let generation = Task {
+        defer { continuation.finish() }
+        return try await withTimeout(timeout) {
+          try await run { piece in
+            continuation.yield(piece)
+            return !gone.isOpen
+          }
+        }
+      }
+      do {
+        try await writer.write(Self.event(chunk(nil, nil)))
+        for await piece in pieces { try await writer.write(Self.event(chunk(piece, nil))) }
+        let completion = try await generation.value
+        try await writer.write(Self.event(chunk(nil, completion.finishReason)))
+        try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+        Counter(label: "twin_llm_requests_total", dimensions: [("status", "ok")]).increment()
+      } catch {
+        // The client went away (a failed write) or the generation failed: stop generating.
+        gone.open()
+        generation.cancel()
+        Counter(label: "twin_llm_requests_total", dimensions: [("status", "aborted")]).increment()
+        try? await writer.write(Self.event(["error": ["message": "\(error)", "type": "server_error"]]))
+      }
+      try await writer.finish(nil)
+    }
+    return Response(
+      status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+  }
+
+  static func event(_ value: some Encodable) -> ByteBuffer {
+    let data = (try? HTTPJSON.encoder.encode(value)) ?? Data("{}".utf8)
+    return ByteBuffer(string: "data: " + String(decoding: data, as: UTF8.self) + "\n\n")
+  }
+}
+
+/// A one-way flag.
+final class Gate: Sendable {
+  private let flag = Synchronization.Mutex(false)
+  func open() { flag.withLock { $0 = true } }
+  var isOpen: Bool { flag.withLock { $0 } }
+}
+
+struct TimedOut: Error {}
+
+/// Runs `work`, cancelling it after `seconds`.
+func withTimeout<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+  try await withThrowingTaskGroup(of: T.self) { group in
+    group.addTask { try await work() }
+    group.addTask {
+      try await Task.sleep(for: .seconds(seconds))
+      throw TimedOut()
+    }
+    defer { group.cancelAll() }
+    return try await group.next()!
+  }
+}

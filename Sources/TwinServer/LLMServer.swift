@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import TwinCore
+import TwinLLM
+
+/// `twin serve llm`: the LLM microservice, an OpenAI-compatible HTTP API over the in-process
+/// engine. It binds to loopback unless told otherwise, and then requires API keys.
+public enum LLMServer {
+  public struct Configuration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    /// Accepted bearer keys; empty means no authentication (loopback only).
+    public var apiKeys: [String] = []
+    /// Requests that may wait for the model beyond the one running; more get 429.
+    public var queueCapacity = 64
+    public var timeoutSeconds: Double = 300
+    public init() {}
+  }
+
+  /// Serves until SIGINT or SIGTERM. `onListening` receives the base URL once bound.
+  public static func run(
+    model: LocalLanguageModel, embedder: (any TextEmbedder)?, configuration c: Configuration, logger: Logger,
+    onListening: @escaping @Sendable (String) -> Void
+  ) async throws {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let queue = AdmissionQueue(concurrency: 1, capacity: c.queueCapacity)
+    let router = Router()
+    if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
+    router.get("/health") { _, _ in
+      let depth = await queue.depth
+      return try HTTPJSON.response(
+        Health(status: "ok", model: model.modelID, running: depth.running, waiting: depth.waiting))
+    }
+    router.get("/metrics") { _, _ in
+      var bytes: [UInt8] = []
+      registry.emit(into: &bytes)
+      return Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+    LLMRoutes(model: model, embedder: embedder, queue: queue, timeoutSeconds: c.timeoutSeconds).register(on: router)
+
+    let host = c.host
+    let app = Application(
+      router: router, configuration: .init(address: .hostname(host, port: c.port), serverName: "twin"),
+      onServerRunning: { channel in
+        let port = channel.localAddress?.port ?? c.port
+        onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+      }, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+  }
+
+  struct Health: Encodable {
+    var status: String
+    var model: String
+    var running: Int
+    var waiting: Int
+  }
+}

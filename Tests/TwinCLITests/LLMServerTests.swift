@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+import TwinCore
+import TwinOpenAI
+
+/// `twin serve llm` as a real process, driven by the official `openai` Python client and by
+/// Twin's own OpenAI-compatible client (the LLM port's remote backend).
+@Suite(.serialized) struct LLMServerTests {
+  /// Starts the server on a free port and returns its base URL (`…/v1`) once it listens.
+  func start(_ twin: TwinProcess, key: String) async throws -> (Process, String) {
+    let (process, out, _) = try twin.launch(["serve", "llm", "--port", "0", "--api-key", key])
+    let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+      DispatchQueue.global().async {
+        var text = ""
+        while !text.contains("\n") {
+          let data = out.fileHandleForReading.availableData
+          if data.isEmpty { break }
+          text += String(decoding: data, as: UTF8.self)
+        }
+        continuation.resume(returning: text)
+      }
+    }
+    let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }, "no banner: \(line)")
+    return (process, String(url).trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  @Test func theOfficialOpenAIClientAndTwinsOwnClientWork() async throws {
+    let twin = try TwinProcess()
+    let key = "test-key-\(UUID().uuidString)"
+    // The reference: the same engine's greedy answer in process, through `twin generate`.
+    let generated = try await twin.json([
+      "generate", "What is the capital of France?", "--max-tokens", "24", "--temperature", "0",
+    ]) as! [String: Any]
+    let expected = try #require(generated["text"] as? String)
+    let (server, baseURL) = try await start(twin, key: key)
+    defer { server.terminate() }
+
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "openai_client_check.py")
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = ["python3", script.path, baseURL, key, expected]
+    let output = Pipe()
+    python.standardOutput = output
+    python.standardError = output
+    try python.run()
+    await TwinProcess.waitForExit(python)
+    let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(python.terminationStatus == 0, "openai client checks:\n\(log)")
+    #expect(log.contains("all checks passed"))
+
+    // Twin's own client: plain, streamed (and stopped early by the caller) and schema-constrained.
+    let client = try OpenAICompatibleClient(baseURL: baseURL, model: "smollm2-135m-instruct", apiKey: key)
+    let question = CompletionRequest(messages: [.user("What is the capital of France?")], maxTokens: 24)
+    let plain = try await client.complete(question)
+    #expect(plain.text == expected)
+    #expect(plain.completionTokens > 0)
+    let pieces = PieceCounter()
+    let early = try await client.complete(question, onText: { pieces.add($0) < 3 })
+    #expect(pieces.count == 3)
+    #expect(early.text.count < plain.text.count)
+    let schema: JSONValue = [
+      "type": "object", "properties": ["answer": ["type": "string", "maxLength": 30]], "required": ["answer"],
+    ]
+    let json = try await client.complete(
+      CompletionRequest(messages: [.user("Answer in JSON: capital of France?")], maxTokens: 40,
+        responseFormat: .jsonSchema(name: "answer", schema: schema)))
+    let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.text.utf8))
+    #expect(decoded["answer"] != nil)
+
+    // Without the key: 401, and the error names the server but never the key.
+    let anonymous = try OpenAICompatibleClient(baseURL: baseURL, model: "smollm2-135m-instruct", apiKey: nil)
+    await #expect {
+      try await anonymous.complete(question)
+    } throws: { error in
+      "\(error)".contains("401") && !"\(error)".contains(key)
+    }
+  }
+
+  @Test func exposingTheServerNeedsAnAPIKey() async throws {
+    let twin = try TwinProcess()
+    let result = try await twin.run(["serve", "llm", "--host", "0.0.0.0", "--port", "0"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("api-key"))
+  }
+}
+
+/// Counts streamed pieces from the client's callback thread.
+final class PieceCounter: Sendable {
+  private let value = Synchronization.Mutex(0)
+  func add(_ piece: String) -> Int { value.withLock { $0 += 1; return $0 } }
+  var count: Int { value.withLock { $0 } }
+}

@@ -1,0 +1,88 @@
+"""Drives `twin serve llm` with the official `openai` Python client (installed by .ci/run).
+
+Usage: python3 openai_client_check.py BASE_URL API_KEY EXPECTED
+EXPECTED is `twin generate`'s greedy answer to the same question: the server must give the same.
+Prints one line per check and exits non-zero on the first failure.
+"""
+
+import json
+import sys
+
+from openai import OpenAI
+
+base_url, api_key, expected = sys.argv[1], sys.argv[2], sys.argv[3]
+client = OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=120)
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + (f": {detail}" if detail else ""))
+    if not ok:
+        sys.exit(1)
+
+
+models = [m.id for m in client.models.list().data]
+check("models", "smollm2-135m-instruct" in models and "minilm" in models, str(models))
+
+reply = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+    max_tokens=24, temperature=0)
+text = reply.choices[0].message.content
+check("chat", text == expected, f"{text!r} != {expected!r}")
+check("chat usage", reply.usage.prompt_tokens > 0 and 0 < reply.usage.completion_tokens <= 24, str(reply.usage))
+
+pieces = []
+finish = None
+for chunk in client.chat.completions.create(
+        model="smollm2-135m-instruct",
+        messages=[{"role": "user", "content": "What is the capital of France?"}],
+        max_tokens=24, temperature=0, stream=True):
+    if chunk.choices and chunk.choices[0].delta.content:
+        pieces.append(chunk.choices[0].delta.content)
+    if chunk.choices and chunk.choices[0].finish_reason:
+        finish = chunk.choices[0].finish_reason
+check("stream", len(pieces) > 1 and "".join(pieces) == text, repr("".join(pieces)))
+check("stream finish", finish in ("stop", "length"), str(finish))
+
+word = text.split()[2]
+stopped = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+    max_tokens=24, temperature=0, stop=[word])
+check("stop", stopped.choices[0].message.content == text[:text.index(word)], repr(stopped.choices[0].message.content))
+
+schema = {
+    "type": "object",
+    "properties": {"city": {"type": "string", "maxLength": 40}, "population_millions": {"type": "number"}},
+    "required": ["city", "population_millions"],
+}
+structured = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "Describe Paris as JSON with its city name and population."}],
+    max_tokens=60, temperature=0,
+    response_format={"type": "json_schema", "json_schema": {"name": "city", "schema": schema}})
+value = json.loads(structured.choices[0].message.content)
+check("json_schema", isinstance(value.get("city"), str) and isinstance(value.get("population_millions"), (int, float)),
+      structured.choices[0].message.content)
+
+anything = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "Give me a JSON object about a cat."}],
+    max_tokens=80, temperature=0, response_format={"type": "json_object"})
+content = anything.choices[0].message.content
+if anything.choices[0].finish_reason == "stop":
+    check("json_object", isinstance(json.loads(content), dict), content)
+else:
+    check("json_object prefix", content.startswith("{"), content)
+
+embeddings = client.embeddings.create(model="minilm", input=["a cat sat", "a dog ran"])
+vectors = [d.embedding for d in embeddings.data]
+norm = sum(x * x for x in vectors[0]) ** 0.5
+check("embeddings", len(vectors) == 2 and len(vectors[0]) == 384 and abs(norm - 1) < 1e-3, f"norm {norm}")
+
+try:
+    OpenAI(base_url=base_url, api_key="wrong-key", max_retries=0).models.list()
+    check("wrong key refused", False)
+except Exception as error:  # openai.AuthenticationError
+    check("wrong key refused", "401" in str(error) or "authentication" in str(error).lower(), str(error))
+print("all checks passed")
