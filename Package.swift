@@ -140,11 +140,12 @@ let package = Package(
     // versioned prompts, generation through the LLM port; one trace per call.
     .target(name: "TwinRAG", dependencies: ["TwinCore", "TwinPipelines"]),
 
-    // HTTP services (Hummingbird): `twin serve llm`, the OpenAI-compatible LLM microservice.
+    // HTTP services (Hummingbird): `twin serve llm`, the OpenAI-compatible LLM microservice, and
+    // `twin serve api`, the RAG business service with async jobs and feedback.
     .target(
       name: "TwinServer",
       dependencies: [
-        "TwinCore", "TwinLLM", "TwinOpenAI",
+        "TwinCore", "TwinLLM", "TwinOpenAI", "TwinRAG",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Metrics", package: "swift-metrics"),

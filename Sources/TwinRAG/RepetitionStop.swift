@@ -4,7 +4,7 @@ import Synchronization
 /// Ends an answer when it starts repeating itself.
 ///
 /// Greedy decoding of a small model often falls into a loop: the same sentence again and
-/// again. Text is released sentence by sentence; a sentence (of 20 characters or more) that
+/// again. Text is released sentence by sentence; a sentence (of 12 letters or more) that
 /// already appeared stops the generation, and neither it nor anything after it is kept or
 /// streamed. Loops that never repeat a whole sentence are left to the output guardrail.
 final class RepetitionStop: Sendable {
@@ -28,7 +28,7 @@ final class RepetitionStop: Sendable {
       while let end = s.pending.firstIndex(where: { ".!?\n".contains($0) }) {
         let sentence = String(s.pending[...end])
         let key = sentence.lowercased().filter { $0.isLetter || $0.isNumber }
-        if key.count >= 20, !s.seen.insert(key).inserted {
+        if key.count >= 12, !s.seen.insert(key).inserted {
           s.stopped = true
           s.pending = ""
           s.released += out

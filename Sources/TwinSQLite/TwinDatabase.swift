@@ -141,6 +141,23 @@ public final class TwinDatabase: Sendable {
           CREATE INDEX feedback_by_trace ON feedback(trace_id);
           """)
     }
+    migrator.registerMigration("v1: jobs") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE jobs (
+            id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
+            request TEXT NOT NULL,
+            result TEXT,
+            error TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            attempts INTEGER NOT NULL
+          );
+          CREATE INDEX jobs_by_status ON jobs(kind, status, created_at);
+          """)
+    }
     return migrator
   }
 }

@@ -20,6 +20,8 @@ public struct Workspace: Sendable {
   public let vectors: SQLiteVectorStore
   /// Prompt-monitoring traces and feedback.
   public let traces: SQLiteTraceStore
+  /// Asynchronous jobs (`/rag/jobs`).
+  public let jobs: SQLiteJobStore
 
   /// Opens the workspace at `path`, creating it when absent.
   public init(path: String) throws {
@@ -38,6 +40,7 @@ public struct Workspace: Sendable {
     warehouse = SQLiteWarehouse(database: database)
     runs = SQLiteRunStore(database: database)
     traces = SQLiteTraceStore(database: database)
+    jobs = SQLiteJobStore(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"))
     vectors = try SQLiteVectorStore(directory: root.appendingPathComponent("vectors", isDirectory: true))
   }

@@ -7,6 +7,7 @@ enum HTTPJSON {
   static let encoder: JSONEncoder = {
     let e = JSONEncoder()
     e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    e.dateEncodingStrategy = .iso8601
     return e
   }()
 

@@ -9,7 +9,66 @@ struct ServeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "serve",
     abstract: "Run Twin's HTTP services.",
-    subcommands: [LLM.self])
+    subcommands: [LLM.self, API.self])
+
+  /// API keys from `--api-key` and `TWIN_SERVE_API_KEYS`; refuses a non-loopback host without one.
+  static func keys(_ given: [String], host: String) throws -> [String] {
+    var keys = given
+    if let env = ProcessInfo.processInfo.environment["TWIN_SERVE_API_KEYS"] {
+      keys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    guard ["127.0.0.1", "::1", "localhost"].contains(host) || !keys.isEmpty else {
+      throw ValidationError("--host \(host) is not loopback: give --api-key (or TWIN_SERVE_API_KEYS) to expose the server")
+    }
+    return keys
+  }
+
+  struct API: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "api",
+      abstract: "Serve the RAG business service: /rag, /rag/jobs, /feedback.",
+      discussion: """
+        POST /rag {query, author?, k?, stream?} answers with {answer, sources, trace_id} (server-
+        sent events with stream: true); POST /rag/jobs queues a question and GET /rag/jobs/{id}
+        returns its status and result (jobs are stored in the workspace and resumed after a
+        restart); POST /feedback {trace_id, score, comment?, corrected_answer?} stores feedback
+        with the trace. GET /health, /metrics (Prometheus) and /openapi.json. The LLM is
+        llm.backend: local (in this process) or openai (`twin serve llm` or any OpenAI-compatible
+        server at llm.base_url). Binds to 127.0.0.1; elsewhere it needs --api-key. Ctrl-C stops it.
+        """)
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port (0 picks a free one).")
+    var port = 8080
+
+    @Option(name: .long, help: "An accepted API key (repeatable). Required off loopback.")
+    var apiKey: [String] = []
+
+    @Option(name: .long, help: "The LLM (default: llm.model).")
+    var model: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let keys = try ServeCommand.keys(apiKey, host: host)
+      let app = try await AppContext.open(global: global)
+      let service = try await RAGWiring.service(app: app, model: model)
+      var configuration = APIServer.Configuration()
+      configuration.host = host
+      configuration.port = port
+      configuration.apiKeys = keys
+      let banner = keys.isEmpty ? "" : " (API key required)"
+      let model = service.llm.modelID
+      try await APIServer.run(
+        service: service, jobs: app.workspace.jobs, traces: app.workspace.traces, configuration: configuration,
+        logger: app.logger
+      ) { url in
+        FileHandle.standardOutput.write(Data("serving the RAG API (LLM \(model)) at \(url)\(banner)\n".utf8))
+      }
+    }
+  }
 
   struct LLM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,15 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+      let keys = try ServeCommand.keys(apiKey, host: host)
       let app = try await AppContext.open(global: global)
-      var keys = apiKey
-      if let env = ProcessInfo.processInfo.environment["TWIN_SERVE_API_KEYS"] {
-        keys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-      }
-      let loopback = ["127.0.0.1", "::1", "localhost"].contains(host)
-      guard loopback || !keys.isEmpty else {
-        throw ValidationError("--host \(host) is not loopback: give --api-key (or TWIN_SERVE_API_KEYS) to expose the server")
-      }
       var local = app.settings
       local.llm.backend = "local"
       guard let model = try await RAGWiring.languageModel(local, model: model, quiet: false) as? LocalLanguageModel else {

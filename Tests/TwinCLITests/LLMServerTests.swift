@@ -7,24 +7,6 @@ import TwinOpenAI
 /// `twin serve llm` as a real process, driven by the official `openai` Python client and by
 /// Twin's own OpenAI-compatible client (the LLM port's remote backend).
 @Suite(.serialized) struct LLMServerTests {
-  /// Starts the server on a free port and returns its base URL (`…/v1`) once it listens.
-  func start(_ twin: TwinProcess, key: String) async throws -> (Process, String) {
-    let (process, out, _) = try twin.launch(["serve", "llm", "--port", "0", "--api-key", key])
-    let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-      DispatchQueue.global().async {
-        var text = ""
-        while !text.contains("\n") {
-          let data = out.fileHandleForReading.availableData
-          if data.isEmpty { break }
-          text += String(decoding: data, as: UTF8.self)
-        }
-        continuation.resume(returning: text)
-      }
-    }
-    let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }, "no banner: \(line)")
-    return (process, String(url).trimmingCharacters(in: .whitespacesAndNewlines))
-  }
-
   @Test func theOfficialOpenAIClientAndTwinsOwnClientWork() async throws {
     let twin = try TwinProcess()
     let key = "test-key-\(UUID().uuidString)"
@@ -33,7 +15,7 @@ import TwinOpenAI
       "generate", "What is the capital of France?", "--max-tokens", "24", "--temperature", "0",
     ]) as! [String: Any]
     let expected = try #require(generated["text"] as? String)
-    let (server, baseURL) = try await start(twin, key: key)
+    let (server, baseURL) = try await twin.launchServer(["serve", "llm", "--port", "0", "--api-key", key])
     defer { server.terminate() }
 
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
@@ -91,4 +73,25 @@ final class PieceCounter: Sendable {
   private let value = Synchronization.Mutex(0)
   func add(_ piece: String) -> Int { value.withLock { $0 += 1; return $0 } }
   var count: Int { value.withLock { $0 } }
+}
+
+extension TwinProcess {
+  /// Starts a `twin serve …` process on a free port and returns it with the URL its banner
+  /// line announces, once it listens.
+  func launchServer(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Process, String) {
+    let (process, out, _) = try launch(arguments, environment: environment)
+    let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+      DispatchQueue.global().async {
+        var text = ""
+        while !text.contains("\n") {
+          let data = out.fileHandleForReading.availableData
+          if data.isEmpty { break }
+          text += String(decoding: data, as: UTF8.self)
+        }
+        continuation.resume(returning: text)
+      }
+    }
+    let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }, "no banner: \(line)")
+    return (process, String(url).trimmingCharacters(in: .whitespacesAndNewlines))
+  }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import TwinCore
+import TwinRAG
+
+/// `twin serve api`: the business service. RAG online (`/rag`), asynchronous (`/rag/jobs`,
+/// persisted, resumed after a restart) and feedback, over whichever LLM backend the RAG
+/// service was built with (in process: a monolith; `twin serve llm` or another
+/// OpenAI-compatible server: microservices).
+public enum APIServer {
+  public struct Configuration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var apiKeys: [String] = []
+    /// `/rag` requests running at once (they share one model) plus waiting; more get 429.
+    public var concurrency = 4
+    public var queueCapacity = 64
+    public init() {}
+  }
+
+  /// Serves until SIGINT or SIGTERM. `onListening` receives the base URL once bound.
+  public static func run(
+    service: RAGService, jobs: any JobStore, traces: any TraceStore, configuration c: Configuration, logger: Logger,
+    onListening: @escaping @Sendable (String) -> Void
+  ) async throws {
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    // Created up front so /metrics lists them (at zero) before the first request.
+    for status in ["ok", "blocked", "error"] {
+      Counter(label: "twin_rag_requests_total", dimensions: [("status", status)]).increment(by: 0)
+    }
+    let worker = JobWorker(service: service, jobs: jobs, logger: logger)
+    let router = Router()
+    if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
+    let model = service.llm.modelID
+    router.get("/health") { _, _ in try HTTPJSON.response(["status": "ok", "llm": model]) }
+    router.get("/metrics") { _, _ in
+      var bytes: [UInt8] = []
+      registry.emit(into: &bytes)
+      return Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+    router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
+    RAGRoutes(
+      service: service, jobs: jobs, traces: traces,
+      queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker
+    ).register(on: router)
+
+    let host = c.host
+    let app = Application(
+      router: router, configuration: .init(address: .hostname(host, port: c.port), serverName: "twin"),
+      onServerRunning: { channel in
+        onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? c.port)")
+      }, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(services: [app, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+import TwinCore
+import TwinRAG
+
+/// Runs queued RAG jobs one after another, in the background of `twin serve api`. On start it
+/// puts jobs a stopped server left running back in the queue, so every job is answered once
+/// the service is up again.
+final class JobWorker: Service, Sendable {
+  static let kind = "rag"
+  let service: RAGService
+  let jobs: any JobStore
+  let logger: Logger
+  private let poked = Mutex(false)
+
+  init(service: RAGService, jobs: any JobStore, logger: Logger) {
+    self.service = service
+    self.jobs = jobs
+    self.logger = logger
+  }
+
+  /// Tells the worker a job was queued.
+  func wake() { poked.withLock { $0 = true } }
+
+  func run() async throws {
+    let requeued = try await jobs.requeueInterrupted(kind: Self.kind)
+    if requeued > 0 { logger.notice("requeued \(requeued) interrupted job(s)") }
+    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+      do {
+        while let job = try await jobs.claimNext(kind: Self.kind) { await run(job) }
+      } catch {
+        logger.error("job queue: \(error)")
+      }
+      // Wait until poked, or look again after a second (jobs queued by another process).
+      for _ in 0..<20 {
+        if poked.withLock({ let was = $0; $0 = false; return was }) || Task.isShuttingDownGracefully { break }
+        try? await Task.sleep(for: .milliseconds(50))
+      }
+    }
+  }
+
+  private func run(_ job: Job) async {
+    do {
+      let query = try JSONDecoder().decode(RAGService.Query.self, from: Data(job.request.canonicalJSON.utf8))
+      let answer = try await service.answer(query)
+      try await jobs.finish(id: job.id, result: try JSONValue.from(answer))
+      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "succeeded")]).increment()
+    } catch let failure as RAGService.Failure {
+      try? await jobs.fail(id: job.id, error: "\(failure.reason) (trace \(failure.traceID))")
+      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "failed")]).increment()
+    } catch {
+      try? await jobs.fail(id: job.id, error: "\(error)")
+      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "failed")]).increment()
+    }
+  }
+}

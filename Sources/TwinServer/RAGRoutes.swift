@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import Metrics
+import TwinCore
+import TwinRAG
+
+/// The business service's routes: `POST /rag` (online, optionally streamed), `/rag/jobs`
+/// (asynchronous) and `POST /feedback`.
+struct RAGRoutes: Sendable {
+  let service: RAGService
+  let jobs: any JobStore
+  let traces: any TraceStore
+  let queue: AdmissionQueue
+  let worker: JobWorker
+
+  /// `POST /rag` body.
+  struct Ask: Codable, Sendable {
+    var query: String
+    var author: String?
+    var k: Int?
+    var stream: Bool?
+
+    var rag: RAGService.Query { RAGService.Query(query: query, author: author, k: k) }
+  }
+
+  struct FailureBody: Encodable {
+    var error: Detail
+    var traceID: String?
+    struct Detail: Encodable {
+      var message: String
+      var type: String
+    }
+    enum CodingKeys: String, CodingKey {
+      case error
+      case traceID = "trace_id"
+    }
+  }
+
+  func register(on router: Router<BasicRequestContext>) {
+    router.post("/rag") { request, _ in try await ask(request) }
+    router.post("/rag/jobs") { request, _ in try await submit(request) }
+    router.get("/rag/jobs/:id") { _, context in
+      let id = try context.parameters.require("id")
+      guard let job = try await jobs.job(id: id) else {
+        return HTTPJSON.error(.notFound, "no job \(id)", type: "not_found_error")
+      }
+      return try HTTPJSON.response(JobView(job))
+    }
+    router.post("/feedback") { request, _ in try await feedback(request) }
+  }
+
+  func ask(_ http: Request) async throws -> Response {
+    let body = try await HTTPJSON.decode(Ask.self, from: http)
+    do { try await queue.enter() } catch is AdmissionQueue.Full {
+      return HTTPJSON.error(.tooManyRequests, "the service is busy: try again shortly", type: "rate_limit_error", headers: [.retryAfter: "2"])
+    }
+    if body.stream == true { return stream(body) }
+    defer { Task { await queue.leave() } }
+    let started = Date()
+    do {
+      let answer = try await service.answer(body.rag)
+      Timer(label: "twin_rag_request_seconds").recordSeconds(Date().timeIntervalSince(started))
+      Counter(label: "twin_rag_requests_total", dimensions: [("status", "ok")]).increment()
+      return try HTTPJSON.response(answer)
+    } catch let failure as RAGService.Failure {
+      return Self.response(failure)
+    }
+  }
+
+  static func response(_ failure: RAGService.Failure) -> Response {
+    let (status, type): (HTTPResponse.Status, String)
+    switch failure.kind {
+    case .blocked(let check): (status, type) = (.unprocessableContent, "blocked:\(check)")
+    case .invalid: (status, type) = (.badRequest, "invalid_request_error")
+    case .failed: (status, type) = (.internalServerError, "server_error")
+    }
+    Counter(label: "twin_rag_requests_total", dimensions: [("status", type.hasPrefix("blocked") ? "blocked" : "error")])
+      .increment()
+    let body = FailureBody(error: .init(message: failure.reason, type: type), traceID: failure.traceID)
+    return (try? HTTPJSON.response(body, status: status)) ?? HTTPJSON.error(status, failure.reason)
+  }
+
+  /// Server-sent events: `token` events with the answer's text as it is generated, then one
+  /// `answer` event (the full JSON reply) or one `error` event.
+  func stream(_ body: Ask) -> Response {
+    let service = service
+    let queue = queue
+    let response = ResponseBody { writer in
+      defer { Task { await queue.leave() } }
+      let (pieces, continuation) = AsyncStream<String>.makeStream()
+      let work = Task {
+        defer { continuation.finish() }
+        return try await service.answer(body.rag) { piece in continuation.yield(piece) }
+      }
+      do {
+        for await piece in pieces { try await writer.write(Self.event("token", ["text": piece])) }
+        let answer = try await work.value
+        try await writer.write(Self.event("answer", answer))
+      } catch let failure as RAGService.Failure {
+        try? await writer.write(
+          Self.event(
+            "error", FailureBody(error: .init(message: failure.reason, type: "\(failure.kind)"), traceID: failure.traceID)))
+      } catch {
+        // The client went away: stop the work (its generation ends at the next token).
+        work.cancel()
+      }
+      try await writer.finish(nil)
+    }
+    return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: response)
+  }
+
+  static func event(_ name: String, _ value: some Encodable) -> ByteBuffer {
+    let data = (try? HTTPJSON.encoder.encode(value)) ?? Data("{}".utf8)
+    return ByteBuffer(string: "event: \(name)\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n")
+  }
+
+  func submit(_ http: Request) async throws -> Response {
+    let body = try await HTTPJSON.decode(Ask.self, from: http)
+    guard !body.query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      return HTTPJSON.error(.badRequest, "query must not be empty")
+    }
+    // The question is stored redacted, like its trace: the queue never holds secrets.
+    var stored = body.rag
+    stored.query = PIIRedactor().redact(stored.query).text
+    let job = try await jobs.enqueue(kind: JobWorker.kind, request: try JSONValue.from(stored))
+    worker.wake()
+    return try HTTPJSON.response(JobView(job), status: .accepted)
+  }
+
+  struct FeedbackBody: Decodable {
+    var traceID: String
+    var score: Double
+    var comment: String?
+    var correctedAnswer: String?
+    enum CodingKeys: String, CodingKey {
+      case score, comment
+      case traceID = "trace_id"
+      case correctedAnswer = "corrected_answer"
+    }
+  }
+
+  func feedback(_ http: Request) async throws -> Response {
+    let body = try await HTTPJSON.decode(FeedbackBody.self, from: http)
+    guard body.score.isFinite else { return HTTPJSON.error(.badRequest, "score must be a number") }
+    do {
+      try await traces.addFeedback(
+        Feedback(traceID: body.traceID, score: body.score, comment: body.comment, correctedAnswer: body.correctedAnswer))
+    } catch TwinError.notFound {
+      return HTTPJSON.error(.notFound, "no trace \(body.traceID)", type: "not_found_error")
+    }
+    return try HTTPJSON.response(["status": "stored", "trace_id": body.traceID], status: .created)
+  }
+}
+
+/// A job as the API shows it.
+struct JobView: Encodable {
+  var id: String
+  var status: String
+  var result: JSONValue?
+  var error: String?
+  var createdAt: Date
+  var updatedAt: Date
+  var attempts: Int
+
+  init(_ job: Job) {
+    id = job.id
+    status = job.status.rawValue
+    result = job.result
+    error = job.error
+    createdAt = job.createdAt
+    updatedAt = job.updatedAt
+    attempts = job.attempts
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, status, result, error, attempts
+    case createdAt = "created_at"
+    case updatedAt = "updated_at"
+  }
+}
