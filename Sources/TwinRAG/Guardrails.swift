@@ -71,16 +71,35 @@ public struct Guardrails: Sendable {
   }
 
   /// A phrase that makes up most of the text by repetition (a decoding loop), if any: a line or
-  /// sentence occurring at least four times and covering over half the text.
+  /// sentence occurring at least four times and covering over half the text, or a run of one
+  /// to four words repeated back to back (six times for one word, four for more).
   static func repetition(in text: String) -> String? {
     let pieces = text.split(whereSeparator: { ".!?\n".contains($0) })
       .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { $0.count >= 4 }
-    guard pieces.count >= 4 else { return nil }
-    var counts: [String: Int] = [:]
-    for piece in pieces { counts[piece, default: 0] += 1 }
-    guard let (phrase, n) = counts.max(by: { $0.value * $0.key.count < $1.value * $1.key.count }), n >= 4,
-      n * phrase.count * 2 > text.count
-    else { return nil }
-    return phrase.count > 60 ? String(phrase.prefix(60)) + "…" : phrase
+    if pieces.count >= 4 {
+      var counts: [String: Int] = [:]
+      for piece in pieces { counts[piece, default: 0] += 1 }
+      if let (phrase, n) = counts.max(by: { $0.value * $0.key.count < $1.value * $1.key.count }), n >= 4,
+        n * phrase.count * 2 > text.count
+      {
+        return phrase.count > 60 ? String(phrase.prefix(60)) + "…" : phrase
+      }
+    }
+    let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    for n in 1...4 {
+      let needed = n == 1 ? 6 : 4
+      guard words.count >= n * needed else { break }
+      var start = 0
+      while start + n * needed <= words.count {
+        let gram = words[start..<start + n]
+        var repeats = 1
+        while start + (repeats + 1) * n <= words.count, words[(start + repeats * n)..<(start + (repeats + 1) * n)] == gram {
+          repeats += 1
+        }
+        if repeats >= needed { return gram.joined(separator: " ") }
+        start += 1
+      }
+    }
+    return nil
   }
 }

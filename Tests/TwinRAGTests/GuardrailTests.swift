@@ -43,6 +43,11 @@ struct GuardrailTests {
     #expect { try guardrails.checkOutput(" \n") } throws: { ($0 as? Guardrails.Refusal)?.check == "output.empty" }
     let loop = String(repeating: "I like crawlers. ", count: 8)
     #expect { try guardrails.checkOutput(loop) } throws: { ($0 as? Guardrails.Refusal)?.check == "output.degenerate" }
+    let stutter = "The answer is bias-variance-variance-variance-variance-variance-variance-variance."
+    #expect { try guardrails.checkOutput(stutter) } throws: { ($0 as? Guardrails.Refusal)?.check == "output.degenerate" }
+    #expect { try guardrails.checkOutput("Yes no yes no yes no yes no, right") } throws: {
+      ($0 as? Guardrails.Refusal)?.check == "output.degenerate"
+    }
     #expect { try guardrails.checkOutput("Buy from competitor inc today.") } throws: {
       ($0 as? Guardrails.Refusal)?.check == "output.banned_term"
     }
@@ -51,6 +56,7 @@ struct GuardrailTests {
     // Varied sentences that share a few words are not a loop.
     #expect(throws: Never.self) {
       try guardrails.checkOutput("Crawl politely. Crawl slowly. Dedupe first. Then embed. Then search.")
+      try guardrails.checkOutput("It is very, very good: the the results improve [1].")
     }
   }
 

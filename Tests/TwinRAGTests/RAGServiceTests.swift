@@ -131,14 +131,27 @@ struct RAGServiceTests {
     #expect(stored.contains("REDACTED_API_KEY"))
   }
 
-  @Test func aDegenerateAnswerIsBlockedAndFeedbackIsStoredWithTheTrace() async throws {
+  @Test func aRepeatedSentenceEndsTheAnswerAndAStutterIsBlocked() async throws {
     let fixture = try await RAGFixture()
-    let looping = ScriptedLLM(answer: String(repeating: "Crawl politely please. ", count: 10))
-    await #expect { try await service(fixture, looping).answer(.init(query: "How do crawlers behave?")) } throws: {
+    let looping = ScriptedLLM(answer: "Crawlers wait [1]. " + String(repeating: "Crawl politely please. ", count: 10))
+    let streamed = Mutex("")
+    let cut = try await service(fixture, looping).answer(
+      .init(query: "How do crawlers behave?"), onText: { piece in streamed.withLock { $0 += piece } })
+    #expect(cut.answer == "Crawlers wait [1]. Crawl politely please.")
+    // The repeat was never streamed either.
+    #expect(streamed.withLock { $0 }.trimmingCharacters(in: .whitespaces) == cut.answer)
+    let trace = try #require(try await fixture.workspace.traces.trace(id: cut.traceID))
+    #expect(trace.spans.first { $0.name == "generation" }?.attributes["stopped_at_repetition"] == true)
+
+    let stutter = ScriptedLLM(answer: "Crawlers are polite polite polite polite polite polite polite polite.")
+    await #expect { try await service(fixture, stutter).answer(.init(query: "How do crawlers behave?")) } throws: {
       guard let failure = $0 as? RAGService.Failure, case .blocked(let check) = failure.kind else { return false }
       return check == "output.degenerate"
     }
+  }
 
+  @Test func feedbackIsStoredWithTheTrace() async throws {
+    let fixture = try await RAGFixture()
     let answer = try await service(fixture, ScriptedLLM()).answer(.init(query: "How do crawlers behave?"))
     try await fixture.workspace.traces.addFeedback(
       Feedback(traceID: answer.traceID, score: -1, comment: "too short", correctedAnswer: "Politely [1]."))
@@ -148,7 +161,7 @@ struct RAGServiceTests {
       try await fixture.workspace.traces.addFeedback(Feedback(traceID: "no-such-trace", score: 1))
     }
     let recent = try await fixture.workspace.traces.recentTraces(limit: 10)
-    #expect(recent.map(\.status) == ["ok", "blocked"])
+    #expect(recent.map(\.status) == ["ok"])
   }
 
   @Test func fusionRerankingPromotesChunksWithTheQuestionsTerms() async throws {
