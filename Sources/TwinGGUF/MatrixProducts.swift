@@ -73,6 +73,26 @@ extension QuantizedMatrix {
     products(activations, vectors: 0..<activations.count, into: y, outputStride: outputStride)
   }
 
+  /// `Y = X · Wᵀ` one vector at a time, with the matrix-vector kernels: for the few vectors of
+  /// a batched decode step, where unpacking weight tiles for the matrix-matrix kernels costs
+  /// more than it saves. Output row `v` equals ``matvec(_:into:)`` of row `v`, bit for bit.
+  public func matmulByVector(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+    if activationFormat != nil {
+      matmulByVector(quantize(x, count: count), into: y)
+    } else {
+      for v in 0..<count {
+        floatProducts(x + v * columns, count: 1, stride: columns, into: y + v * rows, outputStride: rows)
+      }
+    }
+  }
+
+  /// ``matmulByVector(_:count:into:)`` for already quantised activations.
+  public func matmulByVector(_ activations: Q8Activations, into y: UnsafeMutablePointer<Float>) {
+    for v in 0..<activations.count {
+      products(activations, vectors: v..<(v + 1), into: y + v * rows, outputStride: rows)
+    }
+  }
+
   /// Row `row` · `x` (``columns`` floats), quantising `x` first when the matrix is quantised.
   public func dot(row: Int, _ x: [Float]) -> Float {
     // A one-row view runs the same kernel, in the same order, as every other product.

@@ -15,7 +15,7 @@ public enum LLMServer {
     public var port = 8000
     /// Accepted bearer keys; empty means no authentication (loopback only).
     public var apiKeys: [String] = []
-    /// Requests that may wait for the model beyond the one running; more get 429.
+    /// Requests that may wait beyond those being decoded together; more get 429.
     public var queueCapacity = 64
     public var timeoutSeconds: Double = 300
     public init() {}
@@ -28,7 +28,8 @@ public enum LLMServer {
   ) async throws {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-    let queue = AdmissionQueue(concurrency: 1, capacity: c.queueCapacity)
+    // As many requests run as the batcher decodes together; the rest wait their turn.
+    let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
     let router = Router()
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
     router.get("/health") { _, _ in

@@ -25,13 +25,20 @@ struct DecoderScratch {
   }
 
   /// Final norm and output projection for `rows`, concatenated.
-  func logits(rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix, softcap: Float? = nil) -> [Float] {
+  func logits(
+    rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix, softcap: Float? = nil,
+    byVector: Bool = false
+  ) -> [Float] {
     let count = rows.count
     ReferenceArithmetic.rmsNorm(
       x + rows.lowerBound * embedding, rows: count, cols: embedding, weight: norm, epsilon: epsilon, into: normed)
     var logits = [Float](repeating: 0, count: count * output.rows)
     logits.withUnsafeMutableBufferPointer { out in
-      output.matmul(normed, count: count, into: out.baseAddress!)
+      if byVector {
+        output.matmulByVector(normed, count: count, into: out.baseAddress!)
+      } else {
+        output.matmul(normed, count: count, into: out.baseAddress!)
+      }
     }
     return logits
   }

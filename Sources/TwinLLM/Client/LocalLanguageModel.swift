@@ -4,26 +4,28 @@ import TwinGGUF
 
 /// The in-process backend of the LLM port: a GGUF model run by Twin's own engine.
 ///
-/// One model has one set of forward-pass buffers, so generations run one at a time, in the
-/// order they arrive, on a serial queue off Swift's cooperative pool. (The OpenAI-compatible
-/// server batches concurrent requests itself; this client is for one process's own calls.)
+/// Concurrent calls share the model through a ``ContinuousBatcher``: their decode steps run
+/// together, one batched forward pass per step, on the batcher's own thread (off Swift's
+/// cooperative pool).
 public final class LocalLanguageModel: LanguageModelClient {
   public let modelID: String
   public let generator: TextGenerator
   public let template: ChatTemplate
   private let trie: TokenTrie
-  private let queue: DispatchQueue
+  /// Runs every generation of this model.
+  public let batcher: ContinuousBatcher
 
   /// Loads the GGUF file at `url`, its tokenizer and its chat template.
-  public init(url: URL, name: String? = nil, contextLength: Int = 4096) throws {
+  public init(url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16) throws {
     let file = try GGUFFile(url: url)
     let tokenizer = try LLMTokenizer.load(from: file)
     let jinja = file.contains(key: "tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
     template = try ChatTemplate.detect(jinja: jinja)
-    generator = TextGenerator(model: try DecoderModels.load(file), tokenizer: tokenizer, contextLength: contextLength)
+    let model = try DecoderModels.load(file)
+    generator = TextGenerator(model: model, tokenizer: tokenizer, contextLength: contextLength)
     modelID = name ?? url.deletingPathExtension().lastPathComponent
     trie = JSONConstraint.trie(for: tokenizer)
-    queue = DispatchQueue(label: "twin.llm.\(modelID)", qos: .userInitiated)
+    batcher = ContinuousBatcher(model: model, tokenizer: tokenizer, contextLength: contextLength, maxBatch: maxBatch)
   }
 
   public var tokenizer: LLMTokenizer { generator.tokenizer }
@@ -83,7 +85,7 @@ public final class LocalLanguageModel: LanguageModelClient {
     return try await run(generation, constraint: try constraint(for: request.responseFormat), onText: onText)
   }
 
-  /// Runs one generation on the model's serial queue; task cancellation stops it at the next token.
+  /// Runs one generation in the model's batch; task cancellation stops it at the next token.
   private func run(
     _ generation: GenerationRequest, constraint: JSONConstraint?, onText: (@Sendable (String) -> Bool)?
   ) async throws -> Completion {
@@ -91,30 +93,16 @@ public final class LocalLanguageModel: LanguageModelClient {
       throw LanguageModelError.invalidRequest(
         "the prompt has \(generation.prompt.count) tokens; the context holds \(generator.contextLength)")
     }
-    let cancelled = CancellationFlag()
     let stoppedByCaller = CancellationFlag()
-    let generator = generator
-    let result: Generation = try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { continuation in
-        queue.async {
-          guard !cancelled.isSet else { return continuation.resume(throwing: CancellationError()) }
-          continuation.resume(
-            with: Result {
-              try generator.generateBlocking(
-                generation, allowedTokens: constraint.map { c in { c.allowedTokens(after: $0) } },
-                onToken: { token in
-                  if !token.text.isEmpty, let onText, !onText(token.text) {
-                    stoppedByCaller.set()
-                    return false
-                  }
-                  return !cancelled.isSet
-                })
-            })
-        }
-      }
-    } onCancel: {
-      cancelled.set()
+    var allowed: (@Sendable ([Int32]) -> Set<Int32>?)?
+    if let constraint { allowed = { generated in constraint.allowedTokens(after: generated) } }
+    let forward: @Sendable (GeneratedToken) -> Bool = { token in
+      guard !token.text.isEmpty, let onText else { return true }
+      if onText(token.text) { return true }
+      stoppedByCaller.set()
+      return false
     }
+    let result = try await batcher.generate(generation, allowedTokens: allowed, onToken: forward)
     return Completion(
       text: result.text, finishReason: stoppedByCaller.isSet ? "stop" : result.finishReason.openAIName,
       promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)

@@ -27,74 +27,20 @@ public struct TextGenerator: Sendable {
     allowedTokens: ((_ generated: [Int32]) -> Set<Int32>?)? = nil,
     onToken: (GeneratedToken) -> Bool = { _ in true }
   ) throws -> Generation {
-    guard !request.prompt.isEmpty else { throw GenerationError.emptyPrompt }
-    try request.sampling.validate()
-    guard request.prompt.count < contextLength else {
-      throw GenerationError.contextFull(capacity: contextLength)
+    // The sequence keeps `onToken` only for the duration of this call.
+    try withoutActuallyEscaping(onToken) { onToken in
+      var sequence = try DecodingSequence(
+        request, hyperparameters: model.hyperparameters, contextLength: contextLength, tokenizer: tokenizer,
+        allowedTokens: allowedTokens, onToken: onToken)
+      let prefillStart = Date()
+      var logits = try model.forward(request.prompt, cache: sequence.cache, allLogits: false)
+      sequence.prefillSeconds = Date().timeIntervalSince(prefillStart)
+      sequence.decodeStart = Date()
+      while let id = sequence.next(&logits) {
+        logits = try model.forward([id], cache: sequence.cache, allLogits: false)
+      }
+      return sequence.result()
     }
-    let cache = KVCache(
-      hyperparameters: model.hyperparameters,
-      capacity: min(contextLength, request.prompt.count + max(request.maxTokens, 0)))
-    var sampler = Sampler(request.sampling)
-    if request.sampling.penalizesPrompt { sampler.observe(request.prompt) }
-    var utf8 = UTF8Assembler()
-    var stops = StopStringFilter(request.stop)
-    var tokens: [Int32] = []
-    var text = ""
-    var finish = FinishReason.length
-
-    let prefillStart = Date()
-    var logits = try model.forward(request.prompt, cache: cache, allLogits: false)
-    let prefillSeconds = Date().timeIntervalSince(prefillStart)
-    let decodeStart = Date()
-
-    while tokens.count < request.maxTokens {
-      var allowed: Set<Int32>?
-      if let allowedTokens {
-        allowed = allowedTokens(tokens)
-        if allowed?.isEmpty == true {
-          finish = .endOfSequence
-          break
-        }
-      }
-      let distribution = Sampler.logSoftmax(logits)
-      let id = sampler.sample(&logits, allowed: allowed)
-      let top =
-        request.topLogprobs > 0
-        ? Sampler.topLogProbabilities(distribution, count: request.topLogprobs) : []
-      if tokenizer.endsGeneration(id) {
-        finish = .endOfSequence
-        break
-      }
-      tokens.append(id)
-      let (release, stopped) = stops.add(utf8.append(tokenizer.bytes(of: id)))
-      text += release
-      let keepGoing = onToken(
-        GeneratedToken(
-          id: id, text: release, logprob: distribution[Int(id)],
-          topLogprobs: top.map { TokenLogprob(id: $0.token, logprob: $0.logprob) }))
-      if stopped {
-        finish = .stop
-        break
-      }
-      if !keepGoing {
-        finish = .cancelled
-        break
-      }
-      guard tokens.count < request.maxTokens else { break }
-      guard cache.remaining > 0 else { break }
-      logits = try model.forward([id], cache: cache, allLogits: false)
-    }
-    if finish != .stop {
-      let rest = stops.add(utf8.flush()).release + stops.flush()
-      if !rest.isEmpty {
-        text += rest
-        _ = onToken(GeneratedToken(id: -1, text: rest, logprob: 0, topLogprobs: []))
-      }
-    }
-    return Generation(
-      tokens: tokens, text: text, finishReason: finish, promptTokens: request.prompt.count,
-      prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
   }
 
   /// Generates off the cooperative thread pool, calling `onToken` for each token; cancelling

@@ -53,46 +53,90 @@ struct CausalAttention: Sendable {
       for item in range {
         let h = item / count
         let r = item % count
-        let position = start + r
-        let oldest = window.map { Swift.max(0, position - $0 + 1) } ?? 0
-        let visible = oldest..<(position + 1)
-        let q = halfQueries + r * qWidth + h * d
-        let kvOffset = (h / group) * d
-        // llama.cpp multiplies several rows (prefill) with tinyBLAS and a single row (decoding)
-        // with ggml's vec_dot; the two sum in different orders. With one KV head the decoding
-        // query heads still reach tinyBLAS together (measured: Gemma 3 matches llama.cpp only
-        // that way, SmolLM2 with 3 KV heads only the other).
-        let vectorDotScores = single && kvHeads > 1
-        var j = visible.lowerBound
-        if !vectorDotScores {
-          while j + 4 <= visible.upperBound {
-            let k = keys + j * kvWidth + kvOffset
-            let s = ReferenceArithmetic.dot8x4(q, k, k + kvWidth, k + 2 * kvWidth, k + 3 * kvWidth, count: d)
-            (row[j], row[j + 1], row[j + 2], row[j + 3]) = (s[0], s[1], s[2], s[3])
-            j += 4
-          }
-        }
-        while j < visible.upperBound {
-          let k = keys + j * kvWidth + kvOffset
-          row[j] =
-            vectorDotScores
-            ? ReferenceArithmetic.dot32(q, k, count: d) : ReferenceArithmetic.dot8(q, k, count: d)
-          j += 1
-        }
-        ReferenceArithmetic.softmax(row, count: total, visible: visible, scale: scale)
-        HalfPrecision.round(row + visible.lowerBound, count: visible.count)
-        sums.initialize(repeating: 0, count: partials * d)
-        for j in visible {
-          let p = row[j]
-          Self.accumulate(p, values + j * kvWidth + kvOffset, into: sums + (j & (partials - 1)) * d, count: d)
-        }
-        let out = output + r * qWidth + h * d
-        if single {
-          Self.reduce32(sums, count: d, into: out)
-        } else {
-          Self.reduce8(sums, count: d, into: out)
-        }
+        attend(
+          head: h, query: halfQueries + r * qWidth + h * d, position: start + r, total: total, keys: keys,
+          values: values, single: single, row: row, sums: sums, output: output + r * qWidth + h * d)
       }
+    }
+  }
+
+  /// One decode step of several sequences, each query over its own cache: row `i` of `queries`
+  /// sits at position `positions[i]` of the cache `keys[i]`/`values[i]`. (Sequence, head) pairs
+  /// run in parallel, in one dispatch; each result equals the single-query call's, bit for bit.
+  func decodeBatch(
+    queries: UnsafePointer<Float>, positions: [Int], keys: [UnsafePointer<Float>], values: [UnsafePointer<Float>],
+    output: UnsafeMutablePointer<Float>
+  ) {
+    let n = positions.count
+    let qWidth = heads * headDimension
+    let d = headDimension
+    let longest = (positions.max() ?? 0) + 1
+    let halfQueries = UnsafeMutablePointer<Float>.allocate(capacity: n * qWidth)
+    defer { halfQueries.deallocate() }
+    halfQueries.update(from: queries, count: n * qWidth)
+    HalfPrecision.round(halfQueries, count: n * qWidth)
+    Parallel.forRange(heads * n, minChunk: 1) { range in
+      let row = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+      let sums = UnsafeMutablePointer<Float>.allocate(capacity: 32 * d)
+      defer {
+        row.deallocate()
+        sums.deallocate()
+      }
+      for item in range {
+        let (i, h) = (item / heads, item % heads)
+        attend(
+          head: h, query: halfQueries + i * qWidth + h * d, position: positions[i], total: positions[i] + 1,
+          keys: keys[i], values: values[i], single: true, row: row, sums: sums, output: output + i * qWidth + h * d)
+      }
+    }
+  }
+
+  /// One query head at `position` over the cache (`total` rows in the pass): scores, softmax,
+  /// weighted sum of values.
+  @inline(__always)
+  private func attend(
+    head h: Int, query q: UnsafePointer<Float>, position: Int, total: Int, keys: UnsafePointer<Float>,
+    values: UnsafePointer<Float>, single: Bool, row: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>,
+    output out: UnsafeMutablePointer<Float>
+  ) {
+    let kvWidth = kvHeads * headDimension
+    let d = headDimension
+    let partials = single ? 32 : 8
+    let oldest = window.map { Swift.max(0, position - $0 + 1) } ?? 0
+    let visible = oldest..<(position + 1)
+    let kvOffset = (h / (heads / kvHeads)) * d
+    // llama.cpp multiplies several rows (prefill) with tinyBLAS and a single row (decoding)
+    // with ggml's vec_dot; the two sum in different orders. With one KV head the decoding
+    // query heads still reach tinyBLAS together (measured: Gemma 3 matches llama.cpp only
+    // that way, SmolLM2 with 3 KV heads only the other).
+    let vectorDotScores = single && kvHeads > 1
+    var j = visible.lowerBound
+    if !vectorDotScores {
+      while j + 4 <= visible.upperBound {
+        let k = keys + j * kvWidth + kvOffset
+        let s = ReferenceArithmetic.dot8x4(q, k, k + kvWidth, k + 2 * kvWidth, k + 3 * kvWidth, count: d)
+        (row[j], row[j + 1], row[j + 2], row[j + 3]) = (s[0], s[1], s[2], s[3])
+        j += 4
+      }
+    }
+    while j < visible.upperBound {
+      let k = keys + j * kvWidth + kvOffset
+      row[j] =
+        vectorDotScores
+        ? ReferenceArithmetic.dot32(q, k, count: d) : ReferenceArithmetic.dot8(q, k, count: d)
+      j += 1
+    }
+    ReferenceArithmetic.softmax(row, count: total, visible: visible, scale: scale)
+    HalfPrecision.round(row + visible.lowerBound, count: visible.count)
+    sums.initialize(repeating: 0, count: partials * d)
+    for j in visible {
+      let p = row[j]
+      Self.accumulate(p, values + j * kvWidth + kvOffset, into: sums + (j & (partials - 1)) * d, count: d)
+    }
+    if single {
+      Self.reduce32(sums, count: d, into: out)
+    } else {
+      Self.reduce8(sums, count: d, into: out)
     }
   }
 

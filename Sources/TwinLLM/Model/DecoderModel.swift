@@ -9,6 +9,19 @@ public protocol DecoderModel: Sendable {
   /// - Parameter allLogits: Return logits for every position (`tokens.count × vocabulary`);
   ///   otherwise only for the last one.
   func forward(_ tokens: [Int32], cache: KVCache, allLogits: Bool) throws -> [Float]
+
+  /// One decode step for several sequences at once (continuous batching): `tokens[i]` is the
+  /// next token of the sequence whose cache is `caches[i]`, at position `caches[i].count`.
+  /// The projections run matrix-matrix over all of them; attention runs per sequence over its
+  /// own cache. Returns each sequence's next-token logits.
+  func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]]
+}
+
+extension DecoderModel {
+  /// Architectures without a batched step decode the sequences one after another.
+  public func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]] {
+    try zip(tokens, caches).map { try forward([$0], cache: $1, allLogits: false) }
+  }
 }
 
 /// Errors a model file can raise when it is loaded.

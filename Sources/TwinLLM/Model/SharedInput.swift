@@ -9,25 +9,29 @@ import TwinGGUF
 struct SharedInput {
   let x: UnsafePointer<Float>
   let count: Int
+  /// Multiply one vector at a time with the matrix-vector kernels (small decode batches).
+  let byVector: Bool
   private var quantized: [(format: Q8Activations.Format, activations: Q8Activations)] = []
 
-  init(_ x: UnsafePointer<Float>, count: Int) {
+  init(_ x: UnsafePointer<Float>, count: Int, byVector: Bool = false) {
     self.x = x
     self.count = count
+    self.byVector = byVector
   }
 
   /// `y = x · Wᵀ` for every input row.
   mutating func multiply(_ matrix: QuantizedMatrix, into y: UnsafeMutablePointer<Float>) {
     guard let format = matrix.activationFormat else {
-      matrix.matmul(x, count: count, into: y)
+      if byVector { matrix.matmulByVector(x, count: count, into: y) } else { matrix.matmul(x, count: count, into: y) }
       return
     }
+    let activations: Q8Activations
     if let shared = quantized.first(where: { $0.format == format }) {
-      matrix.matmul(shared.activations, into: y)
+      activations = shared.activations
     } else {
-      let activations = matrix.quantize(x, count: count)
+      activations = matrix.quantize(x, count: count)
       quantized.append((format, activations))
-      matrix.matmul(activations, into: y)
     }
+    if byVector { matrix.matmulByVector(activations, into: y) } else { matrix.matmul(activations, into: y) }
   }
 }
