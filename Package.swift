@@ -42,6 +42,9 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    // OTLP/HTTP only: the gRPC exporter's dependencies are not built.
+    .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+    .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
   ],
   targets: [
     // libxml2's HTML and XML parsers (Debian: libxml2-dev).
@@ -153,13 +156,23 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // Telemetry: traces exported over OTLP/HTTP (swift-otel) when an endpoint is configured.
+    .target(
+      name: "TwinTelemetry",
+      dependencies: [
+        "TwinCore", .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]),
+
     // The thin CLI.
     .executableTarget(
       name: "twin",
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
-        "TwinOpenAI", "TwinRAG", "TwinServer",
+        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"),
         .product(name: "Logging", package: "swift-log"),

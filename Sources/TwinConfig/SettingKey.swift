@@ -41,6 +41,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
   case ragMaxTokens = "rag.max_tokens"
   case ragMaxQuestionCharacters = "rag.max_question_chars"
   case ragBannedTerms = "rag.banned_terms"
+  case telemetryOTLPEndpoint = "telemetry.otlp_endpoint"
 
   /// The value's type and allowed range.
   public enum Kind: Sendable {
@@ -54,7 +55,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
   public var kind: Kind {
     switch self {
     case .workspace, .modelsDirectory, .crawlUserAgent, .featuresEmbeddingModel, .llmModel, .llmBaseURL, .llmAPIKey,
-      .ragReranker, .ragBannedTerms:
+      .ragReranker, .ragBannedTerms, .telemetryOTLPEndpoint:
       .string
     case .allowPrivateNetwork, .crawlRespectRobots, .ragSelfQuery: .bool
     case .llmBackend: .choice(["local", "openai"])

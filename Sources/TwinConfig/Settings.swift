@@ -15,6 +15,9 @@ public struct Settings: Sendable, Equatable {
   public var features = Features()
   public var llm = LLM()
   public var rag = RAG()
+  /// Where traces are exported over OTLP/HTTP (such as `http://localhost:4318/v1/traces`);
+  /// empty: traces are only stored in the workspace.
+  public var otlpEndpoint = ""
 
   /// Which language model answers: the in-process engine, or an OpenAI-compatible server.
   public struct LLM: Sendable, Equatable, CustomStringConvertible {
@@ -163,6 +166,7 @@ public struct Settings: Sendable, Equatable {
     case .ragMaxTokens: rag.maxTokens = try int(1...4096)
     case .ragMaxQuestionCharacters: rag.maxQuestionCharacters = try int(16...100_000)
     case .ragBannedTerms: rag.bannedTerms = raw
+    case .telemetryOTLPEndpoint: otlpEndpoint = raw.trimmingCharacters(in: .whitespaces)
     }
   }
 }

@@ -25,7 +25,7 @@ public enum APIServer {
   /// Serves until SIGINT or SIGTERM. `onListening` receives the base URL once bound.
   public static func run(
     service: RAGService, jobs: any JobStore, traces: any TraceStore, configuration c: Configuration, logger: Logger,
-    onListening: @escaping @Sendable (String) -> Void
+    services extra: [any Service] = [], onListening: @escaping @Sendable (String) -> Void
   ) async throws {
     let registry = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -57,7 +57,10 @@ public enum APIServer {
         onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? c.port)")
       }, logger: logger)
     let group = ServiceGroup(
-      configuration: .init(services: [app, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      configuration: .init(
+        services: extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+          + [.init(service: app), .init(service: worker)],
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
   }
 }

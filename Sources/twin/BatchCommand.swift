@@ -28,13 +28,15 @@ struct BatchCommand: AsyncParsableCommand {
 
   func run() async throws {
     let app = try await AppContext.open(global: global)
-    let service = try await RAGWiring.service(app: app, model: model)
+    let (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
     let transform = BatchTransform(service: service)
     let quiet = app.json
     let (inputURL, outputURL) = (URL(fileURLWithPath: input), URL(fileURLWithPath: output))
-    let summary = try await Interruption.run {
-      try await transform.run(input: inputURL, output: outputURL) { done, total in
-        if !quiet { Stderr.write("\r[\(done)/\(total)] lines done") }
+    let summary = try await TelemetryWiring.withExporter(exporter, app: app) {
+      try await Interruption.run {
+        try await transform.run(input: inputURL, output: outputURL) { done, total in
+          if !quiet { Stderr.write("\r[\(done)/\(total)] lines done") }
+        }
       }
     }
     if !quiet { Stderr.write("\n") }

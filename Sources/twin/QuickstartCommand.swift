@@ -130,6 +130,9 @@ struct QuickstartCommand: AsyncParsableCommand {
           twin search "your question" --author "Ada Lovecraft"
           twin rag "your question" --author "Chloe Martin"
           twin traces list               the monitored RAG calls (twin traces show <trace>)
+          twin serve api                 the RAG service on 127.0.0.1:8080; then, in another shell:
+            curl -s localhost:8080/rag -d '{"query": "What does Ada Lovecraft say about crawling?"}'
+          twin serve llm                 an OpenAI-compatible API on 127.0.0.1:8000/v1
           twin runs list                 the recorded pipeline runs (twin runs show <run>)
           twin export --dir export/      the warehouse in the Handbook's JSON format
           twin etl --author "Your Name" https://your.blog/feed.xml && twin features

@@ -42,10 +42,12 @@ struct RAGCommand: AsyncParsableCommand {
 
   func run() async throws {
     let app = try await AppContext.open(global: global)
-    var service = try await RAGWiring.service(app: app, model: model)
+    var (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
     if let expansions { service.settings.expansions = expansions }
-    let answer = try await Self.ask(
-      service, RAGService.Query(query: question, author: author, k: k), streaming: !app.json)
+    let query = RAGService.Query(query: question, author: author, k: k)
+    let answer = try await TelemetryWiring.withExporter(exporter, app: app) { [service] in
+      try await Self.ask(service, query, streaming: !app.json)
+    }
     if app.json { return try Output.json(answer) }
     Self.printSources(answer)
   }

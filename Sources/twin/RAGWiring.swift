@@ -5,6 +5,7 @@ import TwinEmbeddings
 import TwinLLM
 import TwinOpenAI
 import TwinRAG
+import TwinTelemetry
 
 /// Builds the LLM client and the RAG service from settings.
 enum RAGWiring {
@@ -59,15 +60,24 @@ enum RAGWiring {
     return rag
   }
 
-  /// The RAG service over the workspace's feature store, warehouse and trace store.
+  /// The RAG service over the workspace's feature store, warehouse and trace store (which
+  /// also exports over OTLP when `telemetry.otlp_endpoint` is set: run the returned exporter).
   static func service(app: AppContext, model: String? = nil) async throws -> RAGService {
+    try await serviceAndExporter(app: app, model: model).service
+  }
+
+  static func serviceAndExporter(app: AppContext, model: String? = nil) async throws
+    -> (service: RAGService, exporter: OTLPTraceExporter?)
+  {
+    let (traces, exporter) = try TelemetryWiring.traceStore(app)
     let llm = try await languageModel(app.settings, model: model, quiet: app.json)
     let embedder = try FeatureWiring.embedder(app.settings)
-    return RAGService(
+    let service = RAGService(
       llm: llm,
       search: ChunkSearch(
         store: app.workspace.vectors, embedder: embedder, perSearch: max(8, 2 * app.settings.rag.k),
         efSearch: app.settings.features.hnswEfSearch),
-      warehouse: app.workspace.warehouse, traces: app.workspace.traces, settings: try ragSettings(app.settings))
+      warehouse: app.workspace.warehouse, traces: traces, settings: try ragSettings(app.settings))
+    return (service, exporter)
   }
 }

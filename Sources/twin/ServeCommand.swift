@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
       let app = try await AppContext.open(global: global)
-      let service = try await RAGWiring.service(app: app, model: model)
+      let (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
       var configuration = APIServer.Configuration()
       configuration.host = host
       configuration.port = port
@@ -62,8 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
       let banner = keys.isEmpty ? "" : " (API key required)"
       let model = service.llm.modelID
       try await APIServer.run(
-        service: service, jobs: app.workspace.jobs, traces: app.workspace.traces, configuration: configuration,
-        logger: app.logger
+        service: service, jobs: app.workspace.jobs, traces: service.traces ?? app.workspace.traces,
+        configuration: configuration, logger: app.logger, services: exporter.map { [$0.service] } ?? []
       ) { url in
         FileHandle.standardOutput.write(Data("serving the RAG API (LLM \(model)) at \(url)\(banner)\n".utf8))
       }

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -89,6 +91,59 @@ import Testing
     let result = last.json["result"] as? [String: Any] ?? [:]
     #expect((result["sources"] as? [[String: Any]])?.isEmpty == false)
     #expect(try await http("GET", base + "/rag/jobs/nope", key: key).status == 404)
+
+    // Microservices: the same RAG flow with the LLM behind `twin serve llm` (the OpenAI
+    // backend) gives the same answer as the in-process engine, and no trace holds the key.
+    let llmKey = "llm-secret-\(UUID().uuidString)"
+    let (llmServer, llmBase) = try await twin.launchServer(["serve", "llm", "--port", "0", "--api-key", llmKey])
+    defer { llmServer.terminate() }
+    let question = ["rag", "What does Ben Okafor say about BM25?", "--k", "2"]
+    let local = try await twin.json(question) as! [String: Any]
+    let remote = try await twin.json(
+      question,
+      environment: ["TWIN_LLM_BACKEND": "openai", "TWIN_LLM_BASE_URL": llmBase, "TWIN_LLM_API_KEY": llmKey])
+      as! [String: Any]
+    #expect(remote["answer"] as? String == local["answer"] as? String)
+    #expect(remote["queries"] as? [String] == local["queries"] as? [String])
+    #expect(remote["author"] as? String == "Ben Okafor")
+    let remoteTrace = try await twin.run(["traces", "show", remote["trace_id"] as? String ?? "", "--json"])
+    #expect(remoteTrace.stdout.contains("query_expansion"))
+    #expect(!remoteTrace.stdout.contains(llmKey))
+    let wrongKey = try await twin.run(
+      question, environment: ["TWIN_LLM_BACKEND": "openai", "TWIN_LLM_BASE_URL": llmBase, "TWIN_LLM_API_KEY": "nope"])
+    #expect(wrongKey.status != 0)
+    #expect(wrongKey.stderr.contains("401"))
+    #expect(!wrongKey.stderr.contains(llmKey))
+
+    // Traces go to an OTLP/HTTP collector when one is configured (here a stand-in that keeps
+    // what it receives): one root span and a span per step, without the LLM's key.
+    let collected = Mutex<[Data]>([])
+    let router = Router()
+    router.post("/v1/traces") { request, _ -> Response in
+      let body = try await request.body.collect(upTo: 16 << 20)
+      collected.withLock { $0.append(Data(body.readableBytesView)) }
+      return Response(status: .ok)
+    }
+    let collectorPort = Int.random(in: 40001...50000)
+    let collector = Application(
+      router: router, configuration: .init(address: .hostname("127.0.0.1", port: collectorPort)))
+    let collectorTask = Task { try await collector.runService(gracefulShutdownSignals: []) }
+    defer { collectorTask.cancel() }
+    try await Task.sleep(for: .milliseconds(300))
+    let exported = try await twin.run(
+      question,
+      environment: [
+        "TWIN_TELEMETRY_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)/v1/traces", "TWIN_LLM_BACKEND": "openai",
+        "TWIN_LLM_BASE_URL": llmBase, "TWIN_LLM_API_KEY": llmKey,
+      ])
+    #expect(exported.status == 0, "\(exported.stderr)")
+    let payload = collected.withLock { $0.reduce(Data(), +) }
+    let text = String(decoding: payload, as: UTF8.self)
+    for name in ["rag", "guardrails.input", "self_query", "query_expansion", "search", "rerank", "generation"] {
+      #expect(text.contains(name), "span \(name) not exported (\(payload.count) bytes received)")
+    }
+    #expect(text.contains("twin.prompt_template"))
+    #expect(!text.contains(llmKey))
 
     // Operations: health needs no key; every path of the OpenAPI document answers.
     #expect(try await http("GET", base + "/health").status == 200)

@@ -86,8 +86,8 @@ struct TwinProcess {
     }
   }
 
-  func json(_ arguments: [String]) async throws -> Any {
-    let result = try await run(arguments + ["--json"])
+  func json(_ arguments: [String], environment: [String: String] = [:]) async throws -> Any {
+    let result = try await run(arguments + ["--json"], environment: environment)
     guard result.status == 0 else {
       throw CLIError("twin \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
     }

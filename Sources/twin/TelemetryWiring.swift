@@ -1,0 +1,36 @@
+import Foundation
+import ServiceLifecycle
+import TwinConfig
+import TwinCore
+import TwinTelemetry
+
+/// The trace store commands record into: the workspace's, exporting over OTLP as well when
+/// `telemetry.otlp_endpoint` is set.
+enum TelemetryWiring {
+  static func traceStore(_ app: AppContext) throws -> (store: any TraceStore, exporter: OTLPTraceExporter?) {
+    guard !app.settings.otlpEndpoint.isEmpty else { return (app.workspace.traces, nil) }
+    let exporter = try OTLPTraceExporter(endpoint: app.settings.otlpEndpoint)
+    return (ExportingTraceStore(base: app.workspace.traces, exporter: exporter), exporter)
+  }
+
+  /// Runs `work` with the exporter's background service running, then shuts it down, which
+  /// sends the spans still batched.
+  static func withExporter<T: Sendable>(
+    _ exporter: OTLPTraceExporter?, app: AppContext, _ work: () async throws -> T
+  ) async throws -> T {
+    guard let exporter else { return try await work() }
+    let group = ServiceGroup(
+      configuration: .init(services: [exporter.service], gracefulShutdownSignals: [], logger: app.logger))
+    let running = Task { try await group.run() }
+    do {
+      let result = try await work()
+      await group.triggerGracefulShutdown()
+      _ = await running.result
+      return result
+    } catch {
+      await group.triggerGracefulShutdown()
+      _ = await running.result
+      throw error
+    }
+  }
+}
