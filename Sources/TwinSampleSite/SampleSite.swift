@@ -19,6 +19,12 @@ public struct SampleSite: Sendable {
   }
 
   /// The decoded `site.json`: who the authors are, what to crawl for each, and sample questions.
+  /// The sample corpus's retrieval evaluation set: JSON Lines of `{"question", "relevant"}`,
+  /// where `relevant` is the path of the article that answers the question.
+  public static var retrievalEvaluationSet: URL {
+    directory.appendingPathComponent("eval/retrieval.jsonl")
+  }
+
   public static func manifest() throws -> SampleSiteManifest {
     let data = try Data(contentsOf: directory.appendingPathComponent("site.json"))
     return try JSONDecoder().decode(SampleSiteManifest.self, from: data)

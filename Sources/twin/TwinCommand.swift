@@ -15,6 +15,6 @@ struct TwinCommand: AsyncParsableCommand {
     subcommands: [
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
       ImportCommand.self, FeaturesCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
-      EmbedCommand.self, GenerateCommand.self, ChatCommand.self, RAGCommand.self, BatchCommand.self, TracesCommand.self, ServeCommand.self,
+      EmbedCommand.self, GenerateCommand.self, ChatCommand.self, RAGCommand.self, BatchCommand.self, TracesCommand.self, ServeCommand.self, EvaluateCommand.self,
     ])
 }

@@ -38,6 +38,14 @@ import Testing
     let port = String(Int.random(in: 20000...40000))
     let quickstart = try await twin.run(["quickstart", "--port", port, "--no-repository", "--no-answer"])
     #expect(quickstart.status == 0, "stderr: \(quickstart.stderr)")
+    // The default reranker must beat no reranking on the sample corpus's evaluation set.
+    let evaluation = try await twin.json(["evaluate", "retrieval"]) as! [[String: Any]]
+    let byName = Dictionary(uniqueKeysWithValues: evaluation.map { ($0["reranker"] as? String ?? "", $0) })
+    let plainMRR = try #require(byName["none"]?["mrr"] as? Double)
+    let fusionMRR = try #require(byName["fusion"]?["mrr"] as? Double)
+    #expect(fusionMRR > plainMRR + 0.02, "fusion MRR \(fusionMRR) vs none \(plainMRR)")
+    #expect((byName["fusion"]?["hit_at_1"] as? Double ?? 0) >= (byName["none"]?["hit_at_1"] as? Double ?? 1))
+
     let key = "api-test-key"
     var (server, base) = try await twin.launchServer(["serve", "api", "--port", "0", "--api-key", key])
 
