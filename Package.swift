@@ -253,6 +253,7 @@ let package = Package(
       dependencies: [
         "TwinSampleSite", "twin", "TwinSQLite", "TwinCore", "TwinOpenAI",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["openai_client_check.py"]),
   ],

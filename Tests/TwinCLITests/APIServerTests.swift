@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 import Testing
 
@@ -133,8 +134,10 @@ import Testing
       return Response(status: .ok)
     }
     let collectorPort = Int.random(in: 40001...50000)
+    var quiet = Logger(label: "collector")
+    quiet.logLevel = .critical  // its cancellation at the end of the test is expected
     let collector = Application(
-      router: router, configuration: .init(address: .hostname("127.0.0.1", port: collectorPort)))
+      router: router, configuration: .init(address: .hostname("127.0.0.1", port: collectorPort)), logger: quiet)
     let collectorTask = Task { try await collector.runService(gracefulShutdownSignals: []) }
     defer { collectorTask.cancel() }
     try await Task.sleep(for: .milliseconds(300))
