@@ -255,7 +255,7 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],
-      exclude: ["openai_client_check.py"]),
+      exclude: ["openai_client_check.py", "overload_check.py"]),
   ],
   swiftLanguageModes: [.v6]
 )

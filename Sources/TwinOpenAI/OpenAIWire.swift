@@ -114,14 +114,51 @@ public enum OpenAIWire {
       public var index: Int
       public var message: Message
       public var finishReason: String?
-      public init(index: Int, message: Message, finishReason: String?) {
+      public var logprobs: Logprobs?
+      public init(index: Int, message: Message, finishReason: String?, logprobs: Logprobs? = nil) {
         self.index = index
         self.message = message
         self.finishReason = finishReason
+        self.logprobs = logprobs
       }
       enum CodingKeys: String, CodingKey {
-        case index, message
+        case index, message, logprobs
         case finishReason = "finish_reason"
+      }
+    }
+  }
+
+  /// `logprobs` of a choice: each generated token with its log-probability and the most likely
+  /// alternatives.
+  public struct Logprobs: Codable, Sendable {
+    public var content: [Entry]
+    public init(content: [Entry]) { self.content = content }
+
+    public struct Entry: Codable, Sendable {
+      public var token: String
+      public var logprob: Float
+      public var bytes: [Int]
+      public var topLogprobs: [Alternative]
+      enum CodingKeys: String, CodingKey {
+        case token, logprob, bytes
+        case topLogprobs = "top_logprobs"
+      }
+      public init(token: String, logprob: Float, bytes: [Int], topLogprobs: [Alternative]) {
+        self.token = token
+        self.logprob = logprob
+        self.bytes = bytes
+        self.topLogprobs = topLogprobs
+      }
+    }
+
+    public struct Alternative: Codable, Sendable {
+      public var token: String
+      public var logprob: Float
+      public var bytes: [Int]
+      public init(token: String, logprob: Float, bytes: [Int]) {
+        self.token = token
+        self.logprob = logprob
+        self.bytes = bytes
       }
     }
   }

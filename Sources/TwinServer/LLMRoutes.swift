@@ -52,12 +52,26 @@ struct LLMRoutes: Sendable {
           usage: nil)
       }
     }
+    let logprobs = body.logprobs == true ? max(0, body.topLogprobs ?? 0) : nil
+    if let top = logprobs, top > 20 { return HTTPJSON.error(.badRequest, "top_logprobs must be 0…20") }
     return try await admitted {
-      let completion = try await model.complete(request, onText: nil)
+      var completion: Completion
+      var entries: OpenAIWire.Logprobs?
+      if let top = logprobs {
+        let (result, tokens) = try await model.completeWithLogprobs(request, top: top)
+        completion = result
+        entries = OpenAIWire.Logprobs(content: tokens.map { Self.entry($0, tokenizer: model.tokenizer) })
+      } else {
+        completion = try await model.complete(request, onText: nil)
+      }
       return try HTTPJSON.response(
         OpenAIWire.ChatResponse(
           id: id, object: "chat.completion", created: Int(Date().timeIntervalSince1970), model: model.modelID,
-          choices: [.init(index: 0, message: .init(role: "assistant", content: completion.text), finishReason: completion.finishReason)],
+          choices: [
+            .init(
+              index: 0, message: .init(role: "assistant", content: completion.text),
+              finishReason: completion.finishReason, logprobs: entries)
+          ],
           usage: Self.usage(completion)))
     }
   }
@@ -208,6 +222,21 @@ struct LLMRoutes: Sendable {
       messages: messages, maxTokens: maxTokens, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
       seed: body.seed, stop: body.stop?.values ?? [], responseFormat: format,
       presencePenalty: body.presencePenalty ?? 0, frequencyPenalty: body.frequencyPenalty ?? 0)
+  }
+
+  /// A generated token as an OpenAI `logprobs` entry: its text, bytes and alternatives.
+  static func entry(_ token: GeneratedToken, tokenizer: LLMTokenizer) -> OpenAIWire.Logprobs.Entry {
+    func text(_ id: Int32) -> (String, [Int]) {
+      let bytes = tokenizer.bytes(of: id)
+      return (String(decoding: bytes, as: UTF8.self), bytes.map(Int.init))
+    }
+    let (string, bytes) = text(token.id)
+    return .init(
+      token: string, logprob: token.logprob, bytes: bytes,
+      topLogprobs: token.topLogprobs.map { alternative in
+        let (s, b) = text(alternative.id)
+        return .init(token: s, logprob: alternative.logprob, bytes: b)
+      })
   }
 
   static func usage(_ c: Completion) -> OpenAIWire.Usage {

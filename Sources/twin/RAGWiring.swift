@@ -11,7 +11,7 @@ import TwinTelemetry
 enum RAGWiring {
   /// The LLM port's backend named by `llm.backend`: the in-process engine (pulling a known model
   /// on first use) or an OpenAI-compatible server. `model` overrides `llm.model`.
-  static func languageModel(_ settings: Settings, model: String? = nil, quiet: Bool) async throws
+  static func languageModel(_ settings: Settings, model: String? = nil, quiet: Bool, maxBatch: Int = 16) async throws
     -> any LanguageModelClient
   {
     let name = model ?? settings.llm.model
@@ -29,7 +29,8 @@ enum RAGWiring {
       guard resolved.url.pathExtension.lowercased() == "gguf" else {
         throw TwinError.invalidInput("\(name) is not a GGUF language model (\(resolved.url.path))")
       }
-      return try LocalLanguageModel(url: resolved.url, name: resolved.name ?? resolved.url.lastPathComponent)
+      return try LocalLanguageModel(
+        url: resolved.url, name: resolved.name ?? resolved.url.lastPathComponent, maxBatch: maxBatch)
     }
   }
 

@@ -99,6 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many requests may wait for the model before new ones get 429.")
     var queue = 64
 
+    @Option(name: .long, help: "The most generations decoded together (continuous batching).")
+    var maxBatch = 16
+
     @Option(name: .long, help: "The longest a request may take, in seconds, waiting included.")
     var timeout: Double = 300
 
@@ -107,12 +110,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+      guard (1...64).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 64") }
+      guard (0...10_000).contains(queue) else { throw ValidationError("--queue must be between 0 and 10000") }
+      guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
       let app = try await AppContext.open(global: global)
       var local = app.settings
       local.llm.backend = "local"
-      guard let model = try await RAGWiring.languageModel(local, model: model, quiet: false) as? LocalLanguageModel else {
+      guard
+        let model = try await RAGWiring.languageModel(local, model: model, quiet: false, maxBatch: maxBatch)
+          as? LocalLanguageModel
+      else {
         throw TwinError.configuration("twin serve llm needs a local GGUF model")
       }
       let embedder = noEmbeddings ? nil : try FeatureWiring.embedder(app.settings)

@@ -60,6 +60,30 @@ import TwinOpenAI
     }
   }
 
+  @Test func aFullQueueIsRefusedAndADisconnectStopsTheGeneration() async throws {
+    let twin = try TwinProcess()
+    let (server, baseURL) = try await twin.launchServer([
+      "serve", "llm", "--port", "0", "--max-batch", "1", "--queue", "0", "--no-embeddings",
+    ])
+    defer { server.terminate() }
+    let log = try await runPython("overload_check.py", [String(baseURL.dropLast(3))])
+    #expect(log.status == 0, "overload checks:\n\(log.output)")
+  }
+
+  /// Runs one of the Python check scripts beside this file.
+  func runPython(_ script: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = ["python3", path] + arguments
+    let output = Pipe()
+    python.standardOutput = output
+    python.standardError = output
+    try python.run()
+    await TwinProcess.waitForExit(python)
+    return (python.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+  }
+
   @Test func exposingTheServerNeedsAnAPIKey() async throws {
     let twin = try TwinProcess()
     let result = try await twin.run(["serve", "llm", "--host", "0.0.0.0", "--port", "0"])

@@ -44,6 +44,16 @@ for chunk in client.chat.completions.create(
 check("stream", len(pieces) > 1 and "".join(pieces) == text, repr("".join(pieces)))
 check("stream finish", finish in ("stop", "length"), str(finish))
 
+scored = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+    max_tokens=8, temperature=0, logprobs=True, top_logprobs=3)
+entries = scored.choices[0].logprobs.content
+check("logprobs", len(entries) == scored.usage.completion_tokens
+      and all(e.logprob <= 0 and len(e.top_logprobs) == 3 for e in entries), str(entries[:2]))
+check("logprobs are greedy's", all(e.top_logprobs[0].token == e.token for e in entries)
+      and "".join(e.token for e in entries) == scored.choices[0].message.content, scored.choices[0].message.content)
+
 word = text.split()[2]
 stopped = client.chat.completions.create(
     model="smollm2-135m-instruct",

@@ -55,8 +55,8 @@ struct GuardrailTests {
     #expect(redacted.text == "Write to [REDACTED_EMAIL] for the slides [1].")
     // Varied sentences that share a few words are not a loop.
     #expect(throws: Never.self) {
-      try guardrails.checkOutput("Crawl politely. Crawl slowly. Dedupe first. Then embed. Then search.")
-      try guardrails.checkOutput("It is very, very good: the the results improve [1].")
+      _ = try guardrails.checkOutput("Crawl politely. Crawl slowly. Dedupe first. Then embed. Then search.")
+      _ = try guardrails.checkOutput("It is very, very good: the the results improve [1].")
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TwinCore
 import TwinGGUF
 
@@ -71,6 +72,18 @@ public final class LocalLanguageModel: LanguageModelClient {
     try await run(try generationRequest(request), constraint: try constraint(for: request.responseFormat), onText: onText)
   }
 
+  /// A chat completion that also reports every generated token with its log-probability and
+  /// its `top` most likely alternatives (OpenAI's `logprobs` and `top_logprobs`).
+  public func completeWithLogprobs(_ request: CompletionRequest, top: Int) async throws -> (Completion, [GeneratedToken]) {
+    var generation = try generationRequest(request)
+    generation.topLogprobs = max(0, min(top, 20))
+    let tokens = Synchronization.Mutex<[GeneratedToken]>([])
+    let completion = try await run(
+      generation, constraint: try constraint(for: request.responseFormat), onText: nil,
+      record: { token in tokens.withLock { $0.append(token) } })
+    return (completion, tokens.withLock { $0 })
+  }
+
   /// A plain-text completion of `prompt`, without the chat template (OpenAI's `/v1/completions`).
   public func complete(
     prompt: String, options request: CompletionRequest, onText: (@Sendable (String) -> Bool)?
@@ -87,7 +100,8 @@ public final class LocalLanguageModel: LanguageModelClient {
 
   /// Runs one generation in the model's batch; task cancellation stops it at the next token.
   private func run(
-    _ generation: GenerationRequest, constraint: JSONConstraint?, onText: (@Sendable (String) -> Bool)?
+    _ generation: GenerationRequest, constraint: JSONConstraint?, onText: (@Sendable (String) -> Bool)?,
+    record: (@Sendable (GeneratedToken) -> Void)? = nil
   ) async throws -> Completion {
     guard generation.prompt.count < generator.contextLength else {
       throw LanguageModelError.invalidRequest(
@@ -97,6 +111,7 @@ public final class LocalLanguageModel: LanguageModelClient {
     var allowed: (@Sendable ([Int32]) -> Set<Int32>?)?
     if let constraint { allowed = { generated in constraint.allowedTokens(after: generated) } }
     let forward: @Sendable (GeneratedToken) -> Bool = { token in
+      if token.id >= 0 { record?(token) }
       guard !token.text.isEmpty, let onText else { return true }
       if onText(token.text) { return true }
       stoppedByCaller.set()

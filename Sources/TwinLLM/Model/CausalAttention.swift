@@ -27,8 +27,6 @@ struct CausalAttention: Sendable {
   ) {
     let total = start + count
     let qWidth = heads * headDimension
-    let kvWidth = kvHeads * headDimension
-    let group = heads / kvHeads
     let d = headDimension
     precondition(d % 8 == 0, "head dimension \(d) is not a multiple of 8")
     // Queries enter the product in f16, as in llama.cpp (keys and values are cached in f16).

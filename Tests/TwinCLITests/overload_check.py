@@ -1,0 +1,65 @@
+"""Overload and disconnect behaviour of `twin serve llm --max-batch 1 --queue 0`.
+
+Usage: python3 overload_check.py BASE_URL   (the server's root, without /v1)
+Exits non-zero on the first failed check.
+"""
+
+import http.client
+import json
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+base = sys.argv[1]
+host = urllib.parse.urlparse(base)
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + (f": {detail}" if detail else ""))
+    if not ok:
+        sys.exit(1)
+
+
+def chat(max_tokens, stream=False):
+    return json.dumps({"messages": [{"role": "user", "content": "Tell me a very long story."}],
+                       "max_tokens": max_tokens, "temperature": 0, "stream": stream})
+
+
+# A long stream takes the only slot; read a few events, keep the connection open.
+holder = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+holder.request("POST", "/v1/chat/completions", chat(2000, stream=True), {"Content-Type": "application/json"})
+response = holder.getresponse()
+events = 0
+while events < 3:
+    if response.fp.readline().startswith(b"data:"):
+        events += 1
+check("stream started", events == 3)
+
+# The queue holds nothing more: a second request is turned away with Retry-After.
+try:
+    urllib.request.urlopen(urllib.request.Request(base + "/v1/chat/completions", chat(4).encode(),
+                                                  {"Content-Type": "application/json"}), timeout=30)
+    check("429 when full", False, "the request was accepted")
+except urllib.error.HTTPError as error:
+    check("429 when full", error.code == 429 and error.headers.get("Retry-After") is not None,
+          f"{error.code} {dict(error.headers)}")
+
+# The client goes away: its generation stops at once instead of running 2000 tokens.
+holder.close()
+deadline = time.time() + 10
+running = None
+while time.time() < deadline:
+    running = json.load(urllib.request.urlopen(base + "/health"))["running"]
+    if running == 0:
+        break
+    time.sleep(0.1)
+check("disconnect stops the generation", running == 0, f"running={running}")
+
+reply = json.load(urllib.request.urlopen(urllib.request.Request(
+    base + "/v1/chat/completions", chat(4).encode(), {"Content-Type": "application/json"}), timeout=60))
+check("served again", reply["usage"]["completion_tokens"] > 0)
+metrics = urllib.request.urlopen(base + "/metrics").read().decode()
+check("metrics count the rejection", "twin_llm_rejected_total" in metrics)
+print("all checks passed")
