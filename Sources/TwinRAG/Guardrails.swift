@@ -36,38 +36,89 @@ public struct Guardrails: Sendable {
     #"<\|(?:im_start|im_end|system|eot_id|start_header_id)\|>|<start_of_turn>|<end_of_turn>"#,
   ]
 
-  /// Checks and cleans a question.
-  public func checkInput(_ question: String) throws(Refusal) -> CheckedInput {
-    let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw Refusal(check: "input.length", reason: "the question is empty") }
-    guard trimmed.count <= maxQuestionCharacters else {
-      throw Refusal(
-        check: "input.length",
-        reason: "the question has \(trimmed.count) characters; the limit is \(maxQuestionCharacters)")
-    }
-    for pattern in Self.injectionPatterns {
-      if trimmed.range(of: pattern, options: .regularExpression) != nil {
-        throw Refusal(check: "input.injection", reason: "the question looks like a prompt-injection attempt")
-      }
-    }
-    let (text, findings) = redactor.redact(trimmed)
-    return CheckedInput(text: text, redactions: findings)
+  /// One check: its name (the trace span is `guardrails.<name>`) and what it does to the text,
+  /// which it returns cleaned, or refuses.
+  public struct Check: Sendable {
+    public var name: String
+    public var run: @Sendable (String) throws(Refusal) -> (text: String, redactions: [PIIRedactor.Finding])
   }
 
-  /// The answer after the output checks: personal data redacted; empty, degenerate or banned
-  /// output refused.
+  /// The question's checks, in order: length, prompt injection, then PII redaction.
+  public var inputChecks: [Check] {
+    let limit = maxQuestionCharacters
+    let redactor = redactor
+    return [
+      Check(name: "input.length") { question throws(Refusal) in
+        let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw Refusal(check: "input.length", reason: "the question is empty") }
+        guard trimmed.count <= limit else {
+          throw Refusal(
+            check: "input.length", reason: "the question has \(trimmed.count) characters; the limit is \(limit)")
+        }
+        return (trimmed, [])
+      },
+      Check(name: "input.injection") { question throws(Refusal) in
+        for pattern in Self.injectionPatterns where question.range(of: pattern, options: .regularExpression) != nil {
+          throw Refusal(check: "input.injection", reason: "the question looks like a prompt-injection attempt")
+        }
+        return (question, [])
+      },
+      Check(name: "input.pii") { question in
+        let (text, findings) = redactor.redact(question)
+        return (text, findings)
+      },
+    ]
+  }
+
+  /// The answer's checks, in order: empty, degenerate, banned terms, then PII redaction.
+  public var outputChecks: [Check] {
+    let banned = bannedTerms
+    let redactor = redactor
+    return [
+      Check(name: "output.empty") { answer throws(Refusal) in
+        let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw Refusal(check: "output.empty", reason: "the model returned no text") }
+        return (trimmed, [])
+      },
+      Check(name: "output.degenerate") { answer throws(Refusal) in
+        if let loop = Self.repetition(in: answer) {
+          throw Refusal(check: "output.degenerate", reason: "the answer repeats \"\(loop)\" over and over")
+        }
+        return (answer, [])
+      },
+      Check(name: "output.banned_term") { answer throws(Refusal) in
+        let lowered = answer.lowercased()
+        if let term = banned.first(where: { lowered.contains($0.lowercased()) }) {
+          throw Refusal(check: "output.banned_term", reason: "the answer contains the banned term \"\(term)\"")
+        }
+        return (answer, [])
+      },
+      Check(name: "output.pii") { answer in
+        let (text, findings) = redactor.redact(answer)
+        return (text, findings)
+      },
+    ]
+  }
+
+  /// Runs `checks` in order on `text`.
+  static func run(_ checks: [Check], on text: String) throws(Refusal) -> CheckedInput {
+    var current = CheckedInput(text: text, redactions: [])
+    for check in checks {
+      let (cleaned, found) = try check.run(current.text)
+      current = CheckedInput(text: cleaned, redactions: current.redactions + found)
+    }
+    return current
+  }
+
+  /// Checks and cleans a question (all of ``inputChecks``).
+  public func checkInput(_ question: String) throws(Refusal) -> CheckedInput {
+    try Self.run(inputChecks, on: question)
+  }
+
+  /// The answer after the output checks (all of ``outputChecks``): personal data redacted;
+  /// empty, degenerate or banned output refused.
   public func checkOutput(_ answer: String) throws(Refusal) -> CheckedInput {
-    let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !trimmed.isEmpty else { throw Refusal(check: "output.empty", reason: "the model returned no text") }
-    if let loop = Self.repetition(in: trimmed) {
-      throw Refusal(check: "output.degenerate", reason: "the answer repeats \"\(loop)\" over and over")
-    }
-    let lowered = trimmed.lowercased()
-    if let term = bannedTerms.first(where: { lowered.contains($0.lowercased()) }) {
-      throw Refusal(check: "output.banned_term", reason: "the answer contains the banned term \"\(term)\"")
-    }
-    let (text, findings) = redactor.redact(trimmed)
-    return CheckedInput(text: text, redactions: findings)
+    try Self.run(outputChecks, on: answer)
   }
 
   /// A phrase that makes up most of the text by repetition (a decoding loop), if any: a line or

@@ -122,18 +122,9 @@ public struct RAGService: Sendable {
     guard (1...50).contains(k) else { throw Failure(kind: .invalid, reason: "k must be between 1 and 50 (got \(k))", traceID: trace.id) }
     let guardrails = settings.guardrails
 
-    // 1. Input guardrails: refuse, or redact personal data before anything stores the text.
-    let checked: Guardrails.CheckedInput
-    do {
-      checked = try await trace.span("guardrails.input", input: .object(["characters": .int(query.query.count)])) {
-        let checked = try guardrails.checkInput(query.query)
-        return (
-          checked, .object(["redactions": .array(checked.redactions.map { .string($0.kind.rawValue) })]), [:]
-        )
-      }
-    } catch let refusal as Guardrails.Refusal {
-      throw Failure(kind: .blocked(check: refusal.check), reason: refusal.reason, traceID: trace.id)
-    }
+    // 1. Input guardrails, one span per check: refuse, or redact personal data before
+    //    anything stores the text.
+    let checked = try await guarded(guardrails.inputChecks, query.query, trace: trace)
     let question = checked.text
     if case .object(var o) = traceInput {
       o["query"] = .string(question)
@@ -232,16 +223,8 @@ public struct RAGService: Sendable {
       return (completion, .string(completion.text), attributes)
     }
 
-    // 8. Output guardrails.
-    let output: Guardrails.CheckedInput
-    do {
-      output = try await trace.span("guardrails.output", input: .object(["characters": .int(completion.text.count)])) {
-        let checked = try guardrails.checkOutput(completion.text)
-        return (checked, .object(["redactions": .array(checked.redactions.map { .string($0.kind.rawValue) })]), [:])
-      }
-    } catch let refusal as Guardrails.Refusal {
-      throw Failure(kind: .blocked(check: refusal.check), reason: refusal.reason, traceID: trace.id)
-    }
+    // 8. Output guardrails, one span per check.
+    let output = try await guarded(guardrails.outputChecks, completion.text, trace: trace)
 
     return Answer(
       answer: output.text,
@@ -253,6 +236,26 @@ public struct RAGService: Sendable {
       },
       traceID: trace.id, author: author?.fullName, queries: expanded.queries, model: completion.model,
       promptTemplate: template.id)
+  }
+
+  /// Runs guardrail checks in order, each as a span `guardrails.<check>` (inputs and outputs
+  /// record sizes and redaction kinds, never the text); a refusal ends the call.
+  private func guarded(_ checks: [Guardrails.Check], _ text: String, trace: TraceRecorder) async throws
+    -> Guardrails.CheckedInput
+  {
+    var current = Guardrails.CheckedInput(text: text, redactions: [])
+    for check in checks {
+      do {
+        current = try await trace.span("guardrails.\(check.name)", input: .object(["characters": .int(current.text.count)])) {
+          let (cleaned, found) = try check.run(current.text)
+          let next = Guardrails.CheckedInput(text: cleaned, redactions: current.redactions + found)
+          return (next, .object(["redactions": .array(found.map { .string($0.kind.rawValue) })]), [:])
+        }
+      } catch let refusal as Guardrails.Refusal {
+        throw Failure(kind: .blocked(check: refusal.check), reason: refusal.reason, traceID: trace.id)
+      }
+    }
+    return current
   }
 
   static func modelAttributes(_ model: String, _ template: String, _ prompt: Int, _ completion: Int) -> [String: JSONValue] {

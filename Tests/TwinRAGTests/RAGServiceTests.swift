@@ -48,8 +48,12 @@ struct RAGServiceTests {
     let trace = try #require(try await fixture.workspace.traces.trace(id: answer.traceID))
     #expect(trace.status == "ok")
     let names = trace.spans.map(\.name)
-    #expect(names.first == "guardrails.input")
-    #expect(names.last == "guardrails.output")
+    #expect(Array(names.prefix(3)) == ["guardrails.input.length", "guardrails.input.injection", "guardrails.input.pii"])
+    #expect(
+      Array(names.suffix(4)) == [
+        "guardrails.output.empty", "guardrails.output.degenerate", "guardrails.output.banned_term",
+        "guardrails.output.pii",
+      ])
     for step in ["self_query", "query_expansion", "rerank", "prompt", "generation"] { #expect(names.contains(step)) }
     // One search per (query, collection): 3 queries × 2 collections.
     #expect(names.filter { $0 == "search" }.count == 6)
@@ -114,7 +118,8 @@ struct RAGServiceTests {
     #expect(llm.requests.isEmpty)
     let trace = try #require(try await fixture.workspace.traces.trace(id: traceID))
     #expect(trace.status == "blocked")
-    #expect(trace.spans.map(\.status) == ["blocked"])
+    #expect(trace.spans.map(\.name) == ["guardrails.input.length", "guardrails.input.injection"])
+    #expect(trace.spans.map(\.status) == ["ok", "blocked"])
   }
 
   @Test func secretsInTheQuestionNeverReachTheModelOrTheTrace() async throws {
