@@ -57,7 +57,11 @@ struct RAGCommand: AsyncParsableCommand {
   static func ask(_ service: RAGService, _ query: RAGService.Query, streaming: Bool) async throws -> RAGService.Answer {
     do {
       var printer: (@Sendable (String) -> Void)?
-      if streaming { printer = { piece in FileHandle.standardOutput.write(Data(piece.utf8)) } }
+      if streaming {
+        // The answer is written unbuffered as it streams; what `print` buffered goes out first.
+        fflush(nil)
+        printer = { piece in FileHandle.standardOutput.write(Data(piece.utf8)) }
+      }
       let answer: RAGService.Answer = try await service.answer(query, onText: printer)
       if streaming { print("") }
       return answer
