@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
-import Prometheus
 import ServiceLifecycle
 import TwinCore
 import TwinRAG
@@ -27,22 +26,15 @@ public enum APIServer {
     service: RAGService, jobs: any JobStore, traces: any TraceStore, configuration c: Configuration, logger: Logger,
     services extra: [any Service] = [], onListening: @escaping @Sendable (String) -> Void
   ) async throws {
-    let registry = PrometheusCollectorRegistry()
-    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-    // Created up front so /metrics lists them (at zero) before the first request.
-    for status in ["ok", "blocked", "error"] {
-      Counter(label: "twin_rag_requests_total", dimensions: [("status", status)]).increment(by: 0)
-    }
     let worker = JobWorker(service: service, jobs: jobs, logger: logger)
     let router = Router()
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
+    Operations.serveMetrics(on: router)
     let model = service.llm.modelID
     router.get("/health") { _, _ in try HTTPJSON.response(["status": "ok", "llm": model]) }
-    router.get("/metrics") { _, _ in
-      var bytes: [UInt8] = []
-      registry.emit(into: &bytes)
-      return Response(
-        status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    // Created up front so /metrics lists them (at zero) before the first request.
+    for status in ["ok", "blocked", "error"] {
+      Counter(label: "twin_rag_requests_total", dimensions: [("status", status)]).increment(by: 0)
     }
     router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
     RAGRoutes(

@@ -279,7 +279,7 @@ struct LLMRoutes: Sendable {
     let timeout = timeoutSeconds
     let body = ResponseBody { writer in
       do { try await queue.enter() } catch is AdmissionQueue.Full {
-        try await writer.write(Self.event(["error": ["message": "the server is busy", "type": "rate_limit_error"]]))
+        try await writer.write(Operations.event(["error": ["message": "the server is busy", "type": "rate_limit_error"]]))
         try await writer.finish(nil)
         return
       }
@@ -296,10 +296,10 @@ struct LLMRoutes: Sendable {
         }
       }
       do {
-        try await writer.write(Self.event(chunk(nil, nil)))
-        for await piece in pieces { try await writer.write(Self.event(chunk(piece, nil))) }
+        try await writer.write(Operations.event(chunk(nil, nil)))
+        for await piece in pieces { try await writer.write(Operations.event(chunk(piece, nil))) }
         let completion = try await generation.value
-        try await writer.write(Self.event(chunk(nil, completion.finishReason)))
+        try await writer.write(Operations.event(chunk(nil, completion.finishReason)))
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
         Counter(label: "twin_llm_requests_total", dimensions: [("status", "ok")]).increment()
       } catch {
@@ -307,17 +307,12 @@ struct LLMRoutes: Sendable {
         gone.open()
         generation.cancel()
         Counter(label: "twin_llm_requests_total", dimensions: [("status", "aborted")]).increment()
-        try? await writer.write(Self.event(["error": ["message": "\(error)", "type": "server_error"]]))
+        try? await writer.write(Operations.event(["error": ["message": "\(error)", "type": "server_error"]]))
       }
       try await writer.finish(nil)
     }
     return Response(
       status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
-  }
-
-  static func event(_ value: some Encodable) -> ByteBuffer {
-    let data = (try? HTTPJSON.encoder.encode(value)) ?? Data("{}".utf8)
-    return ByteBuffer(string: "data: " + String(decoding: data, as: UTF8.self) + "\n\n")
   }
 }
 

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
-import Prometheus
 import ServiceLifecycle
 import TwinCore
 import TwinLLM
@@ -26,22 +25,15 @@ public enum LLMServer {
     model: LocalLanguageModel, embedder: (any TextEmbedder)?, configuration c: Configuration, logger: Logger,
     onListening: @escaping @Sendable (String) -> Void
   ) async throws {
-    let registry = PrometheusCollectorRegistry()
-    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     // As many requests run as the batcher decodes together; the rest wait their turn.
     let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
     let router = Router()
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
+    Operations.serveMetrics(on: router)
     router.get("/health") { _, _ in
       let depth = await queue.depth
       return try HTTPJSON.response(
         Health(status: "ok", model: model.modelID, running: depth.running, waiting: depth.waiting))
-    }
-    router.get("/metrics") { _, _ in
-      var bytes: [UInt8] = []
-      registry.emit(into: &bytes)
-      return Response(
-        status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
     LLMRoutes(model: model, embedder: embedder, queue: queue, timeoutSeconds: c.timeoutSeconds).register(on: router)
 

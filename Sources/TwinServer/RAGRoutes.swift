@@ -93,13 +93,13 @@ struct RAGRoutes: Sendable {
         return try await service.answer(body.rag) { piece in continuation.yield(piece) }
       }
       do {
-        for await piece in pieces { try await writer.write(Self.event("token", ["text": piece])) }
+        for await piece in pieces { try await writer.write(Operations.event(["text": piece], name: "token")) }
         let answer = try await work.value
-        try await writer.write(Self.event("answer", answer))
+        try await writer.write(Operations.event(answer, name: "answer"))
       } catch let failure as RAGService.Failure {
         try? await writer.write(
-          Self.event(
-            "error", FailureBody(error: .init(message: failure.reason, type: "\(failure.kind)"), traceID: failure.traceID)))
+          Operations.event(
+            FailureBody(error: .init(message: failure.reason, type: "\(failure.kind)"), traceID: failure.traceID), name: "error"))
       } catch {
         // The client went away: stop the work (its generation ends at the next token).
         work.cancel()
@@ -107,11 +107,6 @@ struct RAGRoutes: Sendable {
       try await writer.finish(nil)
     }
     return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: response)
-  }
-
-  static func event(_ name: String, _ value: some Encodable) -> ByteBuffer {
-    let data = (try? HTTPJSON.encoder.encode(value)) ?? Data("{}".utf8)
-    return ByteBuffer(string: "event: \(name)\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n")
   }
 
   func submit(_ http: Request) async throws -> Response {

@@ -18,18 +18,8 @@ import TwinOpenAI
     let (server, baseURL) = try await twin.launchServer(["serve", "llm", "--port", "0", "--api-key", key])
     defer { server.terminate() }
 
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-      "openai_client_check.py")
-    let python = Process()
-    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    python.arguments = ["python3", script.path, baseURL, key, expected]
-    let output = Pipe()
-    python.standardOutput = output
-    python.standardError = output
-    try python.run()
-    await TwinProcess.waitForExit(python)
-    let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(python.terminationStatus == 0, "openai client checks:\n\(log)")
+    let (status, log) = try await runPython("openai_client_check.py", [baseURL, key, expected])
+    #expect(status == 0, "openai client checks:\n\(log)")
     #expect(log.contains("all checks passed"))
 
     // Twin's own client: plain, streamed (and stopped early by the caller) and schema-constrained.
