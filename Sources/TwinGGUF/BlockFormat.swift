@@ -105,6 +105,18 @@ protocol SuperBlockFormat {
   static func laneScales(_ s: Scales, _ j: Int) -> SIMD8<Int32>
   /// The integer minima mⱼ of the eight sub-blocks (zeros without minima).
   static func minimums(_ s: Scales) -> SIMD8<Int32>
+  /// Sub-block `j`'s weights as the integer products take them: ``subBlock(_:_:)``'s, except
+  /// that Q6_K's stay unsigned (q, not q − 32), as in ggml's kernel, which takes the offset out
+  /// of each super-block's lanes afterwards (``laneCorrection(_:_:)``).
+  static func productBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock
+  /// Whether ``laneCorrection(_:_:)`` is ever nonzero.
+  static var hasLaneCorrection: Bool { get }
+  /// How `Float` partial sums are accumulated in a product with `vectors` vectors: llama.cpp's
+  /// kernel for this format and batch size (see ``SuperBlockOrder``), per run of vectors.
+  static func orders(vectors: Int) -> [(vectors: Range<Int>, order: SuperBlockOrder)]
+  /// Per 16 elements, the factor of the activations' 16-element sum that
+  /// ``laneCorrection(_:_:)`` adds: Q6_K's −32 · scale; zeros for the other formats.
+  static func correctionScales(_ s: Scales) -> SIMD16<Int32>
   /// For dequantisation: the `Float` scales of sub-block `j`'s first and last 16 elements
   /// (d·scale, rounded as ggml does) and its minimum dmin·mⱼ.
   static func dequantizationScales(_ s: Scales, _ j: Int) -> (
@@ -115,4 +127,48 @@ protocol SuperBlockFormat {
     /// value + 2^offsetShift (Q6_K), or as they are (nil: they are never negative).
     static var offsetShift: Int32? { get }
   #endif
+}
+
+/// The `Float` arithmetic of a K-quant product, after each super-block's exact integer sums:
+/// which of llama.cpp's CPU kernels (AVX2 build, default settings) it reproduces. Models
+/// amplify a last-bit difference in one layer to whole logits many layers later, so Twin
+/// follows the same kernel per format and batch size, not one order for all.
+public enum SuperBlockOrder: Sendable {
+  /// `ggml_vec_dot_*_q8_K`: eight `Float` lanes per product, each fusing its lane's integer
+  /// sum × (d · dₐ) per super-block, reduced at the end; minima in four lanes.
+  case lanes
+  /// The repacked `q4_K_8x8` GEMV (decoding, and a batch's last `count % 4` vectors): one
+  /// accumulator per product fusing each super-block's whole integer sum × (d · dₐ), another
+  /// its minima × (dmin · dₐ), subtracted at the end.
+  case wholeBlock
+  /// The repacked `q4_K_8x8` GEMM (a batch's vectors in groups of four): as
+  /// ``wholeBlock``, per pair of 32-element sub-blocks rather than per super-block.
+  case subBlockPairs
+  /// The tiled K-quant GEMM (8 or more vectors): per super-block (d × sum) − dmin × minima,
+  /// then fused with dₐ into the accumulator.
+  case tiled
+}
+
+extension SuperBlockFormat {
+  /// ggml's row-by-row kernel.
+  static func orders(vectors: Int) -> [(vectors: Range<Int>, order: SuperBlockOrder)] { [(0..<vectors, .lanes)] }
+
+  @_transparent
+  static func productBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock { subBlock(p, j) }
+
+  @_transparent
+  static var hasLaneCorrection: Bool { false }
+
+  @_transparent
+  static func correctionScales(_ s: Scales) -> SIMD16<Int32> { SIMD16() }
+
+  /// Added to a super-block's eight integer lanes after its sub-blocks' products, from the
+  /// activations' sixteen 16-element sums sᵢ: lane k gets c₂ₖ·s₂ₖ + c₂ₖ₊₁·s₂ₖ₊₁ with c the
+  /// ``correctionScales(_:)`` (Q6_K: its offset, as ggml's kernel takes it out). The lanes
+  /// then hold exactly ggml's integers, so their `Float` sums round the same way.
+  @_transparent
+  static func laneCorrection(_ s: Scales, _ halfSums: SIMD16<Int32>) -> SIMD8<Int32> {
+    let products = correctionScales(s) &* halfSums
+    return products.evenHalf &+ products.oddHalf
+  }
 }

@@ -5,6 +5,13 @@ enum BlockQ4_K: SuperBlockFormat {
   static let type = GGMLType.q4_K
   static let hasMinimum = true
 
+  /// llama.cpp repacks Q4_K matrices (`q4_K_8x8`) on AVX2 CPUs: its GEMM takes the vectors
+  /// four at a time, its GEMV the rest.
+  static func orders(vectors: Int) -> [(vectors: Range<Int>, order: SuperBlockOrder)] {
+    let grouped = vectors - vectors % 4
+    return [(0..<grouped, .subBlockPairs), (grouped..<vectors, .wholeBlock)].filter { !$0.vectors.isEmpty }
+  }
+
   @_transparent
   static func scales(_ p: UnsafeRawPointer) -> KQuantScales { KQuantScales(p) }
 

@@ -20,6 +20,11 @@ enum BlockQ6_K: SuperBlockFormat {
     }
   }
 
+  /// Not repacked: the row-by-row kernel, or the tiled GEMM from 8 vectors on.
+  static func orders(vectors: Int) -> [(vectors: Range<Int>, order: SuperBlockOrder)] {
+    [(0..<vectors, vectors >= 8 ? .tiled : .lanes)]
+  }
+
   @_transparent
   static func scales(_ p: UnsafeRawPointer) -> Scales {
     Scales(d: HalfConversion.float(at: p + 208), block: p)
@@ -33,6 +38,14 @@ enum BlockQ6_K: SuperBlockFormat {
 
   @_transparent
   static func subBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock {
+    let q = productBlock(p, j)
+    let offset = SIMD16<Int16>(repeating: 32)
+    return SplitBlock(even: q.even &- offset, odd: q.odd &- offset)
+  }
+
+  /// The unsigned values q (0…63).
+  @_transparent
+  static func productBlock(_ p: UnsafeRawPointer, _ j: Int) -> SplitBlock {
     let half = j >> 2
     let group = j & 3
     let low = Nibbles.run(
@@ -42,9 +55,16 @@ enum BlockQ6_K: SuperBlockFormat {
     let shift = UInt16(truncatingIfNeeded: 2 * group)
     let evenHigh = ((bits &>> shift) & 3) &<< 4
     let oddHigh = ((bits &>> (shift &+ 8)) & 3) &<< 4
-    let offset = SIMD16<Int16>(repeating: 32)
-    return SplitBlock(
-      even: (low.even | evenHigh).signed &- offset, odd: (low.odd | oddHigh).signed &- offset)
+    return SplitBlock(even: (low.even | evenHigh).signed, odd: (low.odd | oddHigh).signed)
+  }
+
+  @_transparent
+  static var hasLaneCorrection: Bool { true }
+
+  /// −32 · scₖ: the offset of q − 32, taken out per lane.
+  @_transparent
+  static func correctionScales(_ s: Scales) -> SIMD16<Int32> {
+    SIMD16<Int32>(truncatingIfNeeded: s.block.loadUnaligned(fromByteOffset: 192, as: SIMD16<Int8>.self)) &* -32
   }
 
   @_transparent

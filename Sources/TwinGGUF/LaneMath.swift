@@ -38,6 +38,12 @@ enum LaneMath {
       Float(v[7]))
   }
 
+  /// Four lanes converted to `Float`, as ``float(_:)-(SIMD8<Int32>)`` does eight.
+  @_transparent
+  static func float(_ v: SIMD4<Int32>) -> SIMD4<Float> {
+    SIMD4<Float>(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]))
+  }
+
   /// Sixteen lanes converted to `Float`, as ``float(_:)-(SIMD8<Int32>)`` does eight.
   @_transparent
   static func float(_ v: SIMD16<Int32>) -> SIMD16<Float> {

@@ -5,8 +5,12 @@
 /// matrices multiply the same vector, quantise once with ``QuantizedMatrix/quantize(_:count:stride:)``
 /// and pass the activations to each. F32/F16/BF16 matrices multiply `Float`s directly.
 ///
-/// Every product is computed the same way whatever else is computed with it, so results do not
-/// depend on the batch size or the thread count. Large products run on ``Parallel`` threads.
+/// Products follow llama.cpp's CPU kernels to the bit: a result never depends on the thread
+/// count or on the other vectors' values. It depends on the batch size only where llama.cpp's
+/// does: Q4_K (repacked: a GEMM for the vectors in fours, a GEMV for the rest) and Q6_K (tiled
+/// from 8 vectors on) accumulate in another order per batch shape (``SuperBlockOrder``); every
+/// other format gives a vector the same bits alone or in any batch. Large products run on
+/// ``Parallel`` threads.
 extension QuantizedMatrix {
   /// Quantises `count` input vectors of ``columns`` floats (`stride` floats apart, default
   /// ``columns``) for this matrix.
@@ -144,16 +148,22 @@ extension QuantizedMatrix {
         run(Block32Kernel<F>(self, pointers), vectors.count, y, outputStride)
       }
       func superBlock<F: SuperBlockFormat>(_: F.Type) {
-        #if TWIN_AVX512_VNNI
-          if vectors.count > 1 {
-            let pairs = ActivationPairs(rowPointers, length: columns, blockSize: 256, offsetShift: F.offsetShift)
-            PairedSuperBlockProducts.run(
-              F.self, base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
-              pairs: pairs, vectors: vectors.count, into: y, outputStride: outputStride)
-            return
-          }
-        #endif
-        run(SuperBlockKernel<F>(self, pointers), vectors.count, y, outputStride)
+        // llama.cpp can treat a batch's vectors differently (Q4_K: four at a time in its GEMM,
+        // the rest in its GEMV); each run of vectors with one order is a product of its own.
+        for (segment, order) in F.orders(vectors: vectors.count) {
+          let out = y + segment.lowerBound * outputStride
+          let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
+          #if TWIN_AVX512_VNNI
+            if segment.count > 1 {
+              let pairs = ActivationPairs(segmentRows, length: columns, blockSize: 256, offsetShift: F.offsetShift)
+              PairedSuperBlockProducts.run(
+                F.self, base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
+                pairs: pairs, vectors: segment.count, order: order, into: out, outputStride: outputStride)
+              continue
+            }
+          #endif
+          run(SuperBlockKernel<F>(self, pointers + segment.lowerBound, order: order), segment.count, out, outputStride)
+        }
       }
       withStorage {
         withExtendedLifetime(activations) {

@@ -116,8 +116,10 @@ public struct Q8Activations: @unchecked Sendable {
       } else {
         for i in 0..<blockSize { amax = Swift.max(amax, abs(block[i])) }
       }
-      let d = amax / 127
       let inverse: Float = amax > 0 ? 127 / amax : 0
+      // ggml's Q8_K scale is the reciprocal of its inverse scale (1 / (−127 / max)), which can
+      // differ from amax / 127 in the last bit; Q8_0 uses amax / 127 (its AVX quantiser).
+      let d = format == .q8_K && amax > 0 ? 1 / inverse : amax / 127
       var blockSum: Int32 = 0
       for g in 0..<(blockSize / 32) where finite != nil {
         let group = 32 * g
@@ -147,6 +149,14 @@ public struct Q8Activations: @unchecked Sendable {
         }
         sums[b * (blockSize / 32) + g] = groupSum
         blockSum += groupSum
+      }
+      if format == .q8_K {
+        // ggml's Q8_K `bsums`: per 16 elements, from the four-element sums.
+        let halfSums = storage.halfSums + v * (length / 16) + b * (blockSize / 16)
+        let fours = laneSums + b * blockSize / 4
+        for i in 0..<(blockSize / 16) {
+          halfSums[i] = fours[4 * i] + fours[4 * i + 1] + fours[4 * i + 2] + fours[4 * i + 3]
+        }
       }
       if format == .q8_0 {
         // ggml stores Q8_0/Q8_1 block scales and sums in f16; rounding the same way keeps
@@ -182,11 +192,14 @@ public struct Q8Activations: @unchecked Sendable {
     let bytes: UnsafeMutablePointer<Int8>
     /// Per four elements: `Σ q`, for the byte kernels.
     let laneSums: UnsafeMutablePointer<Int32>
+    /// Per 16 elements: `Σ q` (ggml's Q8_K `bsums`), for Q8_K blocks only.
+    let halfSums: UnsafeMutablePointer<Int32>
 
     init(count: Int, length: Int, blockSize: Int) {
       let blocks = count * (length / blockSize)
       bytes = .allocate(capacity: max(count * length, 1))
       laneSums = .allocate(capacity: max(count * length / 4, 1))
+      halfSums = .allocate(capacity: max(count * length / 16, 1))
       quants = .allocate(capacity: max(count * length, 1))
       scales = .allocate(capacity: max(blocks, 1))
       sums = .allocate(capacity: max(count * length / 32, 1))
@@ -200,6 +213,7 @@ public struct Q8Activations: @unchecked Sendable {
       offsets.deallocate()
       bytes.deallocate()
       laneSums.deallocate()
+      halfSums.deallocate()
     }
 
     /// A valid address standing in for an empty array's missing one (never read).

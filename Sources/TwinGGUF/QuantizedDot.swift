@@ -8,12 +8,15 @@ struct ActivationRow {
   let bytes: UnsafePointer<Int8>
   /// Per four elements: their sum, for the byte kernels' offsets.
   let laneSums: UnsafePointer<Int32>
+  /// Per 16 elements: their sum (Q8_K activations only).
+  let halfSums: UnsafePointer<Int32>
 
   init(_ activations: Q8Activations, vector: Int) {
     let storage = activations.storage
     let blocks = activations.length / activations.format.blockSize
     bytes = UnsafePointer(storage.bytes + vector * activations.length)
     laneSums = UnsafePointer(storage.laneSums + vector * (activations.length / 4))
+    halfSums = UnsafePointer(storage.halfSums + vector * (activations.length / 16))
     quants = UnsafePointer(storage.quants + vector * activations.length)
     scales = UnsafePointer(storage.scales + vector * blocks)
     sums = UnsafePointer(storage.sums + vector * (activations.length / 32))
@@ -37,6 +40,12 @@ struct ActivationRow {
   func superBlockSums(_ b: Int) -> SIMD8<Int32> {
     UnsafeRawPointer(sums + 8 * b).loadUnaligned(as: SIMD8<Int32>.self)
   }
+
+  /// The sixteen 16-element sums of super-block `b`.
+  @_transparent
+  func halfSums(_ b: Int) -> SIMD16<Int32> {
+    UnsafeRawPointer(halfSums + 16 * b).loadUnaligned(as: SIMD16<Int32>.self)
+  }
 }
 
 /// Dot products of quantised weight rows with quantised activation vectors, without expanding
@@ -50,6 +59,10 @@ struct ActivationRow {
 /// own accumulator and goes through exactly the same operations in both kernels, so a product
 /// does not depend on which rows or vectors it was computed with: a token's result is the same
 /// alone or in a batch. Four pairs at a time also give four independent FMA chains.
+///
+/// K-quant super-blocks keep their integer sums exact the same way; their `Float` steps follow
+/// whichever of llama.cpp's kernels takes the product (``SuperBlockOrder``), which for Q4_K and
+/// Q6_K depends on the batch shape, as in llama.cpp.
 ///
 /// Integer sums are exact, so results differ from an exact evaluation over the quantised values
 /// only by the `Float` rounding of the per-block scale products and of the accumulation.
@@ -145,7 +158,7 @@ enum QuantizedDot {
   static func subBlockSum<F: SuperBlockFormat>(
     _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int16>, _ j: Int
   ) -> SIMD8<Int32> {
-    F.subBlock(p, j).products(x + 32 * j) &* F.laneScales(s, j)
+    F.productBlock(p, j).products(x + 32 * j) &* F.laneScales(s, j)
   }
 
   /// Sub-block `j`'s products with four vectors, added to `sums`.
@@ -156,7 +169,7 @@ enum QuantizedDot {
     _ sum0: inout SIMD8<Int32>, _ sum1: inout SIMD8<Int32>, _ sum2: inout SIMD8<Int32>,
     _ sum3: inout SIMD8<Int32>
   ) {
-    let weights = F.subBlock(p, j)
+    let weights = F.productBlock(p, j)
     let scales = F.laneScales(s, j)
     let o = 32 * j
     sum0 &+= weights.products(x0 + o) &* scales
@@ -165,57 +178,53 @@ enum QuantizedDot {
     sum3 &+= weights.products(x3 + o) &* scales
   }
 
-  /// `Σ wᵣ·x` for the four rows at `w0`…`w3` (`blocks` super-blocks each) and one vector.
+  /// `Σ wᵣ·x` for the four rows at `w0`…`w3` (`blocks` super-blocks each) and one vector,
+  /// accumulated in `order`.
   @inline(__always)
   static func rows4<F: SuperBlockFormat>(
     _: F.Type, _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer,
-    _ w3: UnsafeRawPointer, blocks: Int, _ a: ActivationRow
+    _ w3: UnsafeRawPointer, blocks: Int, _ a: ActivationRow, order: SuperBlockOrder
   ) -> SIMD4<Float> {
     let bytes = F.type.bytesPerBlock
-    var acc0 = SIMD8<Float>()
-    var acc1 = SIMD8<Float>()
-    var acc2 = SIMD8<Float>()
-    var acc3 = SIMD8<Float>()
-    var minimums = SIMD4<Float>()
+    var acc = SuperBlockAccumulators4()
     for b in 0..<blocks {
       let (p0, p1, p2, p3) = (w0 + b * bytes, w1 + b * bytes, w2 + b * bytes, w3 + b * bytes)
       let (s0, s1, s2, s3) = (F.scales(p0), F.scales(p1), F.scales(p2), F.scales(p3))
       let x = a.quants + 256 * b
-      let da = a.scales[b]
-      let sum0 = superBlockSum(F.self, p0, s0, x)
-      let sum1 = superBlockSum(F.self, p1, s1, x)
-      let sum2 = superBlockSum(F.self, p2, s2, x)
-      let sum3 = superBlockSum(F.self, p3, s3, x)
-      acc0 = acc0.addingProduct(LaneMath.float(sum0), SIMD8(repeating: F.scale(s0) * da))
-      acc1 = acc1.addingProduct(LaneMath.float(sum1), SIMD8(repeating: F.scale(s1) * da))
-      acc2 = acc2.addingProduct(LaneMath.float(sum2), SIMD8(repeating: F.scale(s2) * da))
-      acc3 = acc3.addingProduct(LaneMath.float(sum3), SIMD8(repeating: F.scale(s3) * da))
+      var sum0 = superBlockSum(F.self, p0, s0, x)
+      var sum1 = superBlockSum(F.self, p1, s1, x)
+      var sum2 = superBlockSum(F.self, p2, s2, x)
+      var sum3 = superBlockSum(F.self, p3, s3, x)
+      if F.hasLaneCorrection {
+        let halfSums = a.halfSums(b)
+        sum0 &+= F.laneCorrection(s0, halfSums)
+        sum1 &+= F.laneCorrection(s1, halfSums)
+        sum2 &+= F.laneCorrection(s2, halfSums)
+        sum3 &+= F.laneCorrection(s3, halfSums)
+      }
+      var minimums = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
       if F.hasMinimum {
         let sums = a.superBlockSums(b)
-        let mins = SIMD4<Float>(
-          Float(LaneMath.sum(F.minimums(s0) &* sums)), Float(LaneMath.sum(F.minimums(s1) &* sums)),
-          Float(LaneMath.sum(F.minimums(s2) &* sums)), Float(LaneMath.sum(F.minimums(s3) &* sums)))
-        let scales = SIMD4<Float>(
-          F.minimumScale(s0), F.minimumScale(s1), F.minimumScale(s2), F.minimumScale(s3))
-        minimums = minimums.addingProduct(scales * da, mins)
+        minimums = (F.minimums(s0) &* sums, F.minimums(s1) &* sums, F.minimums(s2) &* sums, F.minimums(s3) &* sums)
       }
+      acc.add(
+        order, (sum0, sum1, sum2, sum3), minimums, hasMinimum: F.hasMinimum,
+        scales: SIMD4(F.scale(s0), F.scale(s1), F.scale(s2), F.scale(s3)),
+        minimumScales: SIMD4(F.minimumScale(s0), F.minimumScale(s1), F.minimumScale(s2), F.minimumScale(s3)),
+        activationScales: SIMD4(repeating: a.scales[b]))
     }
-    return SIMD4(
-      LaneMath.sum(acc0), LaneMath.sum(acc1), LaneMath.sum(acc2), LaneMath.sum(acc3)) - minimums
+    return acc.result(order)
   }
 
-  /// `Σ w·xᵥ` for one row at `w` (`blocks` super-blocks) and four vectors.
+  /// `Σ w·xᵥ` for one row at `w` (`blocks` super-blocks) and four vectors, accumulated in
+  /// `order`.
   @inline(__always)
   static func vectors4<F: SuperBlockFormat>(
     _: F.Type, _ w: UnsafeRawPointer, blocks: Int,
-    _ a0: ActivationRow, _ a1: ActivationRow, _ a2: ActivationRow, _ a3: ActivationRow
+    _ a0: ActivationRow, _ a1: ActivationRow, _ a2: ActivationRow, _ a3: ActivationRow, order: SuperBlockOrder
   ) -> SIMD4<Float> {
     let bytes = F.type.bytesPerBlock
-    var acc0 = SIMD8<Float>()
-    var acc1 = SIMD8<Float>()
-    var acc2 = SIMD8<Float>()
-    var acc3 = SIMD8<Float>()
-    var minimums = SIMD4<Float>()
+    var acc = SuperBlockAccumulators4()
     for b in 0..<blocks {
       let p = w + b * bytes
       let s = F.scales(p)
@@ -225,31 +234,164 @@ enum QuantizedDot {
       var sum2 = SIMD8<Int32>()
       var sum3 = SIMD8<Int32>()
       let (x0, x1, x2, x3) = (a0.quants + o, a1.quants + o, a2.quants + o, a3.quants + o)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 0, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 1, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 2, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 3, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 4, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 5, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 6, &sum0, &sum1, &sum2, &sum3)
-      subBlockSums4(F.self, p, s, x0, x1, x2, x3, 7, &sum0, &sum1, &sum2, &sum3)
-      let d = F.scale(s)
-      acc0 = acc0.addingProduct(LaneMath.float(sum0), SIMD8(repeating: d * a0.scales[b]))
-      acc1 = acc1.addingProduct(LaneMath.float(sum1), SIMD8(repeating: d * a1.scales[b]))
-      acc2 = acc2.addingProduct(LaneMath.float(sum2), SIMD8(repeating: d * a2.scales[b]))
-      acc3 = acc3.addingProduct(LaneMath.float(sum3), SIMD8(repeating: d * a3.scales[b]))
+      var minimums = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
       if F.hasMinimum {
         let m = F.minimums(s)
-        let mins = SIMD4<Float>(
-          Float(LaneMath.sum(m &* a0.superBlockSums(b))),
-          Float(LaneMath.sum(m &* a1.superBlockSums(b))),
-          Float(LaneMath.sum(m &* a2.superBlockSums(b))),
-          Float(LaneMath.sum(m &* a3.superBlockSums(b))))
-        let scales = SIMD4<Float>(a0.scales[b], a1.scales[b], a2.scales[b], a3.scales[b])
-        minimums = minimums.addingProduct(SIMD4(repeating: F.minimumScale(s)) * scales, mins)
+        minimums = (
+          m &* a0.superBlockSums(b), m &* a1.superBlockSums(b), m &* a2.superBlockSums(b), m &* a3.superBlockSums(b)
+        )
+      }
+      let d = SIMD4<Float>(repeating: F.scale(s))
+      let dmin = SIMD4<Float>(repeating: F.minimumScale(s))
+      let da = SIMD4<Float>(a0.scales[b], a1.scales[b], a2.scales[b], a3.scales[b])
+      /// Sub-blocks `j` and `j + 1`; in ``SuperBlockOrder/subBlockPairs`` order, their sums go
+      /// into the accumulators at once.
+      @inline(__always)
+      func subBlockPair(_ j: Int) {
+        var pair = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
+        subBlockSums4(F.self, p, s, x0, x1, x2, x3, j, &pair.0, &pair.1, &pair.2, &pair.3)
+        subBlockSums4(F.self, p, s, x0, x1, x2, x3, j + 1, &pair.0, &pair.1, &pair.2, &pair.3)
+        if order == .subBlockPairs {
+          acc.addSubBlockPair(
+            pair, j / 2, minimums, hasMinimum: F.hasMinimum, scales: d, minimumScales: dmin, activationScales: da)
+        } else {
+          sum0 &+= pair.0
+          sum1 &+= pair.1
+          sum2 &+= pair.2
+          sum3 &+= pair.3
+        }
+      }
+      subBlockPair(0)
+      subBlockPair(2)
+      subBlockPair(4)
+      subBlockPair(6)
+      if order == .subBlockPairs { continue }
+      if F.hasLaneCorrection {
+        sum0 &+= F.laneCorrection(s, a0.halfSums(b))
+        sum1 &+= F.laneCorrection(s, a1.halfSums(b))
+        sum2 &+= F.laneCorrection(s, a2.halfSums(b))
+        sum3 &+= F.laneCorrection(s, a3.halfSums(b))
+      }
+      acc.add(
+        order, (sum0, sum1, sum2, sum3), minimums, hasMinimum: F.hasMinimum, scales: d, minimumScales: dmin,
+        activationScales: da)
+    }
+    return acc.result(order)
+  }
+}
+
+/// The `Float` accumulators of four K-quant dot products, in each ``SuperBlockOrder``.
+struct SuperBlockAccumulators4 {
+  /// ``SuperBlockOrder/lanes``: eight lanes per product, and the minima in four.
+  var lanes = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+  var minimumLanes = MinimumLanes4()
+  /// The other orders: one accumulator per product, and one for the minima.
+  var whole = SIMD4<Float>()
+  var wholeMinimums = SIMD4<Float>()
+
+  /// Adds one super-block: each product's exact integer lanes `sums` and minimum products
+  /// `minimums` (mᵢ · sᵢ per sub-block), with the weights' scales d and dmin and the
+  /// activations' scales dₐ.
+  @inline(__always)
+  mutating func add(
+    _ order: SuperBlockOrder, _ sums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>),
+    _ minimums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>), hasMinimum: Bool,
+    scales d: SIMD4<Float>, minimumScales dmin: SIMD4<Float>, activationScales da: SIMD4<Float>
+  ) {
+    switch order {
+    case .lanes:
+      let scaled = d * da
+      lanes.0 = lanes.0.addingProduct(LaneMath.float(sums.0), SIMD8(repeating: scaled[0]))
+      lanes.1 = lanes.1.addingProduct(LaneMath.float(sums.1), SIMD8(repeating: scaled[1]))
+      lanes.2 = lanes.2.addingProduct(LaneMath.float(sums.2), SIMD8(repeating: scaled[2]))
+      lanes.3 = lanes.3.addingProduct(LaneMath.float(sums.3), SIMD8(repeating: scaled[3]))
+      if hasMinimum {
+        minimumLanes.add(
+          MinimumLanes4.pairs(minimums.0), MinimumLanes4.pairs(minimums.1), MinimumLanes4.pairs(minimums.2),
+          MinimumLanes4.pairs(minimums.3), scales: dmin * da)
+      }
+    case .wholeBlock, .tiled, .subBlockPairs:
+      let totals = LaneMath.float(
+        SIMD4<Int32>(LaneMath.sum(sums.0), LaneMath.sum(sums.1), LaneMath.sum(sums.2), LaneMath.sum(sums.3)))
+      let minimumTotals =
+        hasMinimum
+        ? LaneMath.float(
+          SIMD4<Int32>(
+            LaneMath.sum(minimums.0), LaneMath.sum(minimums.1), LaneMath.sum(minimums.2), LaneMath.sum(minimums.3)))
+        : SIMD4<Float>()
+      if order == .wholeBlock {
+        whole = whole.addingProduct(totals, d * da)
+        if hasMinimum { wholeMinimums = wholeMinimums.addingProduct(minimumTotals, dmin * da) }
+      } else {
+        var block = d * totals
+        if hasMinimum { block = block.addingProduct(-dmin, minimumTotals) }
+        whole = whole.addingProduct(block, da)
       }
     }
-    return SIMD4(
-      LaneMath.sum(acc0), LaneMath.sum(acc1), LaneMath.sum(acc2), LaneMath.sum(acc3)) - minimums
+  }
+
+  /// ``SuperBlockOrder/subBlockPairs``: adds sub-blocks `2·pair` and `2·pair + 1` of a
+  /// super-block, their exact integer lanes `sums` per product and the super-block's minimum
+  /// products `minimums`.
+  @inline(__always)
+  mutating func addSubBlockPair(
+    _ sums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>), _ pair: Int,
+    _ minimums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>), hasMinimum: Bool,
+    scales d: SIMD4<Float>, minimumScales dmin: SIMD4<Float>, activationScales da: SIMD4<Float>
+  ) {
+    let totals = LaneMath.float(
+      SIMD4<Int32>(LaneMath.sum(sums.0), LaneMath.sum(sums.1), LaneMath.sum(sums.2), LaneMath.sum(sums.3)))
+    whole = whole.addingProduct(totals, d * da)
+    if hasMinimum {
+      let pairMinimums = SIMD4<Float>(
+        MinimumLanes4.pairs(minimums.0)[pair], MinimumLanes4.pairs(minimums.1)[pair],
+        MinimumLanes4.pairs(minimums.2)[pair], MinimumLanes4.pairs(minimums.3)[pair])
+      wholeMinimums = wholeMinimums.addingProduct(pairMinimums, dmin * da)
+    }
+  }
+
+  /// The four products.
+  @inline(__always)
+  func result(_ order: SuperBlockOrder) -> SIMD4<Float> {
+    switch order {
+    case .lanes:
+      return SIMD4(LaneMath.sum(lanes.0), LaneMath.sum(lanes.1), LaneMath.sum(lanes.2), LaneMath.sum(lanes.3))
+        - minimumLanes.total
+    case .wholeBlock, .tiled, .subBlockPairs:
+      return whole - wholeMinimums
+    }
+  }
+}
+
+/// The minimum terms of four dot products as ggml's AVX2 K-quant kernels keep them: per
+/// product four `Float` lanes, lane q accumulating `dmin · dₐ · (m₂q·s₂q + m₂q₊₁·s₂q₊₁)` per
+/// super-block (mᵢ the sub-block minima, sᵢ the activations' 32-element sums), reduced at the
+/// end as `(l₀ + l₂) + (l₁ + l₃)`. One sum over all eight minima would round differently.
+struct MinimumLanes4 {
+  var lanes = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
+
+  /// The four integer lane values of one super-block, from its eight products mᵢ · sᵢ.
+  @_transparent
+  static func pairs(_ products: SIMD8<Int32>) -> SIMD4<Float> {
+    LaneMath.float(products.evenHalf &+ products.oddHalf)
+  }
+
+  /// Adds one super-block: product i's lane values `pᵢ` times `scales[i]` (dmin · dₐ).
+  @inline(__always)
+  mutating func add(
+    _ p0: SIMD4<Float>, _ p1: SIMD4<Float>, _ p2: SIMD4<Float>, _ p3: SIMD4<Float>, scales: SIMD4<Float>
+  ) {
+    lanes.0 = lanes.0.addingProduct(SIMD4(repeating: scales[0]), p0)
+    lanes.1 = lanes.1.addingProduct(SIMD4(repeating: scales[1]), p1)
+    lanes.2 = lanes.2.addingProduct(SIMD4(repeating: scales[2]), p2)
+    lanes.3 = lanes.3.addingProduct(SIMD4(repeating: scales[3]), p3)
+  }
+
+  @_transparent
+  static func reduce(_ l: SIMD4<Float>) -> Float { (l[0] + l[2]) + (l[1] + l[3]) }
+
+  /// The four products' minimum terms.
+  var total: SIMD4<Float> {
+    SIMD4(Self.reduce(lanes.0), Self.reduce(lanes.1), Self.reduce(lanes.2), Self.reduce(lanes.3))
   }
 }

@@ -45,19 +45,21 @@ struct SuperBlockKernel<F: SuperBlockFormat>: RowKernel {
   let rowBytes: Int
   let blocks: Int
   let activations: UnsafePointer<ActivationRow>
+  /// llama.cpp's accumulation for this product's batch size.
+  let order: SuperBlockOrder
 
   @inline(__always)
   func rows4(_ r0: Int, _ r1: Int, _ r2: Int, _ r3: Int) -> SIMD4<Float> {
     QuantizedDot.rows4(
       F.self, base + r0 * rowBytes, base + r1 * rowBytes, base + r2 * rowBytes,
-      base + r3 * rowBytes, blocks: blocks, activations[0])
+      base + r3 * rowBytes, blocks: blocks, activations[0], order: order)
   }
 
   @inline(__always)
   func vectors4(_ row: Int, _ v0: Int, _ v1: Int, _ v2: Int, _ v3: Int) -> SIMD4<Float> {
     QuantizedDot.vectors4(
       F.self, base + row * rowBytes, blocks: blocks, activations[v0], activations[v1],
-      activations[v2], activations[v3])
+      activations[v2], activations[v3], order: order)
   }
 }
 
@@ -93,10 +95,10 @@ extension Block32Kernel {
 }
 
 extension SuperBlockKernel {
-  init(_ matrix: QuantizedMatrix, _ activations: UnsafePointer<ActivationRow>) {
+  init(_ matrix: QuantizedMatrix, _ activations: UnsafePointer<ActivationRow>, order: SuperBlockOrder) {
     self.init(
       base: matrix.base, rowBytes: matrix.rowByteCount, blocks: matrix.columns / 256,
-      activations: activations)
+      activations: activations, order: order)
   }
 }
 

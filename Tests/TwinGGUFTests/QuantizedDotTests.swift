@@ -57,14 +57,28 @@ import TwinTensor
     }
   }
 
+  /// Which of llama.cpp's kernels (AVX2 build) takes vector `v` of a batch of `count`: results
+  /// are the same bits wherever a vector lands in the same kernel, whatever the other vectors
+  /// or the threads. Q4_K is repacked (a GEMM for the vectors in fours, a GEMV for the rest);
+  /// Q6_K goes to the tiled GEMM from 8 vectors; every other format to one kernel.
+  func kernel(_ typeName: String, vector v: Int, of count: Int) -> String {
+    switch typeName {
+    case "Q4_K": v < count - count % 4 ? "gemm" : "gemv"
+    case "Q6_K": count >= 8 ? "tiled" : "row"
+    default: "row"
+    }
+  }
+
   @Test(arguments: Fixtures.typeNames)
-  func resultsDoNotDependOnBatchOrThreads(_ typeName: String) throws {
+  func resultsDoNotDependOnNeighboursOrThreads(_ typeName: String) throws {
     let c = try load(typeName)
     let r = c.reference
     let batched = products(c.matrix, c.x, vectors: r.vectors)
     let serial = Parallel.serially { products(c.matrix, c.x, vectors: r.vectors) }
     #expect(serial == batched)
-    for v in 0..<r.vectors {
+    var compared = 0
+    for v in 0..<r.vectors where kernel(typeName, vector: v, of: r.vectors) == kernel(typeName, vector: 0, of: 1) {
+      compared += 1
       let x = Array(c.x[(v * r.columns)..<((v + 1) * r.columns)])
       // Alone, with `matvec`, and row by row with `dot`: the same bits as in the batch.
       #expect(c.matrix.matvec(x) == batched[v])
@@ -79,9 +93,12 @@ import TwinTensor
         #expect(c.matrix.dot(row: r.rows - 1, q) == batched[v][r.rows - 1])
       }
     }
+    #expect(compared > 0)
     // Vectors 1…3 as a batch of their own.
-    let middle = Array(c.x[r.columns..<(4 * r.columns)])
-    #expect(products(c.matrix, middle, vectors: 3) == Array(batched[1..<4]))
+    let middle = products(c.matrix, Array(c.x[r.columns..<(4 * r.columns)]), vectors: 3)
+    for v in 1..<4 where kernel(typeName, vector: v, of: r.vectors) == kernel(typeName, vector: v - 1, of: 3) {
+      #expect(middle[v - 1] == batched[v])
+    }
   }
 
   /// Tiles the fixture's rows and vectors into a larger product — several row tiles, thread
@@ -116,8 +133,16 @@ import TwinTensor
       }
     }
     for v in 0..<vectors {
-      #expect(y[v] == (0..<rows).map { small[v % r.vectors][$0 % r.rows] })
-      #expect(decode[v] == y[v])
+      let tiled = (0..<rows).map { small[v % r.vectors][$0 % r.rows] }
+      if kernel(typeName, vector: v, of: vectors) == kernel(typeName, vector: v % r.vectors, of: r.vectors) {
+        #expect(y[v] == tiled)
+      } else {
+        // Another of llama.cpp's kernels: the same products up to `Float` rounding.
+        #expect(zip(y[v], tiled).allSatisfy { abs($0 - $1) <= 1e-5 * max(abs($1), 1) })
+      }
+      if kernel(typeName, vector: v, of: vectors) == kernel(typeName, vector: 0, of: 1) {
+        #expect(decode[v] == y[v])
+      }
     }
     // Strided input and output: inputs `columns + 3` apart, outputs `rows + 5` apart with the
     // gaps untouched.

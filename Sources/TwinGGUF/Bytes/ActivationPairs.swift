@@ -6,7 +6,8 @@
   /// in 32-bit lanes, for K-quants 2^shift × the two-element sums in 16-bit lanes; zeros for
   /// formats without an offset), and one of their scales (each repeated over its half; for 256-element
   /// blocks, the block's scale on each of its eight lines). The pairs are padded to a multiple
-  /// of ``pairsPerGroup`` by repeating the last vector.
+  /// of ``pairsPerGroup`` by repeating the last vector. (For K-quants the offset line of each
+  /// super-block's first 32 elements holds both vectors' 16-element sums instead.)
   ///
   /// Per-vector values the kernels need for the minimum terms are kept transposed
   /// (`[block][vector]`), so eight vectors' values are one load: ``offsets`` (`d · Σ q` per
@@ -61,14 +62,12 @@
             }
             (line + 64).storeBytes(of: correction, as: SIMD16<Int32>.self)
           } else {
-            // K-quants: 2^shift × each pair's sum as 16-bit lanes, subtracted from the pair
-            // products before scaling (see PairedSuperBlockProducts).
+            // K-quants: on a super-block's first line, both vectors' sixteen 16-element sums
+            // as 16-bit pairs, for the lane correction (see PairedSuperBlockProducts).
             let pairs = (line + 64).assumingMemoryBound(to: Int16.self)
-            if let shift = offsetShift {
-              for (h, x) in [(0, first.bytes + 32 * b), (16, second.bytes + 32 * b)] {
-                for i in 0..<16 {
-                  pairs[h + i] = Int16(truncatingIfNeeded: (Int32(x[2 * i]) + Int32(x[2 * i + 1])) << shift)
-                }
+            if b % 8 == 0 {
+              for (h, row) in [(0, first), (16, second)] {
+                for i in 0..<16 { pairs[h + i] = Int16(truncatingIfNeeded: row.halfSums[2 * b + i]) }
               }
             } else {
               pairs.initialize(repeating: 0, count: 32)

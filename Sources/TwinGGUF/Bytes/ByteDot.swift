@@ -31,13 +31,6 @@
         to: SIMD16<Int32>.self)
     }
 
-    /// `a − b` on 16-bit lanes (two to a 32-bit lane), wrapping.
-    @_transparent
-    static func subtract16(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
-      unsafeBitCast(
-        unsafeBitCast(a, to: SIMD32<Int16>.self) &- unsafeBitCast(b, to: SIMD32<Int16>.self), to: SIMD16<Int32>.self)
-    }
-
     /// Lane k of `acc` plus both 16-bit halves of lane k of `p` times those of `scales`
     /// (`vpdpwssd`), exact in 32 bits.
     @_transparent

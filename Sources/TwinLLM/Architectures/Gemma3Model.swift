@@ -57,12 +57,12 @@ public struct Gemma3Model: DecoderModel {
     let window = try file.int("gemma3.attention.sliding_window")
     globalRope = RotaryEmbedding(dimensions: h.ropeDimensions, base: h.ropeBase, layout: .halves)
     localRope = RotaryEmbedding(dimensions: h.ropeDimensions, base: Self.localRopeBase, layout: .halves)
-    // The query scale is applied in the attention; Gemma 3 (below 27B) scales by 1/√d_head.
+    // Gemma 3 (below 27B) scales the queries by 1/√d_head, before the scores (as llama.cpp).
     let scale = 1 / Float(h.headDimension).squareRoot()
     globalAttention = CausalAttention(
-      heads: h.heads, kvHeads: h.kvHeads, headDimension: h.headDimension, scale: scale, window: nil)
+      heads: h.heads, kvHeads: h.kvHeads, headDimension: h.headDimension, scale: 1, queryScale: scale, window: nil)
     localAttention = CausalAttention(
-      heads: h.heads, kvHeads: h.kvHeads, headDimension: h.headDimension, scale: scale, window: window)
+      heads: h.heads, kvHeads: h.kvHeads, headDimension: h.headDimension, scale: 1, queryScale: scale, window: window)
   }
 
   static func isGlobal(layer: Int) -> Bool { layer % globalEvery == globalEvery - 1 }

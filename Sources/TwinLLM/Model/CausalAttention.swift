@@ -12,6 +12,10 @@ struct CausalAttention: Sendable {
   let kvHeads: Int
   let headDimension: Int
   let scale: Float
+  /// A factor applied to the queries before they are rounded to `f16`, instead of `scale` to
+  /// the scores: llama.cpp scales Gemma's queries that way (a power of two, exact, except that
+  /// tiny components land in `f16`'s subnormal range and round differently). 1 for Llama.
+  var queryScale: Float = 1
   /// Keys older than this many positions before the query are not attended (Gemma's local
   /// layers); nil for global attention.
   let window: Int?
@@ -33,6 +37,7 @@ struct CausalAttention: Sendable {
     let halfQueries = UnsafeMutablePointer<Float>.allocate(capacity: count * qWidth)
     defer { halfQueries.deallocate() }
     halfQueries.update(from: queries, count: count * qWidth)
+    if queryScale != 1 { Kernels.scale(halfQueries, by: queryScale, count: count * qWidth) }
     HalfPrecision.round(halfQueries, count: count * qWidth)
     // The weighted sum of values keeps one partial sum per lane of llama.cpp's accumulators:
     // position j adds into partial `j mod 8` (tinyBLAS, prompts) or `j mod 32` (vec_dot, a single
@@ -72,6 +77,7 @@ struct CausalAttention: Sendable {
     let halfQueries = UnsafeMutablePointer<Float>.allocate(capacity: n * qWidth)
     defer { halfQueries.deallocate() }
     halfQueries.update(from: queries, count: n * qWidth)
+    if queryScale != 1 { Kernels.scale(halfQueries, by: queryScale, count: n * qWidth) }
     HalfPrecision.round(halfQueries, count: n * qWidth)
     Parallel.forRange(heads * n, minChunk: 1) { range in
       let row = UnsafeMutablePointer<Float>.allocate(capacity: longest)
@@ -104,10 +110,9 @@ struct CausalAttention: Sendable {
     let visible = oldest..<(position + 1)
     let kvOffset = (h / (heads / kvHeads)) * d
     // llama.cpp multiplies several rows (prefill) with tinyBLAS and a single row (decoding)
-    // with ggml's vec_dot; the two sum in different orders. With one KV head the decoding
-    // query heads still reach tinyBLAS together (measured: Gemma 3 matches llama.cpp only
-    // that way, SmolLM2 with 3 KV heads only the other).
-    let vectorDotScores = single && kvHeads > 1
+    // with ggml's vec_dot; the two sum in different orders. (Checked tensor by tensor against
+    // llama.cpp's graph, for SmolLM2's three KV heads and Gemma 3's one.)
+    let vectorDotScores = single
     var j = visible.lowerBound
     if !vectorDotScores {
       while j + 4 <= visible.upperBound {

@@ -24,7 +24,8 @@ Writes, next to this script:
   models are in the model cache (`$TWIN_MODELS`, else ~/.cache/twin/models); otherwise the
   committed files are left as they are.
 
-Activation quantisation (the Swift `Q8Activations`): per block, amax = max|x|, d = amax / 127,
+Activation quantisation (the Swift `Q8Activations`): per block, amax = max|x|, d = amax / 127
+(for 256-element blocks, as ggml's Q8_K, d = 1 / (127 / amax)),
 q = rint(x · (127 / amax)) (ties to even; 0 when amax is 0), all in float32; for the 32-element
 blocks d and d·Σq are then rounded to float16, as ggml stores them.
 """
@@ -238,6 +239,11 @@ def quantize_activations(x, block):
     d = (amax / np.float32(127)).astype(np.float32)
     with np.errstate(divide="ignore"):
         inverse = np.where(amax > 0, np.float32(127) / amax, np.float32(0)).astype(np.float32)
+    if block == 256:
+        # As ggml's Q8_K: the scale is the reciprocal of the inverse scale (1 / (−127 / max)),
+        # which can differ from amax / 127 in the last bit.
+        with np.errstate(divide="ignore"):
+            d = np.where(amax > 0, np.float32(1) / inverse, np.float32(0)).astype(np.float32)
     scaled = (blocks * inverse[:, :, None]).astype(np.float32)
     q = np.clip(np.rint(scaled), -127, 127).astype(np.int64).reshape(v, n)
     sums = q.reshape(v, n // 32, 32).sum(axis=2)

@@ -7,6 +7,8 @@ Each requested tensor (llama.cpp's graph names: attn_norm-N, Qcur-N, Kcur-N, kq_
 kqv_out-N, ffn_out-N, l_out-N, result_output, ...) is written as OUTDIR/ref-NAME.f32, raw
 little-endian floats in ggml order (ne0 fastest). Uses llama.cpp's scheduler eval callback
 through llama-cpp-python's ctypes bindings; flash attention is off, as in the fixtures.
+REPACK=0 loads the weights without llama.cpp's repacked buffers (`use_extra_bufts`); with
+GGML_CPU_TILED_MM=0 as well, K-quant products run row by row (`ggml_vec_dot_*`).
 """
 import ctypes
 import json
@@ -50,7 +52,9 @@ def callback(tensor, ask, _):
 
 
 L.llama_backend_init()
-model = L.llama_model_load_from_file(path.encode(), L.llama_model_default_params())
+mp = L.llama_model_default_params()
+mp.use_extra_bufts = os.environ.get("REPACK", "1") == "1"
+model = L.llama_model_load_from_file(path.encode(), mp)
 params = L.llama_context_default_params()
 params.n_ctx = params.n_batch = params.n_ubatch = 512
 params.n_threads = params.n_threads_batch = 2

@@ -2,8 +2,13 @@
 reference tests: the first 16 greedy ids of several prompts (repeat penalty 1.0), and over a
 256-token text, llama.cpp's top-5 next-token ids and logits at every position.
 
-    pip install llama-cpp-python
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF" \
+        pip install --no-binary llama-cpp-python llama-cpp-python==0.3.36
     python3 make_generation_fixtures.py ~/.cache/twin/models
+
+The reference is llama.cpp's AVX2 build with its default settings (repacked Q4_K, tiled Q6_K):
+a native build on an AVX-512 machine sums in other orders, and Gemma 3's logits move by up to a
+whole unit (see docs/llama-cpp-numerics.md, item 8).
 """
 import json
 import sys
