@@ -17,15 +17,55 @@ import TwinGGUF
 import TwinLLM
 import TwinTensor
 
+let usage = """
+  usage: twin-bench-llm [--models LIST] [--prompt-tokens N] [--decode-tokens N] [--threads N]
+                        [--repeats N] [--python PATH] [--no-peer]
+
+  Prefill and decode speed of Twin's native LLM engine against llama.cpp (llama-cpp-python) on
+  the same GGUF files, prompt ids and thread count, printed side by side with their ratio.
+
+    --models LIST         comma-separated: smollm2-135m-instruct,gemma3-270m (both)
+    --prompt-tokens N     prompt length for prefill (256)
+    --decode-tokens N     greedy tokens decoded one at a time (128)
+    --threads N           threads for both engines (2)
+    --repeats N           each figure is the best of N; the engines alternate (3)
+    --python PATH         the Python with llama-cpp-python installed (python3)
+    --no-peer             measure Twin alone
+
+  Models come from `twin models pull NAME` (~/.cache/twin/models, or $TWIN_MODELS).
+  """
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(1)
+}
+
+let valueOptions: Set = ["--models", "--prompt-tokens", "--decode-tokens", "--threads", "--repeats", "--python"]
+do {
+  var rest = CommandLine.arguments.dropFirst()
+  while let argument = rest.popFirst() {
+    if argument == "--help" || argument == "-h" {
+      print(usage)
+      exit(0)
+    } else if valueOptions.contains(argument) {
+      guard rest.popFirst() != nil else { fail("\(argument) needs a value\n\n\(usage)") }
+    } else if argument != "--no-peer" {
+      fail("unknown argument '\(argument)'\n\n\(usage)")
+    }
+  }
+}
+
 func option(_ name: String) -> String? {
   let args = CommandLine.arguments
   guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
   return args[i + 1]
 }
 
-func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
-  exit(1)
+/// The positive integer given for `name`, or `default`.
+func count(_ name: String, default value: Int) -> Int {
+  guard let text = option(name) else { return value }
+  guard let n = Int(text), n > 0 else { fail("\(name) takes a positive integer, not '\(text)'") }
+  return n
 }
 
 func peakRSSMiB() -> Double {
@@ -39,10 +79,10 @@ let files = [
   "smollm2-135m-instruct": "SmolLM2-135M-Instruct.Q4_1.gguf", "gemma3-270m": "gemma-3-270m-q4_k_m.gguf",
 ]
 let models = (option("--models") ?? "smollm2-135m-instruct,gemma3-270m").split(separator: ",").map(String.init)
-let promptTokens = Int(option("--prompt-tokens") ?? "256") ?? 256
-let decodeTokens = Int(option("--decode-tokens") ?? "128") ?? 128
-let threads = Int(option("--threads") ?? "2") ?? 2
-let repeats = max(1, Int(option("--repeats") ?? "3") ?? 3)
+let promptTokens = count("--prompt-tokens", default: 256)
+let decodeTokens = count("--decode-tokens", default: 128)
+let threads = count("--threads", default: 2)
+let repeats = count("--repeats", default: 3)
 let python = option("--python") ?? "python3"
 let runPeer = !CommandLine.arguments.contains("--no-peer")
 Parallel.threadCount = threads

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Products with a weight matrix: `y = W · x` for one vector (generation) or many (a prompt).
 ///
 /// Quantised matrices multiply ``Q8Activations``; the `Float` entry points quantise for you
@@ -97,6 +99,42 @@ extension QuantizedMatrix {
     }
   }
 
+  /// One matrix-vector product of a ``matvecs(_:)`` batch: `matrix` times vector 0 of
+  /// `activations`, into the ``rows`` floats at `output`.
+  public typealias VectorProduct = (
+    matrix: QuantizedMatrix, activations: Q8Activations, output: UnsafeMutablePointer<Float>
+  )
+
+  /// Several matrix-vector products in one parallel dispatch: each equals its own
+  /// ``matvec(_:vector:into:)``, bit for bit.
+  ///
+  /// For the products of one decode step that share an input (q, k and v; gate and up): a
+  /// small model's step is a few hundred short products, and each dispatch costs a wake-up and
+  /// a barrier at which one thread waits for the other. The rows of all the matrices are cut
+  /// into chunks together, and each chunk runs the one-vector kernel on its rows.
+  public static func matvecs(_ products: [VectorProduct]) {
+    for p in products {
+      precondition(p.activations.count >= 1, "'\(p.matrix.name)' has no activations to multiply")
+    }
+    // Chunks are made of 16-row units; `firstUnit[i]` is matrix i's first unit.
+    let unitRows = 16
+    var firstUnit = [0]
+    for p in products { firstUnit.append(firstUnit.last! + (p.matrix.rows + unitRows - 1) / unitRows) }
+    let units = firstUnit.last!
+    firstUnit.withUnsafeBufferPointer { firstUnit in
+      Parallel.forRange(units) { range in
+        for (i, p) in products.enumerated() {
+          let lower = Swift.max(range.lowerBound, firstUnit[i]) - firstUnit[i]
+          let upper = Swift.min(range.upperBound, firstUnit[i + 1]) - firstUnit[i]
+          guard lower < upper else { continue }
+          let rows = (lower * unitRows)..<Swift.min(upper * unitRows, p.matrix.rows)
+          // Runs serially here: the pool is already running this dispatch.
+          QuantizedMatrix(view: p.matrix, rows: rows).matvec(p.activations, into: p.output + rows.lowerBound)
+        }
+      }
+    }
+  }
+
   /// Row `row` · `x` (``columns`` floats), quantising `x` first when the matrix is quantised.
   public func dot(row: Int, _ x: [Float]) -> Float {
     // A one-row view runs the same kernel, in the same order, as every other product.
@@ -155,7 +193,8 @@ extension QuantizedMatrix {
           let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
           #if TWIN_AVX512_VNNI
             if segment.count > 1 {
-              let pairs = ActivationPairs(segmentRows, length: columns, blockSize: 256, offsetShift: F.offsetShift)
+              // Q6_K's offset comes out as a lane correction, not from the activation lines.
+              let pairs = ActivationPairs(segmentRows, length: columns, blockSize: 256, offsetShift: nil)
               PairedSuperBlockProducts.run(
                 F.self, base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
                 pairs: pairs, vectors: segment.count, order: order, into: out, outputStride: outputStride)

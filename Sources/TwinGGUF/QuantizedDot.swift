@@ -310,7 +310,9 @@ struct SuperBlockAccumulators4 {
           MinimumLanes4.pairs(minimums.0), MinimumLanes4.pairs(minimums.1), MinimumLanes4.pairs(minimums.2),
           MinimumLanes4.pairs(minimums.3), scales: dmin * da)
       }
-    case .wholeBlock, .tiled, .subBlockPairs:
+    case .subBlockPairs:
+      preconditionFailure("sub-block pairs go into the accumulators with addSubBlockPair")
+    case .wholeBlock, .tiled:
       let totals = LaneMath.float(
         SIMD4<Int32>(LaneMath.sum(sums.0), LaneMath.sum(sums.1), LaneMath.sum(sums.2), LaneMath.sum(sums.3)))
       let minimumTotals =

@@ -72,12 +72,18 @@ public struct QuantizedMatrix: @unchecked Sendable {
   /// Row `row` of `matrix` alone, sharing its storage.
   init(view matrix: QuantizedMatrix, row: Int) {
     precondition((0..<matrix.rows).contains(row), "row \(row) out of range 0..<\(matrix.rows)")
+    self.init(view: matrix, rows: row..<(row + 1))
+  }
+
+  /// Rows `rows` of `matrix`, sharing its storage.
+  init(view matrix: QuantizedMatrix, rows range: Range<Int>) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= matrix.rows, "rows \(range) out of range 0..<\(matrix.rows)")
     name = matrix.name
     type = matrix.type
-    rows = 1
+    rows = range.count
     columns = matrix.columns
     rowByteCount = matrix.rowByteCount
-    base = matrix.base + row * matrix.rowByteCount
+    base = matrix.base + range.lowerBound * matrix.rowByteCount
     owner = matrix.owner
   }
 

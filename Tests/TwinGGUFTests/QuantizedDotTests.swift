@@ -107,15 +107,8 @@ import TwinTensor
   func largerProductsTileTheSmallOne(_ typeName: String) throws {
     let c = try load(typeName)
     let r = c.reference
-    let info = try file.tensor(named: r.tensor)
-    let stored = Array(file.bytes(of: info))
     let rows = 203
-    var bytes: [UInt8] = []
-    for row in 0..<rows {
-      let source = row % r.rows
-      bytes += stored[(source * info.rowByteCount)..<((source + 1) * info.rowByteCount)]
-    }
-    let big = QuantizedMatrix(type: info.type, rows: rows, columns: r.columns, bytes: bytes)
+    let big = try tiled(c, rows: rows)
     let vectors = 11
     var x: [Float] = []
     for v in 0..<vectors {
@@ -159,6 +152,39 @@ import TwinTensor
     for v in 0..<vectors {
       #expect(Array(strided[(v * (rows + 5))..<(v * (rows + 5) + rows)]) == y[v])
       #expect(strided[(v * (rows + 5) + rows)..<((v + 1) * (rows + 5))].allSatisfy { $0 == -1 })
+    }
+  }
+
+  /// The fixture's matrix repeated to `rows` rows.
+  func tiled(_ c: Case, rows: Int) throws -> QuantizedMatrix {
+    let info = try file.tensor(named: c.reference.tensor)
+    let stored = Array(file.bytes(of: info))
+    var bytes: [UInt8] = []
+    for row in 0..<rows {
+      let source = row % c.reference.rows
+      bytes += stored[(source * info.rowByteCount)..<((source + 1) * info.rowByteCount)]
+    }
+    return QuantizedMatrix(type: info.type, rows: rows, columns: c.reference.columns, bytes: bytes)
+  }
+
+  /// One dispatch for several matrix-vector products (every fixture type, ragged row counts
+  /// that cut across the 16-row chunks) gives each the bits of its own `matvec`.
+  @Test func batchedMatrixVectorProductsEqualOneEach() throws {
+    var products: [QuantizedMatrix.VectorProduct] = []
+    var expected: [[Float]] = []
+    for (i, typeName) in Fixtures.quantizedTypeNames.enumerated() {
+      let c = try load(typeName)
+      let matrix = try tiled(c, rows: [203, 37, 5, 64][i % 4])
+      let x = Array(c.x.prefix(c.reference.columns))
+      expected.append(matrix.matvec(x))
+      let output = UnsafeMutablePointer<Float>.allocate(capacity: matrix.rows)
+      output.initialize(repeating: .nan, count: matrix.rows)
+      products.append((matrix, x.withUnsafeBufferPointer { matrix.quantize($0.baseAddress!, count: 1) }, output))
+    }
+    defer { for p in products { p.output.deallocate() } }
+    QuantizedMatrix.matvecs(products)
+    for (p, e) in zip(products, expected) {
+      #expect(Array(UnsafeBufferPointer(start: p.output, count: p.matrix.rows)) == e, "\(p.matrix.type)")
     }
   }
 

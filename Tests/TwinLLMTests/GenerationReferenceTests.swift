@@ -88,6 +88,31 @@ import TwinLLM
     #expect(largestDifference < 1e-4, "\(files.0): largest |logit difference| \(largestDifference)")
   }
 
+  /// Gemma 3's local layers over a prompt longer than their 512-token window, in one pass and
+  /// in two: the windows then start at positions that are not multiples of eight, and the last
+  /// position (whose inputs pass through every earlier position's keys and values) must come
+  /// out the same.
+  @Test func gemma3SlidingWindowPrefillInTwoPasses() async throws {
+    let file = try ModelFiles.open(ModelFiles.gemma3)
+    let model = try DecoderModels.load(file)
+    let reference = try #require(Self.references[ModelFiles.gemma3.0])
+    let ids = Array(repeatElement(reference.logits_text_ids, count: 3).joined().prefix(612))
+    #expect(ids.count > 512)  // the window slides within the second pass
+    // A product depends on a vector's place in its batch only where llama.cpp's does: Q4_K takes
+    // the vectors in fours and the rest one by one, so both passes hold whole fours (300, 312
+    // and 612 tokens), and Q6_K is tiled from eight vectors on, as both passes are.
+    let split = 300
+    let (whole, parts) = try await BlockingWork.run {
+      let h = model.hyperparameters
+      let whole = try model.forward(ids, cache: KVCache(hyperparameters: h, capacity: ids.count), allLogits: false)
+      let cache = KVCache(hyperparameters: h, capacity: ids.count)
+      _ = try model.forward(Array(ids[..<split]), cache: cache, allLogits: false)
+      return (whole, try model.forward(Array(ids[split...]), cache: cache, allLogits: false))
+    }
+    #expect(whole.count == model.hyperparameters.vocabulary)
+    #expect(whole == parts)
+  }
+
   @Test func smolLM2MatchesLlamaCpp() async throws { try await check(ModelFiles.smolLM2) }
   @Test func gemma3MatchesLlamaCpp() async throws { try await check(ModelFiles.gemma3) }
 }

@@ -36,8 +36,10 @@
     var paddedVectors: Int { 2 * pairs }
 
     /// Pairs of `rows`, quantised in blocks of `blockSize` (32 or 256), for weights whose
-    /// stored values carry an offset of 2^`offsetShift`.
+    /// stored values carry an offset of 2^`offsetShift` (32-element formats; K-quants correct
+    /// their offset per lane instead, and pass nil).
     init(_ rows: UnsafeBufferPointer<ActivationRow>, length: Int, blockSize: Int, offsetShift: Int32?) {
+      precondition(blockSize == 32 || offsetShift == nil, "K-quant activations take no offset correction")
       blocks = length / 32
       let group = Self.pairsPerGroup
       pairs = ((rows.count + 1) / 2 + group - 1) / group * group

@@ -119,18 +119,17 @@
     /// Each of the eight vectors' whole integer sum: the eight lanes of its half of a pair's sums.
     @inline(__always)
     static func totals(_ i: (SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>)) -> SIMD8<Float> {
-      // A transposing tree of even + odd lane sums (exact integers, so any order will do):
-      // each step halves the lanes per vector, until one lane per vector is left, in order.
+      // A transposing tree of even + odd lane sums (exact integers, so any order will do): each
+      // step adds neighbouring lanes of two registers into one, halving the lanes per vector
+      // and keeping the vectors in order, so 64 lanes become 8 in seven additions.
       @inline(__always)
-      func fold(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
-        let both = SIMD16<Int32>(lowHalf: a, highHalf: b)
+      func fold(_ a: SIMD16<Int32>, _ b: SIMD16<Int32>) -> SIMD16<Int32> {
+        let both = SIMD32<Int32>(lowHalf: a, highHalf: b)
         return both.evenHalf &+ both.oddHalf
       }
-      let q0 = i.0.evenHalf &+ i.0.oddHalf  // vectors 0, 1: four partial sums each
-      let q1 = i.1.evenHalf &+ i.1.oddHalf
-      let q2 = i.2.evenHalf &+ i.2.oddHalf
-      let q3 = i.3.evenHalf &+ i.3.oddHalf
-      return LaneMath.float(fold(fold(q0, q1), fold(q2, q3)))
+      let four = fold(i.0, i.1)  // vectors 0–3, four partial sums each
+      let two = fold(four, fold(i.2, i.3))  // vectors 0–7, two each
+      return LaneMath.float(two.evenHalf &+ two.oddHalf)
     }
 
     /// Rows `rowA` and `rowB` of the tile times the eight vectors of pairs `first`…`first + 3`.

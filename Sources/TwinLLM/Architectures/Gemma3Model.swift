@@ -85,9 +85,7 @@ public struct Gemma3Model: DecoderModel {
       let keys = cache.keys[l] + start * h.kvWidth
       let values = cache.values[l] + start * h.kvWidth
       var attentionInput = SharedInput(scratch.normed, count: n)
-      attentionInput.multiply(layer.query, into: scratch.q)
-      attentionInput.multiply(layer.key, into: keys)
-      attentionInput.multiply(layer.value, into: values)
+      attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
       // QK-norm: every head's query and key vector normalised on its own.
       ReferenceArithmetic.rmsNorm(
         scratch.q, rows: n * h.heads, cols: h.headDimension, weight: layer.queryNorm, epsilon: h.rmsEpsilon,
@@ -115,8 +113,7 @@ public struct Gemma3Model: DecoderModel {
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       var feedForwardInput = SharedInput(scratch.normed, count: n)
-      feedForwardInput.multiply(layer.gate, into: scratch.gate)
-      feedForwardInput.multiply(layer.up, into: scratch.up)
+      feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
       HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
       Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)

@@ -79,9 +79,7 @@ public struct LlamaModel: DecoderModel {
       let keys = cache.keys[l] + start * h.kvWidth
       let values = cache.values[l] + start * h.kvWidth
       var attentionInput = SharedInput(scratch.normed, count: n)
-      attentionInput.multiply(layer.query, into: scratch.q)
-      attentionInput.multiply(layer.key, into: keys)
-      attentionInput.multiply(layer.value, into: values)
+      attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
       if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
       if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
       if let b = layer.valueBias { addRows(b, to: values, rows: n) }
@@ -102,8 +100,7 @@ public struct LlamaModel: DecoderModel {
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
       var feedForwardInput = SharedInput(scratch.normed, count: n)
-      feedForwardInput.multiply(layer.gate, into: scratch.gate)
-      feedForwardInput.multiply(layer.up, into: scratch.up)
+      feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
       ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
       layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
       Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)

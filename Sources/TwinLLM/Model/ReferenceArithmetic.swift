@@ -48,6 +48,35 @@ enum ReferenceArithmetic {
     return SIMD4(horizontalSum(acc0), horizontalSum(acc1), horizontalSum(acc2), horizontalSum(acc3))
   }
 
+  /// ``dot8(_:_:count:)`` of `a` with eight vectors `stride` floats apart, from `b`: eight
+  /// chains, enough to keep both fused multiply-add pipes busy, sharing each load of `a`.
+  @inline(__always)
+  static func dot8x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, count: Int) -> SIMD8<Float> {
+    var acc = (
+      SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(),
+      SIMD8<Float>(), SIMD8<Float>()
+    )
+    @inline(__always)
+    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    var i = 0
+    while i < count {
+      let x = load(a + i)
+      let row = b + i
+      acc.0 = acc.0.addingProduct(x, load(row))
+      acc.1 = acc.1.addingProduct(x, load(row + stride))
+      acc.2 = acc.2.addingProduct(x, load(row + 2 * stride))
+      acc.3 = acc.3.addingProduct(x, load(row + 3 * stride))
+      acc.4 = acc.4.addingProduct(x, load(row + 4 * stride))
+      acc.5 = acc.5.addingProduct(x, load(row + 5 * stride))
+      acc.6 = acc.6.addingProduct(x, load(row + 6 * stride))
+      acc.7 = acc.7.addingProduct(x, load(row + 7 * stride))
+      i += 8
+    }
+    return SIMD8(
+      horizontalSum(acc.0), horizontalSum(acc.1), horizontalSum(acc.2), horizontalSum(acc.3),
+      horizontalSum(acc.4), horizontalSum(acc.5), horizontalSum(acc.6), horizontalSum(acc.7))
+  }
+
   /// The lane reduction of llama.cpp's `hsum`: high half plus low half, then pairs.
   @inline(__always)
   static func horizontalSum(_ v: SIMD8<Float>) -> Float {

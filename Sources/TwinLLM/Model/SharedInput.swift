@@ -21,17 +21,30 @@ struct SharedInput {
 
   /// `y = x · Wᵀ` for every input row.
   mutating func multiply(_ matrix: QuantizedMatrix, into y: UnsafeMutablePointer<Float>) {
-    guard let format = matrix.activationFormat else {
+    guard let activations = activations(for: matrix) else {
       if byVector { matrix.matmulByVector(x, count: count, into: y) } else { matrix.matmul(x, count: count, into: y) }
       return
     }
-    let activations: Q8Activations
-    if let shared = quantized.first(where: { $0.format == format }) {
-      activations = shared.activations
-    } else {
-      activations = matrix.quantize(x, count: count)
-      quantized.append((format, activations))
-    }
     if byVector { matrix.matmulByVector(activations, into: y) } else { matrix.matmul(activations, into: y) }
+  }
+
+  /// `y = x · Wᵀ` for each (matrix, output) pair: for a single input row of quantised
+  /// matrices, in one parallel dispatch (``QuantizedMatrix/matvecs(_:)``); the same results
+  /// as one ``multiply(_:into:)`` each.
+  mutating func multiply(_ products: [(QuantizedMatrix, UnsafeMutablePointer<Float>)]) {
+    guard count == 1, products.allSatisfy({ $0.0.activationFormat != nil }) else {
+      for (matrix, y) in products { multiply(matrix, into: y) }
+      return
+    }
+    QuantizedMatrix.matvecs(products.map { ($0.0, activations(for: $0.0)!, $0.1) })
+  }
+
+  /// The input quantised for `matrix` (once per format), or nil for a `Float` matrix.
+  private mutating func activations(for matrix: QuantizedMatrix) -> Q8Activations? {
+    guard let format = matrix.activationFormat else { return nil }
+    if let shared = quantized.first(where: { $0.format == format }) { return shared.activations }
+    let activations = matrix.quantize(x, count: count)
+    quantized.append((format, activations))
+    return activations
   }
 }
