@@ -5,7 +5,8 @@ import TwinTensor
 struct DecoderScratch {
   let tokens: Int
   let embedding: Int
-  let x, normed, q, attended, projected, gate, up: UnsafeMutablePointer<Float>
+  /// `k` and `v` hold the pass's new keys and values until they are stored in the cache (`f16`).
+  let x, normed, q, k, v, attended, projected, gate, up: UnsafeMutablePointer<Float>
 
   init(tokens: Int, hyperparameters h: Hyperparameters) {
     self.tokens = tokens
@@ -14,6 +15,8 @@ struct DecoderScratch {
     x = .allocate(capacity: tokens * h.embedding)
     normed = .allocate(capacity: tokens * h.embedding)
     q = .allocate(capacity: tokens * h.queryWidth)
+    k = .allocate(capacity: tokens * h.kvWidth)
+    v = .allocate(capacity: tokens * h.kvWidth)
     attended = .allocate(capacity: tokens * h.queryWidth)
     projected = .allocate(capacity: tokens * wide)
     gate = .allocate(capacity: tokens * h.feedForward)
@@ -21,7 +24,7 @@ struct DecoderScratch {
   }
 
   func deallocate() {
-    for p in [x, normed, q, attended, projected, gate, up] { p.deallocate() }
+    for p in [x, normed, q, k, v, attended, projected, gate, up] { p.deallocate() }
   }
 
   /// Final norm and output projection for `rows`, concatenated.

@@ -82,8 +82,7 @@ public struct Gemma3Model: DecoderModel {
       let global = Self.isGlobal(layer: l)
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      let keys = cache.keys[l] + start * h.kvWidth
-      let values = cache.values[l] + start * h.kvWidth
+      let (keys, values) = (scratch.k, scratch.v)
       var attentionInput = SharedInput(scratch.normed, count: n)
       attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
       // QK-norm: every head's query and key vector normalised on its own.
@@ -99,8 +98,8 @@ public struct Gemma3Model: DecoderModel {
           rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
         }
       }
-      HalfPrecision.round(keys, count: n * h.kvWidth)
-      HalfPrecision.round(values, count: n * h.kvWidth)
+      HalfPrecision.store(keys, count: n * h.kvWidth, into: cache.keys[l] + start * h.kvWidth)
+      HalfPrecision.store(values, count: n * h.kvWidth, into: cache.values[l] + start * h.kvWidth)
       (global ? globalAttention : localAttention)(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)

@@ -76,8 +76,7 @@ public struct LlamaModel: DecoderModel {
     for (l, layer) in layers.enumerated() {
       ReferenceArithmetic.rmsNorm(
         scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      let keys = cache.keys[l] + start * h.kvWidth
-      let values = cache.values[l] + start * h.kvWidth
+      let (keys, values) = (scratch.k, scratch.v)
       var attentionInput = SharedInput(scratch.normed, count: n)
       attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
       if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
@@ -89,8 +88,8 @@ public struct LlamaModel: DecoderModel {
           rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
         }
       }
-      HalfPrecision.round(keys, count: n * h.kvWidth)
-      HalfPrecision.round(values, count: n * h.kvWidth)
+      HalfPrecision.store(keys, count: n * h.kvWidth, into: cache.keys[l] + start * h.kvWidth)
+      HalfPrecision.store(values, count: n * h.kvWidth, into: cache.values[l] + start * h.kvWidth)
       attention(
         queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
         output: scratch.attended)
@@ -123,13 +122,8 @@ extension LlamaModel {
     if n == 1 { return [try forward(tokens, cache: caches[0], allLogits: false)] }
     for cache in caches where cache.remaining < 1 { throw GenerationError.contextFull(capacity: cache.capacity) }
     let scratch = DecoderScratch(tokens: n, hyperparameters: h)
-    let newKeys = UnsafeMutablePointer<Float>.allocate(capacity: n * h.kvWidth)
-    let newValues = UnsafeMutablePointer<Float>.allocate(capacity: n * h.kvWidth)
-    defer {
-      scratch.deallocate()
-      newKeys.deallocate()
-      newValues.deallocate()
-    }
+    defer { scratch.deallocate() }
+    let (newKeys, newValues) = (scratch.k, scratch.v)
     let positions = caches.map(\.count)
     // Up to four sequences the matrix-vector kernels, once per sequence, beat the matrix-matrix
     // ones (which unpack each weight tile once for up to eight vectors); measured on SmolLM2.
@@ -150,11 +144,10 @@ extension LlamaModel {
         rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: positions[t])
         rope.apply(newKeys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: positions[t])
       }
-      HalfPrecision.round(newKeys, count: n * h.kvWidth)
-      HalfPrecision.round(newValues, count: n * h.kvWidth)
       for (t, cache) in caches.enumerated() {
-        (cache.keys[l] + positions[t] * h.kvWidth).update(from: newKeys + t * h.kvWidth, count: h.kvWidth)
-        (cache.values[l] + positions[t] * h.kvWidth).update(from: newValues + t * h.kvWidth, count: h.kvWidth)
+        HalfPrecision.store(newKeys + t * h.kvWidth, count: h.kvWidth, into: cache.keys[l] + positions[t] * h.kvWidth)
+        HalfPrecision.store(
+          newValues + t * h.kvWidth, count: h.kvWidth, into: cache.values[l] + positions[t] * h.kvWidth)
       }
       attention.decodeBatch(
         queries: scratch.q, positions: positions, keys: caches.map { UnsafePointer($0.keys[l]) },

@@ -22,12 +22,12 @@ struct CausalAttention: Sendable {
 
   /// - Parameters:
   ///   - queries: `count` rows of `heads · headDimension`.
-  ///   - keys, values: The layer's cache, `start + count` rows of `kvHeads · headDimension`.
+  ///   - keys, values: The layer's cache (`f16`), `start + count` rows of `kvHeads · headDimension`.
   ///   - start: Position of the first query.
   ///   - output: `count` rows of `heads · headDimension`.
   func callAsFunction(
-    queries: UnsafePointer<Float>, count: Int, start: Int, keys: UnsafePointer<Float>,
-    values: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+    queries: UnsafePointer<Float>, count: Int, start: Int, keys: UnsafePointer<Float16>,
+    values: UnsafePointer<Float16>, output: UnsafeMutablePointer<Float>
   ) {
     let total = start + count
     let qWidth = heads * headDimension
@@ -74,7 +74,8 @@ struct CausalAttention: Sendable {
   /// sits at position `positions[i]` of the cache `keys[i]`/`values[i]`. (Sequence, head) pairs
   /// run in parallel, in one dispatch; each result equals the single-query call's, bit for bit.
   func decodeBatch(
-    queries: UnsafePointer<Float>, positions: [Int], keys: [UnsafePointer<Float>], values: [UnsafePointer<Float>],
+    queries: UnsafePointer<Float>, positions: [Int], keys: [UnsafePointer<Float16>],
+    values: [UnsafePointer<Float16>],
     output: UnsafeMutablePointer<Float>
   ) {
     let n = positions.count
@@ -119,8 +120,8 @@ struct CausalAttention: Sendable {
   /// weighted sum of values.
   @inline(__always)
   private func attendRow(
-    head h: Int, query q: UnsafePointer<Float>, position: Int, keys: UnsafePointer<Float>,
-    values: UnsafePointer<Float>, buffers: RowBuffers, output out: UnsafeMutablePointer<Float>
+    head h: Int, query q: UnsafePointer<Float>, position: Int, keys: UnsafePointer<Float16>,
+    values: UnsafePointer<Float16>, buffers: RowBuffers, output out: UnsafeMutablePointer<Float>
   ) {
     let kvWidth = kvHeads * headDimension
     let d = headDimension
@@ -148,7 +149,7 @@ struct CausalAttention: Sendable {
   /// rounded up to a multiple of 8).
   @inline(__always)
   private func attendPrompt(
-    head h: Int, query q: UnsafePointer<Float>, position: Int, total: Int, keys: UnsafePointer<Float>,
+    head h: Int, query q: UnsafePointer<Float>, position: Int, total: Int, keys: UnsafePointer<Float16>,
     transposed: UnsafePointer<Float>, stride: Int, row: UnsafeMutablePointer<Float>,
     output out: UnsafeMutablePointer<Float>
   ) {
@@ -184,18 +185,18 @@ struct CausalAttention: Sendable {
 
   /// `sum[e] += p · v[e]` (fused) for `count` elements, a multiple of 8.
   @inline(__always)
-  static func accumulate(_ p: Float, _ v: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int) {
+  static func accumulate(_ p: Float, _ v: UnsafePointer<Float16>, into sum: UnsafeMutablePointer<Float>, count: Int) {
     var e = 0
     let scale = SIMD16<Float>(repeating: p)
     while e + 16 <= count {
       let s = UnsafeMutableRawPointer(sum + e)
       s.storeBytes(
         of: s.loadUnaligned(as: SIMD16<Float>.self).addingProduct(
-          scale, UnsafeRawPointer(v + e).loadUnaligned(as: SIMD16<Float>.self)), as: SIMD16<Float>.self)
+          scale, HalfPrecision.load16(v + e)), as: SIMD16<Float>.self)
       e += 16
     }
     while e < count {
-      sum[e] = sum[e].addingProduct(p, v[e])
+      sum[e] = sum[e].addingProduct(p, Float(v[e]))
       e += 1
     }
   }
@@ -204,7 +205,7 @@ struct CausalAttention: Sendable {
   /// `c` (KV head `c / d`, element `c mod d`) holds that element of every position, `stride`
   /// positions per row, zero from `positions` on. Deallocate after use.
   static func transposedValues(
-    _ values: UnsafePointer<Float>, positions: Int, width: Int, stride: Int
+    _ values: UnsafePointer<Float16>, positions: Int, width: Int, stride: Int
   ) -> UnsafeMutablePointer<Float> {
     let t = UnsafeMutablePointer<Float>.allocate(capacity: width * stride)
     for c in 0..<width { (t + c * stride + positions).initialize(repeating: 0, count: stride - positions) }
@@ -213,7 +214,7 @@ struct CausalAttention: Sendable {
     while j < positions {
       let n = Swift.min(8, positions - j)
       for c in 0..<width {
-        for i in 0..<n { t[c * stride + j + i] = values[(j + i) * width + c] }
+        for i in 0..<n { t[c * stride + j + i] = Float(values[(j + i) * width + c]) }
       }
       j += 8
     }

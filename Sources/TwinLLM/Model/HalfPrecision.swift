@@ -11,4 +11,26 @@ enum HalfPrecision {
       for i in range { x[i] = Float(Float16(x[i])) }
     }
   }
+
+  /// `count` values of `x` rounded to `f16` into `y` (the KV cache).
+  static func store(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float16>) {
+    Parallel.forRange(count, minChunk: 1 << 14) { range in
+      for i in range { y[i] = Float16(x[i]) }
+    }
+  }
+
+  /// Eight `f16` values at `p` widened to `Float` (exactly). Lane by lane, which LLVM turns into
+  /// one `vcvtph2ps`; the standard library's `SIMD8<Float>(SIMD8<Float16>)` is a call.
+  @_transparent
+  static func load8(_ p: UnsafePointer<Float16>) -> SIMD8<Float> {
+    let h = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self)
+    return SIMD8<Float>(
+      Float(h[0]), Float(h[1]), Float(h[2]), Float(h[3]), Float(h[4]), Float(h[5]), Float(h[6]), Float(h[7]))
+  }
+
+  /// Sixteen `f16` values at `p` widened to `Float`, as ``load8(_:)``.
+  @_transparent
+  static func load16(_ p: UnsafePointer<Float16>) -> SIMD16<Float> {
+    SIMD16<Float>(lowHalf: load8(p), highHalf: load8(p + 8))
+  }
 }

@@ -1,14 +1,17 @@
 /// Keys and values of every position processed so far, per layer, so each new token attends
 /// to the past without recomputing it.
 ///
+/// Stored in `f16`, as llama.cpp caches them: half the memory of `Float`, and half the bytes
+/// each decoding step's attention reads back.
+///
 /// A reference type: the model appends to it during ``DecoderModel/forward(_:cache:allLogits:)``.
 /// Not thread-safe; one generation owns one cache.
 public final class KVCache: @unchecked Sendable {
   public let capacity: Int
   let width: Int
   let layers: Int
-  var keys: [UnsafeMutablePointer<Float>]
-  var values: [UnsafeMutablePointer<Float>]
+  var keys: [UnsafeMutablePointer<Float16>]
+  var values: [UnsafeMutablePointer<Float16>]
   /// Positions filled.
   public private(set) var count = 0
 

@@ -13,12 +13,12 @@ enum ReferenceArithmetic {
   /// elements `p, p+8, p+16, …` with fused multiply-adds, then the lanes reduced as
   /// `((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7))`.
   @inline(__always)
-  static func dot8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+  static func dot8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count: Int) -> Float {
     var acc = SIMD8<Float>()
     var i = 0
     while i < count {
       let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-      let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+      let y = HalfPrecision.load8(b + i)
       acc = acc.addingProduct(x, y)
       i += 8
     }
@@ -29,8 +29,8 @@ enum ReferenceArithmetic {
   /// four independent chains (one chain alone waits on each fused multiply-add's latency).
   @inline(__always)
   static func dot8x4(
-    _ a: UnsafePointer<Float>, _ b0: UnsafePointer<Float>, _ b1: UnsafePointer<Float>, _ b2: UnsafePointer<Float>,
-    _ b3: UnsafePointer<Float>, count: Int
+    _ a: UnsafePointer<Float>, _ b0: UnsafePointer<Float16>, _ b1: UnsafePointer<Float16>,
+    _ b2: UnsafePointer<Float16>, _ b3: UnsafePointer<Float16>, count: Int
   ) -> SIMD4<Float> {
     var acc0 = SIMD8<Float>()
     var acc1 = SIMD8<Float>()
@@ -39,28 +39,28 @@ enum ReferenceArithmetic {
     var i = 0
     while i < count {
       let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-      acc0 = acc0.addingProduct(x, UnsafeRawPointer(b0 + i).loadUnaligned(as: SIMD8<Float>.self))
-      acc1 = acc1.addingProduct(x, UnsafeRawPointer(b1 + i).loadUnaligned(as: SIMD8<Float>.self))
-      acc2 = acc2.addingProduct(x, UnsafeRawPointer(b2 + i).loadUnaligned(as: SIMD8<Float>.self))
-      acc3 = acc3.addingProduct(x, UnsafeRawPointer(b3 + i).loadUnaligned(as: SIMD8<Float>.self))
+      acc0 = acc0.addingProduct(x, HalfPrecision.load8(b0 + i))
+      acc1 = acc1.addingProduct(x, HalfPrecision.load8(b1 + i))
+      acc2 = acc2.addingProduct(x, HalfPrecision.load8(b2 + i))
+      acc3 = acc3.addingProduct(x, HalfPrecision.load8(b3 + i))
       i += 8
     }
     return SIMD4(horizontalSum(acc0), horizontalSum(acc1), horizontalSum(acc2), horizontalSum(acc3))
   }
 
-  /// ``dot8(_:_:count:)`` of `a` with eight vectors `stride` floats apart, from `b`: eight
+  /// ``dot8(_:_:count:)`` of `a` with eight vectors `stride` values apart, from `b`: eight
   /// chains, enough to keep both fused multiply-add pipes busy, sharing each load of `a`.
   @inline(__always)
-  static func dot8x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, count: Int) -> SIMD8<Float> {
+  static func dot8x8(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, stride: Int, count: Int) -> SIMD8<Float> {
     var acc = (
       SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(),
       SIMD8<Float>(), SIMD8<Float>()
     )
     @inline(__always)
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    func load(_ p: UnsafePointer<Float16>) -> SIMD8<Float> { HalfPrecision.load8(p) }
     var i = 0
     while i < count {
-      let x = load(a + i)
+      let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
       let row = b + i
       acc.0 = acc.0.addingProduct(x, load(row))
       acc.1 = acc.1.addingProduct(x, load(row + stride))
@@ -214,21 +214,21 @@ enum ReferenceArithmetic {
   /// `(t0+t1)+(t2+t3)` with `tₚ = lane p + lane p+4`; a tail beyond the last 32 is added
   /// in `Double`.
   @inline(__always)
-  static func dot32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+  static func dot32(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, count: Int) -> Float {
     var acc = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
     let whole = count & ~31
     var i = 0
     while i < whole {
       func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-      acc.0 = acc.0.addingProduct(load(a + i), load(b + i))
-      acc.1 = acc.1.addingProduct(load(a + i + 8), load(b + i + 8))
-      acc.2 = acc.2.addingProduct(load(a + i + 16), load(b + i + 16))
-      acc.3 = acc.3.addingProduct(load(a + i + 24), load(b + i + 24))
+      acc.0 = acc.0.addingProduct(load(a + i), HalfPrecision.load8(b + i))
+      acc.1 = acc.1.addingProduct(load(a + i + 8), HalfPrecision.load8(b + i + 8))
+      acc.2 = acc.2.addingProduct(load(a + i + 16), HalfPrecision.load8(b + i + 16))
+      acc.3 = acc.3.addingProduct(load(a + i + 24), HalfPrecision.load8(b + i + 24))
       i += 32
     }
     var sum = Double(reduce4(acc.0, acc.1, acc.2, acc.3))
     while i < count {
-      sum += Double(a[i] * b[i])
+      sum += Double(a[i] * Float(b[i]))
       i += 1
     }
     return Float(sum)
