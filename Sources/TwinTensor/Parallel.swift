@@ -32,13 +32,18 @@ public enum Parallel {
   /// - Parameters:
   ///   - count: The number of indices; nothing runs when it is 0 or negative.
   ///   - minChunk: The smallest range worth handing to a thread (values below 1 count as 1).
+  ///   - rangesPerThread: How many ranges per thread at most (by default a few).
+  ///     More ranges even out the finish, where one thread waits for the other's last range;
+  ///     pass more for loops whose ranges cost nothing to start.
   ///   - body: Called once per range, possibly concurrently from several threads; it must only
   ///     write state that belongs to its range.
-  public static func forRange(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+  public static func forRange(
+    _ count: Int, minChunk: Int = 1, rangesPerThread: Int? = nil, _ body: (Range<Int>) -> Void
+  ) {
     guard count > 0 else { return }
     let threads = threadCount
     let maxChunks = count / max(minChunk, 1)
-    let chunks = min(maxChunks, threads * chunksPerThread)
+    let chunks = min(maxChunks, threads * max(rangesPerThread ?? chunksPerThread, 1))
     guard threads > 1, chunks > 1, !serialOnly else {
       body(0..<count)
       return

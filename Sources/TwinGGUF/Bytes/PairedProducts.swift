@@ -20,7 +20,9 @@
       vectors: Int, into y: UnsafeMutablePointer<Float>, outputStride: Int
     ) {
       let minChunk = max(tileRows, (64 << 10) / max(rowBytes * vectors, 1))
-      Parallel.forRange(rows, minChunk: minChunk) { range in
+      // Ranges cost nothing to start (a tile is unpacked per 16 rows either way), so there are
+      // many: the threads then finish a prompt's products within a small range of each other.
+      Parallel.forRange(rows, minChunk: minChunk, rangesPerThread: 8) { range in
         let tileBytes = UnsafeMutablePointer<SIMD8<UInt32>>.allocate(capacity: tileRows * blocks)
         let tileScales = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * blocks)
         let tileMinimums = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * blocks)

@@ -53,7 +53,9 @@
     ) {
       let minChunk = max(tileRows, (64 << 10) / max(rowBytes * vectors, 1))
       let bias = Int16(truncatingIfNeeded: F.offsetShift.map { 1 << $0 } ?? 0)
-      Parallel.forRange(rows, minChunk: minChunk) { range in
+      // Ranges cost nothing to start (a tile is unpacked per 16 rows either way), so there are
+      // many: the threads then finish a prompt's products within a small range of each other.
+      Parallel.forRange(rows, minChunk: minChunk, rangesPerThread: 8) { range in
         let tile = Tile(rows: tileRows, superBlocks: superBlocks)
         defer { tile.deallocate() }
         var first = range.lowerBound

@@ -57,7 +57,8 @@ struct CausalAttention: Sendable {
     let stride = (total + 7) & ~7
     let transposed = Self.transposedValues(values, positions: total, width: kvHeads * d, stride: stride)
     defer { transposed.deallocate() }
-    Parallel.forRange(heads * count, minChunk: 1) { range in
+    // Causal rows cost more the later they are, so ranges are many and small, for an even finish.
+    Parallel.forRange(heads * count, minChunk: 1, rangesPerThread: 8) { range in
       let row = UnsafeMutablePointer<Float>.allocate(capacity: stride)
       defer { row.deallocate() }
       for item in range {
