@@ -4,10 +4,10 @@
 /// `vcvtph2ps` (binary16) or a zero-extend and shift (bfloat16); the standard library's
 /// `SIMD8<Float>(SIMD8<Float16>)` initialiser is a generic call that is not inlined, which costs
 /// a call per eight weights in a matrix-vector product. Every conversion is exact.
-enum HalfConversion {
+public enum HalfConversion {
   /// The value of binary16 `bits`.
   @_transparent
-  static func float(_ bits: UInt16) -> Float {
+  public static func float(_ bits: UInt16) -> Float {
     #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
       return Float(Float16(bitPattern: bits))
     #else
@@ -23,7 +23,7 @@ enum HalfConversion {
 
   /// Eight consecutive binary16 values at `p`.
   @_transparent
-  static func floats(at p: UnsafeRawPointer) -> SIMD8<Float> {
+  public static func floats(at p: UnsafeRawPointer) -> SIMD8<Float> {
     let h = p.loadUnaligned(as: SIMD8<UInt16>.self)
     return SIMD8<Float>(
       float(h[0]), float(h[1]), float(h[2]), float(h[3]), float(h[4]), float(h[5]),
@@ -46,8 +46,8 @@ enum HalfConversion {
   }
 
   /// The portable binary16 conversion, for Intel Macs where Swift has no `Float16`.
-  @inline(__always)
-  static func softwareFloat(_ bits: UInt16) -> Float {
+  @inlinable @inline(__always)
+  public static func softwareFloat(_ bits: UInt16) -> Float {
     let sign = UInt32(bits & 0x8000) << 16
     let exponent = UInt32(bits >> 10) & 0x1f
     let mantissa = UInt32(bits & 0x3ff)

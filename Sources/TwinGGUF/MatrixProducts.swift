@@ -128,7 +128,7 @@ extension QuantizedMatrix {
           let upper = Swift.min(range.upperBound, firstUnit[i + 1]) - firstUnit[i]
           guard lower < upper else { continue }
           let rows = (lower * unitRows)..<Swift.min(upper * unitRows, p.matrix.rows)
-          // Runs serially here: the pool is already running this dispatch.
+          // Its own parallel loop runs serially while this one runs on the pool.
           QuantizedMatrix(view: p.matrix, rows: rows).matvec(p.activations, into: p.output + rows.lowerBound)
         }
       }

@@ -61,6 +61,7 @@ struct CausalAttention: Sendable {
     Parallel.forRange(heads * count, minChunk: 1, rangesPerThread: 8) { range in
       let row = UnsafeMutablePointer<Float>.allocate(capacity: stride)
       defer { row.deallocate() }
+      (row + total).initialize(repeating: 0, count: stride - total)
       for item in range {
         let h = item / count
         let r = item % count
@@ -147,7 +148,7 @@ struct CausalAttention: Sendable {
   /// One query head of a prompt at `position` over the cache (`total` rows in the pass), in
   /// tinyBLAS's orders: scores, softmax, and the values weighted from their
   /// ``transposedValues(_:positions:width:stride:)``. `row` holds `stride` scores (`total`
-  /// rounded up to a multiple of 8).
+  /// rounded up to a multiple of 8), zero from `total` on.
   @inline(__always)
   private func attendPrompt(
     head h: Int, query q: UnsafePointer<Float>, position: Int, total: Int, keys: UnsafePointer<Float16>,
@@ -165,21 +166,15 @@ struct CausalAttention: Sendable {
       for i in 0..<8 { row[j + i] = s[i] }
       j += 8
     }
-    while j + 4 <= visible.upperBound {
-      let k = keys + j * kvWidth + kvOffset
-      let s = ReferenceArithmetic.dot8x4(q, k, k + kvWidth, k + 2 * kvWidth, k + 3 * kvWidth, count: d)
-      (row[j], row[j + 1], row[j + 2], row[j + 3]) = (s[0], s[1], s[2], s[3])
-      j += 4
-    }
     while j < visible.upperBound {
       row[j] = ReferenceArithmetic.dot8(q, keys + j * kvWidth + kvOffset, count: d)
       j += 1
     }
+    // Softmax leaves zeros at the positions before `total` that are not visible (and the row's
+    // tail after it is zero), so whole groups of eight around the visible ones can be summed.
     ReferenceArithmetic.softmax(row, count: total, visible: visible, scale: scale)
     HalfPrecision.round(row + visible.lowerBound, count: visible.count)
-    // Zero weights out to whole groups of eight around the visible positions.
     let chunks = (visible.lowerBound & ~7)..<((visible.upperBound + 7) & ~7)
-    for j in chunks where !visible.contains(j) { row[j] = 0 }
     Self.transposedWeightedSum(
       row, chunks: chunks, transposed: transposed + kvOffset * stride, stride: stride, count: d, into: out)
   }

@@ -1,3 +1,4 @@
+import TwinGGUF
 import TwinTensor
 
 /// Rounding through half precision, where llama.cpp computes in `f16`.
@@ -19,13 +20,10 @@ enum HalfPrecision {
     }
   }
 
-  /// Eight `f16` values at `p` widened to `Float` (exactly). Lane by lane, which LLVM turns into
-  /// one `vcvtph2ps`; the standard library's `SIMD8<Float>(SIMD8<Float16>)` is a call.
+  /// Eight `f16` values at `p` widened to `Float` (exactly), with the GGUF kernels' conversion.
   @_transparent
   static func load8(_ p: UnsafePointer<Float16>) -> SIMD8<Float> {
-    let h = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float16>.self)
-    return SIMD8<Float>(
-      Float(h[0]), Float(h[1]), Float(h[2]), Float(h[3]), Float(h[4]), Float(h[5]), Float(h[6]), Float(h[7]))
+    HalfConversion.floats(at: UnsafeRawPointer(p))
   }
 
   /// Sixteen `f16` values at `p` widened to `Float`, as ``load8(_:)``.

@@ -25,29 +25,6 @@ enum ReferenceArithmetic {
     return horizontalSum(acc)
   }
 
-  /// ``dot8(_:_:count:)`` of `a` with four vectors at once: the same operations per result, in
-  /// four independent chains (one chain alone waits on each fused multiply-add's latency).
-  @inline(__always)
-  static func dot8x4(
-    _ a: UnsafePointer<Float>, _ b0: UnsafePointer<Float16>, _ b1: UnsafePointer<Float16>,
-    _ b2: UnsafePointer<Float16>, _ b3: UnsafePointer<Float16>, count: Int
-  ) -> SIMD4<Float> {
-    var acc0 = SIMD8<Float>()
-    var acc1 = SIMD8<Float>()
-    var acc2 = SIMD8<Float>()
-    var acc3 = SIMD8<Float>()
-    var i = 0
-    while i < count {
-      let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-      acc0 = acc0.addingProduct(x, HalfPrecision.load8(b0 + i))
-      acc1 = acc1.addingProduct(x, HalfPrecision.load8(b1 + i))
-      acc2 = acc2.addingProduct(x, HalfPrecision.load8(b2 + i))
-      acc3 = acc3.addingProduct(x, HalfPrecision.load8(b3 + i))
-      i += 8
-    }
-    return SIMD4(horizontalSum(acc0), horizontalSum(acc1), horizontalSum(acc2), horizontalSum(acc3))
-  }
-
   /// ``dot8(_:_:count:)`` of `a` with eight vectors `stride` values apart, from `b`: eight
   /// chains, enough to keep both fused multiply-add pipes busy, sharing each load of `a`.
   @inline(__always)
