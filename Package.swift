@@ -245,13 +245,13 @@ let package = Package(
     .testTarget(
       name: "TwinCrawlersTests",
       dependencies: [
-        "TwinCrawlers", "TwinCore",
+        "TwinCrawlers", "TwinCore", "TwinPipelines", "TwinSQLite", "TwinOrchestrator",
         .product(name: "Hummingbird", package: "hummingbird"),
       ]),
     .testTarget(
       name: "TwinCLITests",
       dependencies: [
-        "TwinSampleSite", "twin", "TwinSQLite", "TwinCore", "TwinOpenAI",
+        "TwinSampleSite", "twin", "TwinSQLite", "TwinCore", "TwinOpenAI", "TwinServer",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -37,8 +37,9 @@ public struct Job: Sendable, Codable, Hashable, Identifiable {
 
 /// The job-queue port (SQLite: `SQLiteJobStore`). Every change is one transaction.
 public protocol JobStore: Sendable {
-  /// Adds a queued job.
-  func enqueue(kind: String, request: JSONValue) async throws -> Job
+  /// Adds a queued job, unless `limit` jobs of `kind` already wait (queued or running): then
+  /// it throws ``JobQueueFull`` and stores nothing. Counting and adding are one transaction.
+  func enqueue(kind: String, request: JSONValue, limit: Int) async throws -> Job
   func job(id: String) async throws -> Job?
   /// Marks the oldest queued job of `kind` running and returns it, or nil when none waits.
   func claimNext(kind: String) async throws -> Job?
@@ -46,4 +47,14 @@ public protocol JobStore: Sendable {
   func fail(id: String, error: String) async throws
   /// Puts jobs left `running` by a stopped process back in the queue; returns how many.
   func requeueInterrupted(kind: String) async throws -> Int
+  /// Puts one running job back in the queue (its worker is stopping before it finished).
+  func requeue(id: String) async throws
+}
+
+/// The job queue holds as many waiting jobs as it may.
+public struct JobQueueFull: Error, Sendable, CustomStringConvertible {
+  /// How many jobs may wait at once.
+  public var limit: Int
+  public init(limit: Int) { self.limit = limit }
+  public var description: String { "the job queue is full (\(limit) jobs waiting)" }
 }

@@ -54,10 +54,46 @@ public enum OpenAIWire {
 
   public struct Message: Codable, Sendable {
     public var role: String
+    /// The text; a content-part array (`[{"type": "text", "text": …}]`, as newer clients send)
+    /// is read as its text parts joined.
     public var content: String?
     public init(role: String, content: String?) {
       self.role = role
       self.content = content
+    }
+
+    enum CodingKeys: String, CodingKey { case role, content }
+
+    /// One element of a content-part array.
+    struct Part: Decodable {
+      var type: String
+      var text: String?
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      role = try c.decode(String.self, forKey: .role)
+      if let text = try? c.decodeIfPresent(String.self, forKey: .content) {
+        content = text
+        return
+      }
+      guard c.contains(.content), !(try c.decodeNil(forKey: .content)) else {
+        content = nil
+        return
+      }
+      let parts = try c.decode([Part].self, forKey: .content)
+      if let other = parts.first(where: { $0.type != "text" }) {
+        throw DecodingError.dataCorruptedError(
+          forKey: .content, in: c,
+          debugDescription: "only text content parts are supported (got a \(other.type) part)")
+      }
+      content = parts.compactMap(\.text).joined()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(role, forKey: .role)
+      try c.encodeIfPresent(content, forKey: .content)
     }
   }
 

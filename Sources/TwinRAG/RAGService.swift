@@ -36,6 +36,21 @@ public struct RAGService: Sendable {
       self.author = author
       self.k = k
     }
+
+    /// How many chunks a question may be answered from.
+    public static let kRange = 1...50
+
+    /// Why the query cannot be answered as asked (an empty question, `k` out of range), or nil.
+    /// Checked before a question is queued as well as when it is answered.
+    public var problem: String? {
+      if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "query must not be empty" }
+      return k.flatMap(Self.problem(k:))
+    }
+
+    /// Why `k` is out of range, or nil.
+    public static func problem(k: Int) -> String? {
+      kRange.contains(k) ? nil : "k must be between \(kRange.lowerBound) and \(kRange.upperBound) (got \(k))"
+    }
   }
 
   /// The answer and where it came from.
@@ -119,7 +134,7 @@ public struct RAGService: Sendable {
     _ query: Query, trace: TraceRecorder, traceInput: inout JSONValue, onText: (@Sendable (String) -> Void)?
   ) async throws -> Answer {
     let k = query.k ?? settings.k
-    guard (1...50).contains(k) else { throw Failure(kind: .invalid, reason: "k must be between 1 and 50 (got \(k))", traceID: trace.id) }
+    if let problem = Query.problem(k: k) { throw Failure(kind: .invalid, reason: problem, traceID: trace.id) }
     let guardrails = settings.guardrails
 
     // 1. Input guardrails, one span per check: refuse, or redact personal data before

@@ -11,11 +11,14 @@ public struct SQLiteJobStore: JobStore {
     self.database = database
   }
 
-  public func enqueue(kind: String, request: JSONValue) async throws -> Job {
+  public func enqueue(kind: String, request: JSONValue, limit: Int) async throws -> Job {
     let now = Date()
     let job = Job(
       id: UUID().uuidString.lowercased(), kind: kind, status: .queued, request: request, createdAt: now, updatedAt: now)
     try await database.pool.write { db in
+      let waiting = try Int.fetchOne(
+        db, sql: "SELECT COUNT(*) FROM jobs WHERE kind = ? AND status IN ('queued', 'running')", arguments: [kind]) ?? 0
+      guard waiting < limit else { throw JobQueueFull(limit: limit) }
       try db.execute(
         sql: """
           INSERT INTO jobs (id, kind, status, request, created_at, updated_at, attempts)
@@ -72,6 +75,14 @@ public struct SQLiteJobStore: JobStore {
         sql: "UPDATE jobs SET status = 'queued', updated_at = ? WHERE kind = ? AND status = 'running'",
         arguments: [Date().storedValue, kind])
       return db.changesCount
+    }
+  }
+
+  public func requeue(id: String) async throws {
+    try await database.pool.write { db in
+      try db.execute(
+        sql: "UPDATE jobs SET status = 'queued', updated_at = ? WHERE id = ? AND status = 'running'",
+        arguments: [Date().storedValue, id])
     }
   }
 

@@ -158,7 +158,26 @@ public final class TwinDatabase: Sendable {
           CREATE INDEX jobs_by_status ON jobs(kind, status, created_at);
           """)
     }
+    migrator.registerMigration("v2: workspace identity") { db in
+      // Made once, when the database is created: a warehouse replaced by an empty file (or
+      // lost and recreated) gets a new identity, which the feature store notices.
+      try db.execute(
+        sql: "CREATE TABLE workspace (id TEXT NOT NULL, created_at REAL NOT NULL)")
+      try db.execute(
+        sql: "INSERT INTO workspace (id, created_at) VALUES (?, ?)",
+        arguments: [UUID().uuidString.lowercased(), Date().storedValue])
+    }
     return migrator
+  }
+
+  /// This database's identity, made when it was created.
+  public func workspaceID() async throws -> String {
+    try await pool.read { db in
+      guard let id = try String.fetchOne(db, sql: "SELECT id FROM workspace LIMIT 1") else {
+        throw TwinError.storage("\(self.path) has no workspace identity")
+      }
+      return id
+    }
   }
 }
 

@@ -44,4 +44,41 @@ public struct Workspace: Sendable {
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"))
     vectors = try SQLiteVectorStore(directory: root.appendingPathComponent("vectors", isDirectory: true))
   }
+
+  /// Checks that the feature store was built from this warehouse, and binds a store that was
+  /// never bound (a new one, or one from before stores were bound).
+  ///
+  /// The feature store may hold the only copy left of the cleaned documents: if `twin.sqlite`
+  /// was deleted or replaced, an incremental feature run would see an empty warehouse and delete
+  /// everything. A store bound to another warehouse is refused unless `rebuilding` (`--full`),
+  /// which rebuilds it from this warehouse and binds it here.
+  ///
+  /// - Throws: ``TwinError/invalidInput(_:)`` explaining the mismatch and the ways out.
+  public func bindFeatureStore(rebuilding: Bool) async throws {
+    let id = try await database.workspaceID()
+    guard let owner = try await vectors.owner(), owner != id, !rebuilding else {
+      try await vectors.setOwner(id)
+      return
+    }
+    throw TwinError.invalidInput(
+      "the feature store in \(vectors.snapshotDirectory.path) was built from another warehouse "
+        + "(workspace \(owner)), not from \(database.path) (workspace \(id)): the warehouse was replaced or "
+        + "lost, and an incremental run would delete features that may be the only copy left. Restore the "
+        + "original twin.sqlite, or rebuild the store from this warehouse with `twin features --full`")
+  }
+
+  /// Moves a broken feature store aside (to `vectors.broken-<time>`) so the next feature run
+  /// builds a new one; returns where it went.
+  public static func moveFeatureStoreAside(root: URL) throws -> URL? {
+    let directory = root.appendingPathComponent("vectors", isDirectory: true)
+    guard FileManager.default.fileExists(atPath: directory.path) else { return nil }
+    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+    let aside = root.appendingPathComponent("vectors.broken-\(stamp)", isDirectory: true)
+    do {
+      try FileManager.default.moveItem(at: directory, to: aside)
+    } catch {
+      throw TwinError.storage("cannot move \(directory.path) aside: \(error.localizedDescription)")
+    }
+    return aside
+  }
 }

@@ -12,7 +12,8 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     if request.uri.path == "/health" { return try await next(request, context) }
     let header = request.headers[.authorization] ?? ""
     let given = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-    guard keys.contains(where: { Self.equal(Array($0.utf8), Array(given.utf8)) }) else {
+    // An empty key never authenticates, whatever the key list holds.
+    guard !given.isEmpty, keys.contains(where: { Self.equal(Array($0.utf8), Array(given.utf8)) }) else {
       return HTTPJSON.error(
         .unauthorized, "a valid API key is required (Authorization: Bearer <key>)", type: "authentication_error")
     }

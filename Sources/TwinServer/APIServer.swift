@@ -18,6 +18,11 @@ public enum APIServer {
     /// `/rag` requests running at once (they share one model) plus waiting; more get 429.
     public var concurrency = 4
     public var queueCapacity = 64
+    /// `/rag/jobs` waiting or running at once; more get 429 (each job is a full RAG call).
+    public var jobQueueLimit = 256
+    /// How long a stopping server waits for requests and the running job before cancelling
+    /// them (a cancelled job is requeued).
+    public var shutdownGrace: Duration = .seconds(10)
     public init() {}
   }
 
@@ -28,6 +33,7 @@ public enum APIServer {
   ) async throws {
     let worker = JobWorker(service: service, jobs: jobs, logger: logger)
     let router = Router()
+    router.add(middleware: UnmatchedRouteMiddleware(routes: OpenAPIDocument.routes))
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
     Operations.serveMetrics(on: router)
     let model = service.llm.modelID
@@ -39,7 +45,8 @@ public enum APIServer {
     router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
     RAGRoutes(
       service: service, jobs: jobs, traces: traces,
-      queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker
+      queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker,
+      jobQueueLimit: c.jobQueueLimit
     ).register(on: router)
 
     let host = c.host
@@ -48,11 +55,13 @@ public enum APIServer {
       onServerRunning: { channel in
         onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? c.port)")
       }, logger: logger)
-    let group = ServiceGroup(
-      configuration: .init(
-        services: extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-          + [.init(service: app), .init(service: worker)],
-        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    var group = ServiceGroupConfiguration(
+      services: extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        + [.init(service: app), .init(service: worker)],
+      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    // A stopping server exits within seconds, whatever is in flight.
+    group.maximumGracefulShutdownDuration = c.shutdownGrace
+    group.maximumCancellationDuration = .seconds(5)
+    try await ServiceGroup(configuration: group).run()
   }
 }

@@ -28,14 +28,27 @@ enum HTTPJSON {
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
   }
 
+  /// How long a client told "busy" should wait, in seconds: the one value both servers send.
+  static let retryAfterSeconds = 1
+
+  /// 429 with `Retry-After`: a full admission queue or job queue.
+  static func busy(_ message: String) -> Response {
+    error(.tooManyRequests, message, type: "rate_limit_error", headers: [.retryAfter: "\(retryAfterSeconds)"])
+  }
+
   /// Decodes a request body of at most `limit` bytes; an error names what is wrong with it.
   static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 4 << 20) async throws -> T {
     let buffer: ByteBuffer
     do { buffer = try await request.body.collect(upTo: limit) } catch {
       throw HTTPError(.contentTooLarge, message: "the request body is over \(limit) bytes")
     }
-    do { return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView)) } catch let error as DecodingError {
-      throw HTTPError(.badRequest, message: "invalid JSON body: \(describe(error))")
+    let data = Data(buffer.readableBytesView)
+    do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
+      // Well-formed JSON with a field of the wrong type or size is not "invalid JSON": say
+      // which field is wrong.
+      let wellFormed = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+      throw HTTPError(
+        .badRequest, message: "\(wellFormed ? "invalid request" : "invalid JSON body"): \(describe(error))")
     } catch {
       throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
     }
@@ -45,10 +58,26 @@ enum HTTPJSON {
     func path(_ c: DecodingError.Context) -> String {
       c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
+    /// The field as a client wrote it: `max_tokens`, `messages[0].role`.
+    func field(_ c: DecodingError.Context) -> String {
+      let text = path(c)
+      return text.hasPrefix(".") ? String(text.dropFirst()) : text
+    }
+    func expected(_ type: Any.Type) -> String {
+      switch type {
+      case is Int.Type, is UInt64.Type: "an integer that fits in 64 bits"
+      case is Double.Type: "a number"
+      case is String.Type: "a string"
+      case is Bool.Type: "true or false"
+      default: "\(type)"
+      }
+    }
     switch error {
     case .keyNotFound(let key, let c): return "missing field \(path(c)).\(key.stringValue)"
-    case .typeMismatch(_, let c), .valueNotFound(_, let c): return "wrong type at \(path(c)): \(c.debugDescription)"
-    case .dataCorrupted(let c): return "\(path(c)) \(c.debugDescription)"
+    case .typeMismatch(let type, let c), .valueNotFound(let type, let c):
+      return "field \(field(c)) must be \(expected(type)): \(c.debugDescription)"
+    case .dataCorrupted(let c):
+      return c.codingPath.isEmpty ? c.debugDescription : "field \(field(c)): \(c.debugDescription)"
     @unknown default: return "\(error)"
     }
   }

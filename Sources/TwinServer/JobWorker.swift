@@ -25,12 +25,16 @@ final class JobWorker: Service, Sendable {
   /// Tells the worker a job was queued.
   func wake() { poked.withLock { $0 = true } }
 
+  /// Whether the worker should stop taking jobs: the server is shutting down.
+  private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
   func run() async throws {
     let requeued = try await jobs.requeueInterrupted(kind: Self.kind)
     if requeued > 0 { logger.notice("requeued \(requeued) interrupted job(s)") }
-    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+    while !stopping {
       do {
-        while let job = try await jobs.claimNext(kind: Self.kind) { await run(job) }
+        // Checked before every claim: a long queue must not hold a stopping server open.
+        while !stopping, let job = try await jobs.claimNext(kind: Self.kind) { await run(job) }
       } catch {
         logger.error("job queue: \(error)")
       }
@@ -42,12 +46,23 @@ final class JobWorker: Service, Sendable {
     }
   }
 
+  /// Runs one job. On shutdown its answer is cancelled (the generation stops at the next
+  /// token) and the job goes back in the queue, to run again when the service is back.
   private func run(_ job: Job) async {
     do {
       let query = try JSONDecoder().decode(RAGService.Query.self, from: Data(job.request.canonicalJSON.utf8))
-      let answer = try await service.answer(query)
+      let service = service
+      let answer = try await cancelWhenGracefulShutdown { try await service.answer(query) }
       try await jobs.finish(id: job.id, result: try JSONValue.from(answer))
       Counter(label: "twin_rag_jobs_total", dimensions: [("status", "succeeded")]).increment()
+    } catch where stopping {
+      do {
+        try await jobs.requeue(id: job.id)
+        logger.notice("stopping: job \(job.id) put back in the queue")
+      } catch {
+        // Left `running`: the next start requeues it (requeueInterrupted).
+        logger.error("stopping: could not requeue job \(job.id): \(error)")
+      }
     } catch let failure as RAGService.Failure {
       try? await jobs.fail(id: job.id, error: "\(failure.reason) (trace \(failure.traceID))")
       Counter(label: "twin_rag_jobs_total", dimensions: [("status", "failed")]).increment()

@@ -16,6 +16,12 @@ struct LLMRoutes: Sendable {
   let timeoutSeconds: Double
   let started = Int(Date().timeIntervalSince1970)
 
+  /// Every path the LLM server answers and its methods (for 404 and 405 replies).
+  static let table: [String: [String]] = [
+    "/v1/chat/completions": ["POST"], "/v1/completions": ["POST"], "/v1/embeddings": ["POST"],
+    "/v1/models": ["GET"], "/health": ["GET"], "/metrics": ["GET"],
+  ]
+
   func register(on router: Router<BasicRequestContext>) {
     router.post("/v1/chat/completions") { request, _ in try await chat(request) }
     router.post("/v1/completions") { request, _ in try await textCompletion(request) }
@@ -45,15 +51,19 @@ struct LLMRoutes: Sendable {
     let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     let model = model
     if body.stream == true {
-      return stream(id: id) { onText in try await model.complete(request, onText: onText) } chunk: { piece, finish in
+      return await stream(id: id) { onText in try await model.complete(request, onText: onText) } chunk: { piece, finish in
         OpenAIWire.ChatChunk(
           id: id, model: model.modelID,
           choices: [.init(index: 0, delta: .init(role: piece == nil && finish == nil ? "assistant" : nil, content: piece), finishReason: finish)],
           usage: nil)
       }
     }
-    let logprobs = body.logprobs == true ? max(0, body.topLogprobs ?? 0) : nil
-    if let top = logprobs, top > 20 { return HTTPJSON.error(.badRequest, "top_logprobs must be 0…20") }
+    let logprobs = body.logprobs == true ? body.topLogprobs ?? 0 : nil
+    if let top = body.topLogprobs {
+      do { try CompletionLimits.check(top, in: CompletionLimits.topLogprobs, field: "top_logprobs") } catch {
+        return HTTPJSON.error(.badRequest, "\(error)")
+      }
+    }
     return try await admitted {
       var completion: Completion
       var entries: OpenAIWire.Logprobs?
@@ -117,11 +127,12 @@ struct LLMRoutes: Sendable {
     let options = CompletionRequest(
       messages: [], maxTokens: body.maxTokens ?? 16, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
       seed: body.seed, stop: body.stop?.values ?? [])
+    do { try options.validate() } catch { return HTTPJSON.error(.badRequest, "\(error)") }
     let id = "cmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     let model = model
     let prompt = body.prompt
     if body.stream == true {
-      return stream(id: id) { onText in try await model.complete(prompt: prompt, options: options, onText: onText) } chunk: {
+      return await stream(id: id) { onText in try await model.complete(prompt: prompt, options: options, onText: onText) } chunk: {
         piece, finish in
         TextResponse(
           id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
@@ -170,6 +181,8 @@ struct LLMRoutes: Sendable {
     guard !body.input.values.isEmpty, body.input.values.count <= 2048 else {
       return HTTPJSON.error(.badRequest, "input must hold 1 to 2048 strings")
     }
+    if let busy = await admit() { return busy }
+    defer { Task { await queue.leave() } }
     let vectors = try await embedder.embed(body.input.values)
     let tokens = body.input.values.reduce(0) { $0 + embedder.tokenCount($1) }
     Counter(label: "twin_embedding_inputs_total").increment(by: body.input.values.count)
@@ -216,12 +229,13 @@ struct LLMRoutes: Sendable {
       format = .jsonSchema(name: body.responseFormat?.jsonSchema?.name ?? "schema", schema: schema)
     case let other?: throw LanguageModelError.invalidRequest("response_format type \(other) is not supported")
     }
-    let maxTokens = body.maxCompletionTokens ?? body.maxTokens ?? 512
-    guard (1...32768).contains(maxTokens) else { throw LanguageModelError.invalidRequest("max_tokens must be 1…32768") }
-    return CompletionRequest(
-      messages: messages, maxTokens: maxTokens, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
+    let request = CompletionRequest(
+      messages: messages, maxTokens: body.maxCompletionTokens ?? body.maxTokens ?? 512,
+      temperature: body.temperature ?? 1, topP: body.topP ?? 1,
       seed: body.seed, stop: body.stop?.values ?? [], responseFormat: format,
       presencePenalty: body.presencePenalty ?? 0, frequencyPenalty: body.frequencyPenalty ?? 0)
+    try request.validate()
+    return request
   }
 
   /// A generated token as an OpenAI `logprobs` entry: its text, bytes and alternatives.
@@ -246,12 +260,7 @@ struct LLMRoutes: Sendable {
 
   /// Runs `work` once admitted, within the timeout; a full queue is a 429 with `Retry-After`.
   func admitted(_ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
-    do { try await queue.enter() } catch is AdmissionQueue.Full {
-      Counter(label: "twin_llm_rejected_total").increment()
-      return HTTPJSON.error(
-        .tooManyRequests, "the server is busy: try again shortly", type: "rate_limit_error",
-        headers: [.retryAfter: "1"])
-    }
+    if let busy = await admit() { return busy }
     let started = Date()
     defer { Task { await queue.leave() } }
     do {
@@ -268,21 +277,30 @@ struct LLMRoutes: Sendable {
     }
   }
 
+  /// Takes a turn in the admission queue; a 429 with `Retry-After` (counted as rejected) when
+  /// it is full. Every generating route, streamed or not, and embeddings go through it.
+  func admit() async -> Response? {
+    do {
+      try await queue.enter()
+      return nil
+    } catch {
+      Counter(label: "twin_llm_rejected_total").increment()
+      return HTTPJSON.busy("the server is busy: try again shortly")
+    }
+  }
+
   /// A server-sent-event reply: one `data:` event per piece of text, a last one with the finish
   /// reason, then `data: [DONE]`. A client that disconnects stops the generation at the next
   /// token.
   func stream<Chunk: Encodable & Sendable>(
     id: String, run: @escaping @Sendable (@escaping @Sendable (String) -> Bool) async throws -> Completion,
     chunk: @escaping @Sendable (_ piece: String?, _ finish: String?) -> Chunk
-  ) -> Response {
+  ) async -> Response {
+    // Admitted before the 200 goes out, so a full queue is a plain 429 a client can retry.
+    if let busy = await admit() { return busy }
     let queue = queue
     let timeout = timeoutSeconds
     let body = ResponseBody { writer in
-      do { try await queue.enter() } catch is AdmissionQueue.Full {
-        try await writer.write(Operations.event(["error": ["message": "the server is busy", "type": "rate_limit_error"]]))
-        try await writer.finish(nil)
-        return
-      }
       defer { Task { await queue.leave() } }
       let (pieces, continuation) = AsyncStream<String>.makeStream()
       let gone = Gate()

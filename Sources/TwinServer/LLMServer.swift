@@ -28,6 +28,7 @@ public enum LLMServer {
     // As many requests run as the batcher decodes together; the rest wait their turn.
     let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
     let router = Router()
+    router.add(middleware: UnmatchedRouteMiddleware(routes: LLMRoutes.table))
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
     Operations.serveMetrics(on: router)
     router.get("/health") { _, _ in

@@ -73,12 +73,16 @@ enum OpenAPIDocument {
         "get": [
           "summary": "Prometheus metrics",
           "responses": [
-            "200": ["description": "Text exposition format.", "content": ["text/plain": ["schema": ["type": "string"]]]]
+            "200": ["description": "Text exposition format.", "content": ["text/plain": ["schema": ["type": "string"]]]],
+            "401": errorResponse,
           ],
         ]
       ],
       "/openapi.json": [
-        "get": ["summary": "This document", "responses": ["200": json(["type": "object"], "OpenAPI 3.1.")]]
+        "get": [
+          "summary": "This document",
+          "responses": ["200": json(["type": "object"], "OpenAPI 3.1."), "401": errorResponse],
+        ]
       ],
     ],
     "components": [
@@ -87,7 +91,7 @@ enum OpenAPIDocument {
         "RAGRequest": [
           "type": "object", "required": ["query"],
           "properties": [
-            "query": ["type": "string", "description": "The question."],
+            "query": ["type": "string", "minLength": 1, "pattern": "\\S", "description": "The question."],
             "author": ["type": "string", "description": "Only this author's writing (skips self-query)."],
             "k": ["type": "integer", "minimum": 1, "maximum": 50, "description": "Chunks to answer from."],
             "stream": ["type": "boolean", "description": "Reply with server-sent events."],
@@ -141,4 +145,14 @@ enum OpenAPIDocument {
       ],
     ],
   ]
+
+  /// The documented paths and their methods (upper case): the route table that decides
+  /// between 404 and 405 for requests no route takes.
+  static var routes: [String: [String]] {
+    guard case .object(let paths)? = document["paths"] else { return [:] }
+    return paths.mapValues { operations in
+      guard case .object(let byMethod) = operations else { return [] }
+      return byMethod.keys.map { $0.uppercased() }.sorted()
+    }
+  }
 }

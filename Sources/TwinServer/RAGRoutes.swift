@@ -12,6 +12,8 @@ struct RAGRoutes: Sendable {
   let traces: any TraceStore
   let queue: AdmissionQueue
   let worker: JobWorker
+  /// `/rag/jobs` waiting or running at once.
+  let jobQueueLimit: Int
 
   /// `POST /rag` body.
   struct Ask: Codable, Sendable {
@@ -52,7 +54,8 @@ struct RAGRoutes: Sendable {
   func ask(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(Ask.self, from: http)
     do { try await queue.enter() } catch is AdmissionQueue.Full {
-      return HTTPJSON.error(.tooManyRequests, "the service is busy: try again shortly", type: "rate_limit_error", headers: [.retryAfter: "2"])
+      Counter(label: "twin_rag_requests_total", dimensions: [("status", "rejected")]).increment()
+      return HTTPJSON.busy("the service is busy: try again shortly")
     }
     if body.stream == true { return stream(body) }
     defer { Task { await queue.leave() } }
@@ -111,13 +114,18 @@ struct RAGRoutes: Sendable {
 
   func submit(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(Ask.self, from: http)
-    guard !body.query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-      return HTTPJSON.error(.badRequest, "query must not be empty")
-    }
+    // Refused now rather than queued to fail later.
+    if let problem = body.rag.problem { return HTTPJSON.error(.badRequest, problem) }
     // The question is stored redacted, like its trace: the queue never holds secrets.
     var stored = body.rag
     stored.query = PIIRedactor().redact(stored.query).text
-    let job = try await jobs.enqueue(kind: JobWorker.kind, request: try JSONValue.from(stored))
+    let job: Job
+    do {
+      job = try await jobs.enqueue(kind: JobWorker.kind, request: try JSONValue.from(stored), limit: jobQueueLimit)
+    } catch let full as JobQueueFull {
+      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "rejected")]).increment()
+      return HTTPJSON.busy("\(full): try again later")
+    }
     worker.wake()
     return try HTTPJSON.response(JobView(job), status: .accepted)
   }
@@ -137,9 +145,13 @@ struct RAGRoutes: Sendable {
   func feedback(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(FeedbackBody.self, from: http)
     guard body.score.isFinite else { return HTTPJSON.error(.badRequest, "score must be a number") }
+    // Feedback is free text from users, stored and shown like traces: redacted the same way.
+    let redactor = PIIRedactor()
     do {
       try await traces.addFeedback(
-        Feedback(traceID: body.traceID, score: body.score, comment: body.comment, correctedAnswer: body.correctedAnswer))
+        Feedback(
+          traceID: body.traceID, score: body.score, comment: body.comment.map { redactor.redact($0).text },
+          correctedAnswer: body.correctedAnswer.map { redactor.redact($0).text }))
     } catch TwinError.notFound {
       return HTTPJSON.error(.notFound, "no trace \(body.traceID)", type: "not_found_error")
     }

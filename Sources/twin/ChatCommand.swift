@@ -27,6 +27,10 @@ struct ChatCommand: AsyncParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
+  func validate() throws {
+    try CompletionLimits.check(maxTokens, in: CompletionLimits.maxTokens, option: "--max-tokens")
+  }
+
   func run() async throws {
     let llm = try LoadedLLM(model)
     let parameters = try sampling.parameters()

@@ -13,7 +13,10 @@ struct CrawlerWiring {
     var policy = FetchPolicy()
     policy.userAgent = settings.crawl.userAgent
     policy.respectsRobotsTxt = settings.crawl.respectRobots
-    policy.readTimeout = .milliseconds(Int(settings.crawl.timeoutSeconds * 1000))
+    // crawl.timeout_seconds is the wall clock of one fetch, body and retries included; the
+    // silence allowed between bytes is never longer than that.
+    policy.totalTimeout = .milliseconds(Int(settings.crawl.timeoutSeconds * 1000))
+    policy.readTimeout = min(policy.readTimeout, policy.totalTimeout)
     policy.maxBodyBytes = settings.crawl.maxBodyBytes
     policy.maxRedirects = settings.crawl.maxRedirects
     policy.maxRetries = settings.crawl.maxRetries

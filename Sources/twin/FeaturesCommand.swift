@@ -3,6 +3,7 @@ import Foundation
 import TwinCore
 import TwinOrchestrator
 import TwinPipelines
+import TwinSQLite
 
 /// `twin features`: the feature pipeline.
 struct FeaturesCommand: AsyncParsableCommand {
@@ -19,6 +20,12 @@ struct FeaturesCommand: AsyncParsableCommand {
       removed. --full drops the collections and rebuilds everything. Chunk sizes, overlaps, the
       embedding model and HNSW parameters come from the features.* settings.
 
+      The feature store remembers the warehouse it was built from. If twin.sqlite was replaced
+      or lost, or a run would delete the features of most documents at once, the run stops and
+      says why: the store may hold the only copy left. --allow-mass-delete lets such deletions
+      through; --full rebuilds the store from the warehouse as it is. --rebuild-store moves a
+      broken store aside (vectors.broken-<time>) and builds a new one.
+
       Every run is recorded: see `twin runs list`.
       """)
 
@@ -28,14 +35,28 @@ struct FeaturesCommand: AsyncParsableCommand {
   @Flag(name: .long, help: "Drop the feature collections and rebuild them from the warehouse.")
   var full = false
 
+  @Flag(name: .long, help: "Let this run delete the features of most documents at once.")
+  var allowMassDelete = false
+
+  @Flag(name: .long, help: "Move the feature store aside (it cannot be opened?) and build a new one.")
+  var rebuildStore = false
+
   @Flag(name: .long, help: "Do not reuse cached step outputs.")
   var noCache = false
 
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let app = try await AppContext.open(global: global)
-    let result = try await FeaturesRun.execute(app: app, authors: author, full: full, noCache: noCache)
+    var app = try await AppContext.open(global: global)
+    if rebuildStore {
+      if let aside = try Workspace.moveFeatureStoreAside(root: app.workspace.root) {
+        Stderr.write("moved the old feature store to \(aside.path)\n")
+      }
+      // Reopened so the store is a new, empty one.
+      app = try await AppContext.open(global: global)
+    }
+    let result = try await FeaturesRun.execute(
+      app: app, authors: author, full: full || rebuildStore, noCache: noCache, allowMassDelete: allowMassDelete)
     try FeaturesRun.report(result, app: app)
     if result.run.status != .succeeded { throw ExitCode.failure }
   }
@@ -43,12 +64,15 @@ struct FeaturesCommand: AsyncParsableCommand {
 
 /// Running and reporting the feature pipeline; shared with `twin quickstart`.
 enum FeaturesRun {
-  static func execute(app: AppContext, authors: [String], full: Bool, noCache: Bool) async throws -> RunResult {
+  static func execute(
+    app: AppContext, authors: [String], full: Bool, noCache: Bool, allowMassDelete: Bool = false
+  ) async throws -> RunResult {
+    try await app.workspace.bindFeatureStore(rebuilding: full)
     let embedder = try FeatureWiring.embedder(app.settings)
     let users = try await FeatureWiring.authors(authors, warehouse: app.workspace.warehouse)
     let pipeline = try FeaturePipeline.pipeline(
       warehouse: app.workspace.warehouse, store: app.workspace.vectors, embedder: embedder, authors: users,
-      settings: FeatureWiring.featureSettings(app.settings), full: full)
+      settings: FeatureWiring.featureSettings(app.settings), full: full, allowMassDelete: allowMassDelete)
     let runner = app.runner()
     let result = try await Interruption.run { try await runner.run(pipeline, noCache: noCache) }
     app.finishProgress()

@@ -41,10 +41,13 @@ struct GenerateCommand: AsyncParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
+  func validate() throws {
+    try CompletionLimits.check(maxTokens, in: CompletionLimits.maxTokens, option: "--max-tokens")
+  }
+
   func run() async throws {
     var text = prompt
     if text == "-" { text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
-    guard maxTokens > 0 else { throw ValidationError("--max-tokens must be at least 1") }
     let schema = try jsonSchema.map { path -> JSONSchema in
       guard let data = FileManager.default.contents(atPath: path) else {
         throw TwinError.notFound("JSON schema file \(path)")

@@ -69,9 +69,9 @@ struct RAGCommand: AsyncParsableCommand {
       if streaming { print("") }
       switch failure.kind {
       case .blocked(let check):
-        throw TwinError.invalidInput("refused by \(check): \(failure.reason) (trace \(failure.traceID))")
+        throw TwinError.refused("by \(check): \(failure.reason) (trace \(failure.traceID))")
       case .invalid: throw TwinError.invalidInput("\(failure.reason) (trace \(failure.traceID))")
-      case .failed: throw TwinError.storage("\(failure.reason) (trace \(failure.traceID))")
+      case .failed: throw TwinError.failed("\(failure.reason) (trace \(failure.traceID))")
       }
     }
   }

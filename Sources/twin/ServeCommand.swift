@@ -11,16 +11,11 @@ struct ServeCommand: AsyncParsableCommand {
     abstract: "Run Twin's HTTP services.",
     subcommands: [LLM.self, API.self])
 
-  /// API keys from `--api-key` and `TWIN_SERVE_API_KEYS`; refuses a non-loopback host without one.
+  /// The API keys from `--api-key` and `TWIN_SERVE_API_KEYS`, under the servers' policy.
   static func keys(_ given: [String], host: String) throws -> [String] {
-    var keys = given
-    if let env = ProcessInfo.processInfo.environment["TWIN_SERVE_API_KEYS"] {
-      keys += env.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-    guard ["127.0.0.1", "::1", "localhost"].contains(host) || !keys.isEmpty else {
-      throw ValidationError("--host \(host) is not loopback: give --api-key (or TWIN_SERVE_API_KEYS) to expose the server")
-    }
-    return keys
+    try APIKeyPolicy(
+      options: given, environment: ProcessInfo.processInfo.environment["TWIN_SERVE_API_KEYS"], host: host
+    ).keys
   }
 
   struct API: AsyncParsableCommand {
@@ -34,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         restart); POST /feedback {trace_id, score, comment?, corrected_answer?} stores feedback
         with the trace. GET /health, /metrics (Prometheus) and /openapi.json. The LLM is
         llm.backend: local (in this process) or openai (`twin serve llm` or any OpenAI-compatible
-        server at llm.base_url). Binds to 127.0.0.1; elsewhere it needs --api-key. Ctrl-C stops it.
+        server at llm.base_url). Binds to 127.0.0.1; elsewhere it needs --api-key. Ctrl-C or SIGTERM
+        stops it within seconds: a running job is put back in the queue and resumed on the next start.
         """)
 
     @Option(name: .long, help: "The address to listen on.")
@@ -49,7 +45,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The LLM (default: llm.model).")
     var model: String?
 
+    @Option(name: .long, help: "How many /rag/jobs may wait or run at once before new ones get 429.")
+    var jobQueueLimit = APIServer.Configuration().jobQueueLimit
+
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+      guard (1...100_000).contains(jobQueueLimit) else {
+        throw ValidationError("--job-queue-limit must be between 1 and 100000 (got \(jobQueueLimit))")
+      }
+    }
 
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
@@ -59,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
       configuration.host = host
       configuration.port = port
       configuration.apiKeys = keys
+      configuration.jobQueueLimit = jobQueueLimit
       let banner = keys.isEmpty ? "" : " (API key required)"
       let model = service.llm.modelID
       try await APIServer.run(

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Synchronization
 import Testing
+import TwinSQLite
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -80,6 +81,19 @@ import Testing
     #expect(try await http("POST", base + "/feedback", ["trace_id": "nope", "score": 1], key: key).status == 404)
     let shown = try await twin.run(["traces", "show", traceID])
     #expect(shown.stdout.contains("feedback 1.0: good"))
+    // Feedback text is redacted like questions are.
+    let personal = try await http(
+      "POST", base + "/feedback",
+      ["trace_id": traceID, "score": 0, "comment": "call me at 415-555-0132.", "corrected_answer": "Write to ada@example.org"],
+      key: key)
+    #expect(personal.status == 201)
+    let redacted = try await twin.run(["traces", "show", traceID])
+    #expect(!redacted.stdout.contains("415-555-0132") && !redacted.stdout.contains("ada@example.org"), "\(redacted.stdout)")
+    #expect(redacted.stdout.contains("[REDACTED_PHONE]"))
+
+    // A job is checked before it is queued: k out of range and an empty question are 400.
+    #expect(try await http("POST", base + "/rag/jobs", ["query": "Why?", "k": 0], key: key).status == 400)
+    #expect(try await http("POST", base + "/rag/jobs", ["query": "  "], key: key).status == 400)
 
     // Async: queue a job, kill the server before it can finish, restart: the job is answered.
     let job = try await http("POST", base + "/rag/jobs", ["query": "Why deduplicate before you embed?"], key: key)
@@ -122,6 +136,7 @@ import Testing
       question, environment: ["TWIN_LLM_BACKEND": "openai", "TWIN_LLM_BASE_URL": llmBase, "TWIN_LLM_API_KEY": "nope"])
     #expect(wrongKey.status != 0)
     #expect(wrongKey.stderr.contains("401"))
+    #expect(!wrongKey.stderr.contains("storage error"), "\(wrongKey.stderr)")
     #expect(!wrongKey.stderr.contains(llmKey))
 
     // Traces go to an OTLP/HTTP collector when one is configured (here a stand-in that keeps
@@ -156,6 +171,32 @@ import Testing
     #expect(text.contains("twin.prompt_template"))
     #expect(!text.contains(llmKey))
 
+    // A bounded job queue, and a server that stops on SIGTERM with jobs still queued: the
+    // running job is finished or put back, the rest wait for the next start.
+    server.terminate()
+    await TwinProcess.waitForExit(server)
+    let (busy, busyBase) = try await twin.launchServer([
+      "serve", "api", "--port", "0", "--api-key", key, "--job-queue-limit", "3",
+    ])
+    var accepted: [String] = []
+    var refused: Reply?
+    for question in ["Why crawl politely?", "What is BM25?", "How big should chunks be?", "What is LoRA?"] {
+      let reply = try await http("POST", busyBase + "/rag/jobs", ["query": question], key: key)
+      if reply.status == 202, let id = reply.json["id"] as? String { accepted.append(id) } else { refused = reply }
+    }
+    #expect(accepted.count == 3)
+    #expect(refused?.status == 429, "\(refused?.text ?? "")")
+    try await Task.sleep(for: .seconds(1))
+    kill(busy.processIdentifier, SIGTERM)
+    await TwinProcess.waitForExit(busy)
+    #expect(busy.terminationReason == .exit, "stopped by \(busy.terminationReason) \(busy.terminationStatus)")
+    let statuses = try await accepted.asyncMap { id in
+      try await twin.workspaceStore().jobs.job(id: id)?.status
+    }
+    #expect(!statuses.contains(.running), "\(statuses)")
+    #expect(statuses.contains(.queued), "the whole queue ran before the server stopped: \(statuses)")
+    (server, base) = try await twin.launchServer(["serve", "api", "--port", "0", "--api-key", key])
+
     // Operations: health needs no key; every path of the OpenAPI document answers.
     #expect(try await http("GET", base + "/health").status == 200)
     let metrics = try await http("GET", base + "/metrics", key: key)
@@ -172,5 +213,25 @@ import Testing
         #expect(reply.status != 404 && reply.status != 405, "\(method) \(path): \(reply.status)")
       }
     }
+    // A known path with another method is 405 with Allow; an unknown path a 404 that says so.
+    let wrongMethod = try await http("DELETE", base + "/rag", key: key)
+    #expect(wrongMethod.status == 405)
+    #expect(wrongMethod.text.contains("POST"))
+    let unknown = try await http("GET", base + "/nope", key: key)
+    #expect(unknown.status == 404)
+    #expect(unknown.text.contains("no route for GET /nope"))
   }
+}
+
+extension Array where Element: Sendable {
+  func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+    var results: [T] = []
+    for element in self { results.append(try await transform(element)) }
+    return results
+  }
+}
+
+extension TwinProcess {
+  /// The workspace the process uses, opened in this test process.
+  func workspaceStore() throws -> Workspace { try Workspace(path: workspace.path) }
 }

@@ -74,6 +74,16 @@ import TwinOpenAI
     return (python.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
   }
 
+  @Test func hostileTokenCountsAreRefusedNotFatal() async throws {
+    let twin = try TwinProcess()
+    for count in ["9223372036854775807", "0", "40000"] {
+      let result = try await twin.run(["generate", "Hello", "--max-tokens", count])
+      // 64 is a usage error; a crash would end with the signal's number (SIGILL, 4).
+      #expect(result.status == 64, "\(count): \(result.status) \(result.stderr)")
+      #expect(result.stderr.contains("--max-tokens must be between 1 and 32768"), "\(result.stderr)")
+    }
+  }
+
   @Test func exposingTheServerNeedsAnAPIKey() async throws {
     let twin = try TwinProcess()
     let result = try await twin.run(["serve", "llm", "--host", "0.0.0.0", "--port", "0"])

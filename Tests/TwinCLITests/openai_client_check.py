@@ -31,6 +31,22 @@ text = reply.choices[0].message.content
 check("chat", text == expected, f"{text!r} != {expected!r}")
 check("chat usage", reply.usage.prompt_tokens > 0 and 0 < reply.usage.completion_tokens <= 24, str(reply.usage))
 
+# Content as an array of text parts (newer clients send this) reads as the same text.
+parts = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": [{"type": "text", "text": "What is the capital "},
+                                           {"type": "text", "text": "of France?"}]}],
+    max_tokens=24, temperature=0)
+check("text content parts", parts.choices[0].message.content == expected, repr(parts.choices[0].message.content))
+try:
+    client.chat.completions.create(
+        model="smollm2-135m-instruct",
+        messages=[{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x/y.png"}}]}],
+        max_tokens=4)
+    check("image parts refused", False)
+except Exception as error:  # openai.BadRequestError
+    check("image parts refused", "400" in str(error) and "image_url" in str(error), str(error))
+
 pieces = []
 finish = None
 for chunk in client.chat.completions.create(

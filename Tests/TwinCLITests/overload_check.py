@@ -46,6 +46,15 @@ except urllib.error.HTTPError as error:
     check("429 when full", error.code == 429 and error.headers.get("Retry-After") is not None,
           f"{error.code} {dict(error.headers)}")
 
+# A streamed request is admitted before its 200 goes out: a plain 429 with Retry-After too.
+try:
+    urllib.request.urlopen(urllib.request.Request(base + "/v1/chat/completions", chat(4, stream=True).encode(),
+                                                  {"Content-Type": "application/json"}), timeout=30)
+    check("429 when full (streamed)", False, "the request was accepted")
+except urllib.error.HTTPError as error:
+    check("429 when full (streamed)", error.code == 429 and error.headers.get("Retry-After") is not None,
+          f"{error.code} {dict(error.headers)}")
+
 # The client goes away: its generation stops at once instead of running 2000 tokens.
 holder.close()
 deadline = time.time() + 10
@@ -60,6 +69,37 @@ check("disconnect stops the generation", running == 0, f"running={running}")
 reply = json.load(urllib.request.urlopen(urllib.request.Request(
     base + "/v1/chat/completions", chat(4).encode(), {"Content-Type": "application/json"}), timeout=60))
 check("served again", reply["usage"]["completion_tokens"] > 0)
+# Client numbers are checked against one rule per field before any arithmetic: Int.max
+# max_tokens once overflowed the KV-cache size and killed the server (SIGILL).
+def bad_request(path, body):
+    try:
+        urllib.request.urlopen(urllib.request.Request(base + path, json.dumps(body).encode(),
+                                                      {"Content-Type": "application/json"}), timeout=30)
+        return None, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+huge = 9223372036854775807
+for path, body in [
+    ("/v1/completions", {"prompt": "Hello", "max_tokens": huge}),
+    ("/v1/completions", {"prompt": "Hello", "max_tokens": huge, "stream": True}),
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": huge}),
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": huge, "stream": True}),
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_completion_tokens": -1}),
+]:
+    code, text = bad_request(path, body)
+    check(f"400 for max_tokens {body.get('max_tokens', body.get('max_completion_tokens'))} on {path}",
+          code == 400 and "max_tokens" in text, f"{code} {text}")
+for field, value in [("temperature", 1e308), ("top_p", -1), ("presence_penalty", 5), ("frequency_penalty", -9)]:
+    code, text = bad_request("/v1/completions", {"prompt": "Hi", field: value})
+    check(f"400 for {field}={value}", code == 400 and field in text, f"{code} {text}")
+code, text = bad_request("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1e30})
+check("an out-of-range number names its field", code == 400 and "max_tokens" in text and "invalid JSON" not in text,
+      f"{code} {text}")
+health = json.load(urllib.request.urlopen(base + "/health"))
+check("still serving after hostile numbers", health.get("status") == "ok", str(health))
+
 metrics = urllib.request.urlopen(base + "/metrics").read().decode()
 check("metrics count the rejection", "twin_llm_rejected_total" in metrics)
 print("all checks passed")

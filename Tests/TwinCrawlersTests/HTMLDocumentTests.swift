@@ -16,6 +16,28 @@ import TwinCrawlers
     #expect(markdownOfBody(document) == "\u{201C}Q\u{201D} \u{2013} é\n")
   }
 
+  @Test func latin1MislabelledAsUTF8IsDecodedAsLatin1() throws {
+    let text = "<html><head><title>Caf\u{E9}</title></head><body><p>Cr\u{E8}me br\u{FB}l\u{E9}e</p></body></html>"
+    let header = try HTMLDocument(bytes: latin1Bytes(text), url: "https://example.com/", encoding: "utf-8")
+    #expect(markdownOfBody(header) == "Crème brûlée\n")
+    let meta = try HTMLDocument(
+      bytes: latin1Bytes(text.replacingOccurrences(of: "<head>", with: "<head><meta charset=\"utf-8\">")),
+      url: "https://example.com/", encoding: nil)
+    #expect(markdownOfBody(meta) == "Crème brûlée\n")
+    // Real UTF-8 stays UTF-8.
+    let utf8 = try HTMLDocument(bytes: Array("<p>Crème brûlée</p>".utf8), url: nil, encoding: "utf-8")
+    #expect(markdownOfBody(utf8) == "Crème brûlée\n")
+  }
+
+  @Test func binaryBodiesServedAsHTMLAreRefused() {
+    let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D] + (0..<600).map { UInt8($0 % 256) }
+    #expect(throws: HTMLError.binaryContent(url: "https://example.com/x")) {
+      try HTMLDocument(bytes: png, url: "https://example.com/x", encoding: "utf-8")
+    }
+    let noise: [UInt8] = (0..<2048).map { UInt8(($0 * 7919) % 251 + 1) }
+    #expect(throws: HTMLError.binaryContent(url: nil)) { try HTMLDocument(bytes: noise, url: nil, encoding: nil) }
+  }
+
   @Test func decodesLatin1WithTheCharsetFromMeta() throws {
     let bytes = latin1Bytes(
       "<html><head><meta charset=\"iso-8859-1\"><title>Caf\u{E9}</title></head><body><p>na\u{EF}ve</p></body></html>"

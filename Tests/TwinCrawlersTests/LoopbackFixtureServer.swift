@@ -113,11 +113,11 @@ enum LoopbackFixtureServer {
     return prefix + [0xE9] + middle + [0xE9] + text + [0xEF] + tail
   }
 
-  private static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+  static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
     bytes(Array(text.utf8), contentType: "text/html; charset=utf-8", status: status)
   }
 
-  private static func bytes(
+  static func bytes(
     _ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok,
     extraHeaders: HTTPFields = [:]
   ) -> Response {
@@ -133,7 +133,7 @@ enum LoopbackFixtureServer {
     Response(status: status, headers: [.location: location])
   }
 
-  private static func authority(_ request: Request) -> String {
+  static func authority(_ request: Request) -> String {
     "http://" + (request.head.authority ?? "127.0.0.1")
   }
 
@@ -155,6 +155,7 @@ enum LoopbackFixtureServer {
       break
     }
 
+    addHostileRoutes(to: router)
     router.get("page") { _, _ in html(messyHTML) }
     router.get("secret") { _, _ in html("<p>secret</p>") }
     router.get("secret/open") { _, _ in html("<p>open</p>") }

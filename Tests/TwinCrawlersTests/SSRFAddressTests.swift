@@ -41,6 +41,25 @@ import TwinCrawlers
     ("64:ff9b::a9fe:a9fe", .linkLocal),
     ("2002:7f00:1::", .loopback),
     ("2002:c0a8:0101::1", .privateNetwork),
+    // The rest of IANA's special-purpose registries, once missed.
+    ("192.0.0.8", .protocolAssignments),
+    ("192.0.0.170", .protocolAssignments),
+    ("192.0.2.1", .documentation),
+    ("198.51.100.7", .documentation),
+    ("203.0.113.255", .documentation),
+    ("198.18.0.0", .benchmarking),
+    ("198.19.255.255", .benchmarking),
+    ("192.88.99.1", .relayAnycast),
+    ("2001:db8::1", .documentation),
+    ("3fff:abc::1", .documentation),
+    ("2001::1", .teredo),
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", .teredo),
+    ("2001:2::5", .benchmarking),
+    ("2001:10::1", .protocolAssignments),
+    ("64:ff9b:1::a00:1", .localTranslation),
+    ("100::1", .discardOnly),
+    ("::ffff:198.18.0.1", .benchmarking),
+    ("64:ff9b::c000:0201", .documentation),
   ])
   func specialAddressesAreClassified(address: String, range: SpecialAddressRange) throws {
     let parsed = try #require(IPAddress(address))
@@ -52,7 +71,8 @@ import TwinCrawlers
     "126.255.255.255", "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255",
     "172.32.0.0", "192.167.255.255", "192.169.0.0", "223.255.255.255",
     "2001:4860:4860::8888", "2606:4700::1111", "fbff::1", "::2:0:0:1", "::ffff:8.8.8.8",
-    "64:ff9b::808:808", "2002:0808:0808::1",
+    "64:ff9b::808:808", "2002:0808:0808::1", "192.0.1.255", "192.0.3.0", "198.17.255.255", "198.20.0.0",
+    "203.0.112.255", "192.88.98.255", "2001:200::1", "2001:db9::1", "4000::1",
   ])
   func publicAddressesPass(address: String) throws {
     let parsed = try #require(IPAddress(address))
@@ -74,7 +94,8 @@ import TwinCrawlers
     // Guards the argument lists above against a range added without a test.
     let covered: Set<SpecialAddressRange> = [
       .unspecified, .thisNetwork, .loopback, .privateNetwork, .uniqueLocal, .siteLocal, .linkLocal,
-      .sharedAddressSpace, .multicast, .reserved,
+      .sharedAddressSpace, .multicast, .reserved, .protocolAssignments, .documentation, .benchmarking,
+      .relayAnycast, .teredo, .localTranslation, .discardOnly,
     ]
     #expect(Set(SpecialAddressRange.allCases) == covered)
   }

@@ -12,6 +12,7 @@ struct ScriptedSource: DocumentSource {
 
   func discover(_ link: String) async throws -> [DiscoveredLink] {
     if link.hasSuffix("/dead") { throw TwinError.invalidInput("\(link): HTTP 404") }
+    if link.hasSuffix("/empty-feed") { return [] }
     let entries = feeds[link] ?? [link]
     return entries.map { DiscoveredLink(link: $0, origin: link) }
   }
@@ -59,6 +60,16 @@ final class Counter: @unchecked Sendable {
     #expect(second.count(.skipped) == 3)
     #expect(source.extractions.count - before == 1)
     #expect(try await ws.warehouse.count(category: .articles, authorID: nil) == 3)
+  }
+
+  @Test func aListingThatYieldsNothingStillEndsWithAReason() async throws {
+    let ws = try temporaryWorkspace()
+    let user = try await ws.warehouse.getOrCreateUser(fullName: "Ada Lovecraft")
+    let report = try await LinkCrawler(warehouse: ws.warehouse, source: source, concurrency: 2, refresh: false)
+      .crawl(links: ["https://a.example/empty-feed"], author: user, progress: SilentProgress())
+    #expect(report.outcomes.count == 1)
+    #expect(report.outcomes.first?.status == .failed)
+    #expect(report.outcomes.first?.reason?.contains("lists no links") == true)
   }
 
   @Test func refreshExtractsAgainWithoutDuplicating() async throws {

@@ -36,6 +36,6 @@ extension CrawlerDispatcher {
     if let language = extracted.language { content["language"] = language }
     return try RawDocument.article(
       content: content, platform: PlatformName.forArticle(link: item.link, origin: item.origin),
-      author: author, link: item.link)
+      author: author, link: CredentialRedaction.redact(item.link))
   }
 }

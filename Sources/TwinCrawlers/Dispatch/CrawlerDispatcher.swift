@@ -78,8 +78,11 @@ public final class CrawlerDispatcher: DocumentSource {
 
   /// Extracts the documents behind `item`: a repository document for git links, else an
   /// article.
+  ///
+  /// - Throws: ``FetchError/unsupportedScheme(url:scheme:)`` for a link that a feed or sitemap
+  ///   listed with a scheme other than http(s).
   public func extract(_ item: DiscoveredLink, author: User) async throws -> [RawDocument] {
-    switch LinkKind.classify(item.link) {
+    switch try Self.kind(of: item) {
     case .gitRepository, .localRepository:
       let crawl = try await git.crawl(item.link, author: author)
       if !crawl.skipped.isEmpty {
@@ -91,6 +94,20 @@ public final class CrawlerDispatcher: DocumentSource {
     case .mediumProfile, .substack, .feed, .sitemap, .article:
       return [try await article(item, author: author)]
     }
+  }
+
+  /// What `item` is. A link the user gave may be anything ``LinkKind`` knows, a local
+  /// repository included; a link found on the web (a feed entry, a sitemap URL) may only be
+  /// http(s). A hostile feed could otherwise list `file:///home/…` and have the user's own
+  /// repositories, secrets and all, crawled into the warehouse and served by `/rag`. An http(s)
+  /// link then goes through the same address guard as every fetch (or clone).
+  static func kind(of item: DiscoveredLink) throws -> LinkKind {
+    guard item.link != item.origin else { return LinkKind.classify(item.link) }
+    let scheme = URLComponents(string: FetchTarget.escape(item.link))?.scheme?.lowercased() ?? ""
+    guard scheme == "http" || scheme == "https" else {
+      throw FetchError.unsupportedScheme(url: CredentialRedaction.redact(item.link), scheme: scheme)
+    }
+    return LinkKind.classify(item.link)
   }
 
   /// A page link that is its own document; its body is kept for ``extract(_:author:)``.

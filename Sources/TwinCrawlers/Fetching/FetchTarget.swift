@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// An absolute http(s) URL, checked and split into the parts the fetcher decides on.
 ///

@@ -7,8 +7,9 @@ struct RetryBackoff: Sendable {
   var maxDelay: Duration
   var maxRetryAfter: Duration
 
-  /// Statuses that mean "try again later" rather than "no".
-  static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+  /// Statuses that mean "try again later" rather than "no": every 5xx a server sends while
+  /// overloaded or restarting (500 included, as the README promises), and 429.
+  static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
   /// The wait before retry number `attempt` (0 for the first retry): exponential, capped, with
   /// "equal jitter" (half fixed, half random) so clients that failed together do not retry

@@ -7,12 +7,13 @@
 /// ``HTTPFetcher``), which closes the gap left by DNS answers that change between the check and
 /// the connection.
 enum SSRFGuard {
-  /// Resolves `host` and throws if it is not public.
+  /// Resolves `host`, throws if it is not public, and returns the vetted addresses.
   ///
   /// - Parameter url: the URL being fetched, for the error message.
   /// - Throws: ``FetchError/privateAddressBlocked(url:address:range:)``, or
   ///   ``FetchError/network(url:reason:)`` when the host does not resolve.
-  static func check(host: String, url: String) async throws(FetchError) {
+  @discardableResult
+  static func check(host: String, url: String) async throws(FetchError) -> [IPAddress] {
     let addresses: [IPAddress]
     do {
       addresses = try await HostResolver.resolve(host)
@@ -24,6 +25,7 @@ enum SSRFGuard {
         throw .privateAddressBlocked(url: url, address: address.description, range: range)
       }
     }
+    return addresses
   }
 
   /// The special range of a connected peer's textual address, if any. Used on the live

@@ -54,8 +54,9 @@ public struct GitRepositoryCrawler: Sendable {
   ///   remote host on a private network, or `CancellationError`.
   public func crawl(_ link: String, author: User) async throws -> Crawl {
     let location = try GitRepositoryLocation(link)
+    var vetted: IPAddress?
     if let host = location.remoteHost, !allowPrivateNetwork {
-      try await SSRFGuard.check(host: host, url: location.link)
+      vetted = try await SSRFGuard.check(host: host, url: location.link).first
     }
 
     let workspace = FileManager.default.temporaryDirectory
@@ -69,7 +70,7 @@ public struct GitRepositoryCrawler: Sendable {
         link: location.link, reason: "cannot create \(workspace.path): \(error)")
     }
 
-    try await clone(location, into: checkout)
+    try await clone(location, into: checkout, pinnedTo: vetted)
 
     let walked: RepositoryFileWalker.Result
     do {
@@ -93,12 +94,34 @@ public struct GitRepositoryCrawler: Sendable {
 
   // MARK: - Cloning
 
-  private func clone(_ location: GitRepositoryLocation, into checkout: URL) async throws {
+  /// Clones `location`; with `address`, git's connection is pinned to it.
+  ///
+  /// Git resolves the host again on its own, so without a pin a DNS answer that changes
+  /// between the guard's check and git's connection (DNS rebinding) could move the clone into
+  /// a private network. HTTP(S) is pinned with libcurl's resolve list, SSH by connecting to
+  /// the address under the host's name (`HostName`, with `HostKeyAlias` keeping the host key
+  /// check on the name).
+  private func clone(_ location: GitRepositoryLocation, into checkout: URL, pinnedTo address: IPAddress?) async throws {
     var arguments = [
       "-c", "advice.detachedHead=false",
       "-c", "core.symlinks=true",
     ]
     if !allowPrivateNetwork { arguments += ["-c", "http.followRedirects=false"] }
+    var sshCommand = "ssh -o BatchMode=yes"
+    if let address, let host = location.remoteHost {
+      switch location.transport {
+      case .http(let port):
+        let literal = address.description.contains(":") ? "[\(address)]" : "\(address)"
+        arguments += ["-c", "http.curloptResolve=\(host):\(port):\(literal)"]
+      case .ssh:
+        sshCommand += " -o HostName=\(address) -o HostKeyAlias=\(host)"
+      case .git:
+        // The daemon protocol has no way to pin; the guard's check is all there is.
+        break
+      case nil:
+        break
+      }
+    }
     // `--` ends the options, so a link starting with `-` cannot be read as one.
     arguments += [
       "clone", "--depth", "1", "--quiet", "--no-tags", "--single-branch", "--",
@@ -108,7 +131,7 @@ public struct GitRepositoryCrawler: Sendable {
       // Never wait for a password or passphrase: fail instead.
       "GIT_TERMINAL_PROMPT": "0",
       "GCM_INTERACTIVE": "never",
-      "GIT_SSH_COMMAND": "ssh -o BatchMode=yes",
+      "GIT_SSH_COMMAND": sshCommand,
       // Only transports that move data; `ext::` and friends run commands.
       "GIT_ALLOW_PROTOCOL": "https:http:git:ssh:file",
       // Git's messages in English, as the error text is shown to the user verbatim.

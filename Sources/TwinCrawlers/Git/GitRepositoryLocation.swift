@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// Where a repository link points, and what to call the repository.
 ///
@@ -18,6 +19,17 @@ struct GitRepositoryLocation: Sendable, Equatable {
   var name: String
   /// `github` for github.com, the host for other remotes, `git` for local repositories.
   var platform: String
+  /// How git reaches a remote: what pinning its connection to a vetted address takes.
+  var transport: Transport?
+
+  enum Transport: Sendable, Equatable {
+    /// Smart HTTP(S) through libcurl, on this port.
+    case http(port: Int)
+    /// SSH (`ssh://` and scp-style addresses).
+    case ssh
+    /// The `git://` daemon protocol.
+    case git
+  }
 
   /// Schemes git may use for a remote; anything else (`ext::`, `fd::`) could run commands.
   static let remoteSchemes: Set<String> = ["https", "http", "git", "ssh"]
@@ -41,15 +53,24 @@ struct GitRepositoryLocation: Sendable, Equatable {
       guard let host = components.host, !host.isEmpty else {
         throw .invalidLink(shown, reason: "the URL has no host")
       }
-      try self.init(remote: link, host: host, path: components.path, shown: shown)
+      let transport: Transport =
+        switch scheme {
+        case "https": .http(port: components.port ?? 443)
+        case "http": .http(port: components.port ?? 80)
+        case "ssh": .ssh
+        default: .git
+        }
+      try self.init(remote: link, host: host, path: components.path, shown: shown, transport: transport)
     } else if let (host, path) = Self.scpStyle(link) {
-      try self.init(remote: link, host: host, path: path, shown: shown)
+      try self.init(remote: link, host: host, path: path, shown: shown, transport: .ssh)
     } else {
       try self.init(localPath: link, shown: shown)
     }
   }
 
-  private init(remote: String, host: String, path: String, shown: String) throws(GitCrawlError) {
+  private init(
+    remote: String, host: String, path: String, shown: String, transport: Transport
+  ) throws(GitCrawlError) {
     let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
     guard let name = Self.repositoryName(fromPath: path) else {
       throw .invalidLink(shown, reason: "the URL has no repository path")
@@ -61,6 +82,7 @@ struct GitRepositoryLocation: Sendable, Equatable {
     self.name = name
     self.platform =
       lowerHost == "github.com" || lowerHost == "www.github.com" ? "github" : lowerHost
+    self.transport = transport
   }
 
   private init(localPath: String, shown: String) throws(GitCrawlError) {
@@ -85,6 +107,7 @@ struct GitRepositoryLocation: Sendable, Equatable {
     self.remoteHost = nil
     self.name = name
     self.platform = "git"
+    self.transport = nil
   }
 
   /// `user@host:path` (git's scp-like syntax); a `:` after a `/` makes it a local path.

@@ -23,7 +23,11 @@ public final class HTMLDocument {
   ///     one is ignored. A UTF-8 byte-order mark wins over both. Like browsers, Latin-1 and ASCII
   ///     labels decode as Windows-1252, its superset: servers that say ISO-8859-1 often send
   ///     Windows-1252 curly quotes and dashes.
-  /// - Throws: ``HTMLError/unparseable(url:)`` when the bytes yield no document.
+  ///   A page declared UTF-8 (by the header or `<meta>`) whose bytes are not UTF-8 is decoded as
+  ///   Windows-1252: servers mislabel Latin-1 pages, and decoding them as UTF-8 would replace
+  ///   every accented letter with U+FFFD.
+  /// - Throws: ``HTMLError/unparseable(url:)`` when the bytes yield no document,
+  ///   ``HTMLError/binaryContent(url:)`` when they are not text at all.
   public init(bytes: [UInt8], url: String?, encoding: String?) throws {
     LibXMLSetup.prepareForParsing()
     var body = bytes[...]
@@ -33,6 +37,10 @@ public final class HTMLDocument {
       charset = "UTF-8"
     }
     guard !body.isEmpty, body.count <= Int(Int32.max) else { throw HTMLError.unparseable(url: url) }
+    guard !Self.looksBinary(body) else { throw HTMLError.binaryContent(url: url) }
+    if Self.declaresUTF8(header: charset, body), String(validating: body, as: UTF8.self) == nil {
+      charset = "windows-1252"
+    }
 
     var options = Int32(
       HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
@@ -69,6 +77,29 @@ public final class HTMLDocument {
   var body: XMLNodePointer? {
     guard let root = rootElement else { return nil }
     return root.children.first { $0.isElement && $0.hasName("body") }
+  }
+
+  /// Whether `body` is binary data rather than text in any charset a page could use: NUL bytes
+  /// (no HTML encoding but UTF-16, which this crawler does not take, has them) or control
+  /// characters making up a noticeable share of the first 4 KiB.
+  static func looksBinary(_ body: ArraySlice<UInt8>) -> Bool {
+    let head = body.prefix(4096)
+    var controls = 0
+    for byte in head {
+      if byte == 0 { return true }
+      // Tab, line feed, form feed, carriage return and escape occur in text; other C0 controls
+      // do not.
+      if byte < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains(byte) { controls += 1 }
+    }
+    return controls * 20 > head.count
+  }
+
+  /// Whether the page says it is UTF-8: the header's charset, or without one a `<meta>` in the
+  /// first kilobytes.
+  private static func declaresUTF8(header: String?, _ body: ArraySlice<UInt8>) -> Bool {
+    if let header { return header.lowercased().replacingOccurrences(of: "-", with: "") == "utf8" }
+    let head = String(decoding: body.prefix(2048), as: UTF8.self).lowercased()
+    return head.range(of: #"charset\s*=\s*["']?\s*utf-?8"#, options: .regularExpression) != nil
   }
 
   /// `encoding` trimmed (Latin-1 labels mapped to Windows-1252), or nil when libxml2 has no

@@ -39,7 +39,7 @@ public final class LocalLanguageModel: LanguageModelClient {
   /// The engine's request for a port request: template, sampling, stop strings.
   public func generationRequest(_ request: CompletionRequest) throws -> GenerationRequest {
     guard !request.messages.isEmpty else { throw LanguageModelError.invalidRequest("no messages") }
-    guard request.maxTokens > 0 else { throw LanguageModelError.invalidRequest("max_tokens must be at least 1") }
+    try request.validate()
     let sampling = SamplingParameters(
       temperature: Float(request.temperature), topK: request.temperature == 0 ? 1 : 40, topP: Float(request.topP),
       minP: request.temperature == 0 ? 0 : 0.05, presencePenalty: Float(request.presencePenalty),

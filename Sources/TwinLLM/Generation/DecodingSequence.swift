@@ -29,7 +29,10 @@ struct DecodingSequence {
     guard request.prompt.count < contextLength else { throw GenerationError.contextFull(capacity: contextLength) }
     self.request = request
     cache = KVCache(
-      hyperparameters: hyperparameters, capacity: min(contextLength, request.prompt.count + max(request.maxTokens, 0)))
+      // The generation never outgrows the context, so clamp before adding: a caller's
+      // maxTokens may be anything up to Int.max.
+      hyperparameters: hyperparameters,
+      capacity: request.prompt.count + min(max(request.maxTokens, 0), contextLength - request.prompt.count))
     sampler = Sampler(request.sampling)
     if request.sampling.penalizesPrompt { sampler.observe(request.prompt) }
     stops = StopStringFilter(request.stop)

@@ -15,7 +15,8 @@ public enum DigitalDataETL {
   ) throws -> Pipeline {
     let parameters = JSONValue.object([
       "user_full_name": .string(userFullName),
-      "links": .array(links.map(JSONValue.string)),
+      // Stored with the run and shown by `twin runs show`: never with the credentials.
+      "links": .array(links.map { .string(CredentialRedaction.redact($0)) }),
       "refresh": .bool(refresh),
     ])
     return try Pipeline(

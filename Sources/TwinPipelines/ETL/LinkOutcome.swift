@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// How one crawled link ended.
 public struct LinkOutcome: Sendable, Codable, Hashable {
@@ -10,6 +11,9 @@ public struct LinkOutcome: Sendable, Codable, Hashable {
     case failed
   }
 
+  /// The reason of a link skipped because the warehouse has it (`--refresh` crawls it again).
+  public static let alreadyStored = "already in the warehouse"
+
   public var link: String
   /// The link from the config that led here (a feed or sitemap, or the link itself).
   public var origin: String
@@ -17,9 +21,10 @@ public struct LinkOutcome: Sendable, Codable, Hashable {
   public var reason: String?
   public var documents: Int
 
+  /// The links are kept without any user name or password they carried.
   public init(link: String, origin: String, status: Status, reason: String? = nil, documents: Int = 0) {
-    self.link = link
-    self.origin = origin
+    self.link = CredentialRedaction.redact(link)
+    self.origin = CredentialRedaction.redact(origin)
     self.status = status
     self.reason = reason
     self.documents = documents

@@ -16,9 +16,11 @@ public enum FeaturePipeline {
   /// - Parameters:
   ///   - authors: Limit to these authors (nil: all documents).
   ///   - full: Drop the collections and rebuild everything.
+  ///   - allowMassDelete: Let an incremental run delete most of the stored documents' features
+  ///     (refused otherwise: see ``FeaturePlan``).
   public static func pipeline(
     warehouse: any DataWarehouse, store: any VectorStore, embedder: any TextEmbedder, authors: [User]?,
-    settings: FeatureSettings, full: Bool
+    settings: FeatureSettings, full: Bool, allowMassDelete: Bool = false
   ) throws -> Pipeline {
     for category in DocumentCategory.allCases {
       try settings.chunking[category]?.validate(category: category, modelWindow: embedder.maxContentTokens)
@@ -39,7 +41,8 @@ public enum FeaturePipeline {
         ) { context in
           context.progress.update(task: "query", completed: 0, total: 1, detail: "comparing warehouse and feature store")
           let plan = try await FeaturePlan.make(
-            warehouse: warehouse, store: store, authors: authors, featureVersion: featureVersion, full: full)
+            warehouse: warehouse, store: store, authors: authors, featureVersion: featureVersion, full: full,
+            allowMassDelete: allowMassDelete)
           return try StepOutput(plan, metadata: planMetadata(plan))
         },
         Step(

@@ -34,8 +34,12 @@ public struct FeaturePlan: Sendable, Codable {
   }
 
   /// Compares the warehouse with the feature store for `authors` (nil: everyone).
+  ///
+  /// - Throws: ``TwinError/invalidInput(_:)`` when the plan would delete most of the stored
+  ///   documents' features and `allowMassDelete` is false (see ``massDeletion(deleting:of:)``).
   static func make(
-    warehouse: any DataWarehouse, store: any VectorStore, authors: [User]?, featureVersion: String, full: Bool
+    warehouse: any DataWarehouse, store: any VectorStore, authors: [User]?, featureVersion: String, full: Bool,
+    allowMassDelete: Bool = false
   ) async throws -> FeaturePlan {
     var raw: [RawDocument] = []
     if let authors {
@@ -71,6 +75,22 @@ public struct FeaturePlan: Sendable, Codable {
     }
     plan.deleted = stored.filter { !seen.contains($0.key) }.map { DeletedDocument(id: $0.key, category: $0.value.category) }
       .sorted { $0.id < $1.id }
+    if !allowMassDelete, let refusal = massDeletion(deleting: plan.deleted.count, of: stored.count) {
+      throw TwinError.invalidInput(refusal)
+    }
     return plan
+  }
+
+  /// Why deleting `deleting` of the `stored` documents' features needs the user's word, or nil.
+  ///
+  /// Documents leave the warehouse one by one; most of them vanishing at once means the
+  /// warehouse was emptied, replaced or pointed elsewhere, and the feature store may hold the
+  /// only copy left. So a run that would delete more than half of them (two at least) stops.
+  static func massDeletion(deleting: Int, of stored: Int) -> String? {
+    guard deleting >= 2, deleting * 2 > stored else { return nil }
+    return "this run would delete the features of \(deleting) of the \(stored) documents in the feature "
+      + "store, because the warehouse no longer has them. That usually means the warehouse was emptied or "
+      + "replaced, and the feature store may hold the only copy left. Nothing was changed. If the documents "
+      + "were removed on purpose, run again with --allow-mass-delete (or --full to rebuild the store)"
   }
 }

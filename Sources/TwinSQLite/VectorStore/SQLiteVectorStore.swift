@@ -14,7 +14,10 @@ import TwinVectorIndex
 /// - Concurrency: searches run while a write is being applied (they see the state of the last
 ///   applied batch); other processes' writes are picked up on the next call.
 public final class SQLiteVectorStore: VectorStore {
-  let database: VectorDatabase
+  /// `vectors.sqlite`, opened on first use: commands that only read the warehouse never touch
+  /// the feature store, so a broken store cannot block them.
+  private let opened = Mutex<VectorDatabase?>(nil)
+  private let databasePath: String
   /// Where graph snapshots live.
   public let snapshotDirectory: URL
   private let loaded = Mutex<[String: LoadedCollection]>([:])
@@ -29,7 +32,42 @@ public final class SQLiteVectorStore: VectorStore {
       throw TwinError.storage("cannot create the vector store directory \(directory.path): \(error.localizedDescription)")
     }
     snapshotDirectory = directory
-    database = try VectorDatabase(path: directory.appendingPathComponent("vectors.sqlite").path)
+    databasePath = directory.appendingPathComponent("vectors.sqlite").path
+  }
+
+  /// The store's database, opened (and migrated) by the first caller.
+  ///
+  /// - Throws: ``TwinError/storage(_:)`` that says how to rebuild a store that cannot be opened.
+  var database: VectorDatabase {
+    get throws {
+      try opened.withLock { opened in
+        if let opened { return opened }
+        do {
+          let database = try VectorDatabase(path: databasePath)
+          opened = database
+          return database
+        } catch {
+          throw TwinError.storage(
+            "\(error). The feature store is derived from the warehouse: `twin features --rebuild-store` "
+              + "moves it aside and builds it again")
+        }
+      }
+    }
+  }
+
+  // MARK: Owner
+
+  /// The workspace this store was built from, or nil for a store never bound to one.
+  public func owner() async throws -> String? {
+    try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT workspace_id FROM owner LIMIT 1") }
+  }
+
+  /// Records the workspace this store is built from.
+  public func setOwner(_ workspaceID: String) async throws {
+    try await database.pool.write { db in
+      try db.execute(sql: "DELETE FROM owner")
+      try db.execute(sql: "INSERT INTO owner (workspace_id) VALUES (?)", arguments: [workspaceID])
+    }
   }
 
   // MARK: Collections

@@ -51,6 +51,10 @@ final class VectorDatabase: Sendable {
           CREATE INDEX points_by_seq ON points(collection, seq);
           """)
     }
+    migrator.registerMigration("v2: owner") { db in
+      // The workspace (warehouse) this store was built from; see `Workspace.bindFeatureStore`.
+      try db.execute(sql: "CREATE TABLE owner (workspace_id TEXT NOT NULL)")
+    }
     return migrator
   }
 }

@@ -2,10 +2,11 @@
 ///
 /// Links such as `https://user:token@github.com/org/repo` carry secrets; errors quote the links
 /// they are about (and git quotes them in its own errors), so every URL-shaped run in a message
-/// loses its `userinfo@` part.
-enum CredentialRedaction {
+/// loses its `userinfo@` part. Links are stored, shown and traced the same way: a document's link,
+/// a run's parameters and a RAG source never carry the credentials a user typed.
+public enum CredentialRedaction {
   /// `text` with the userinfo of every `scheme://userinfo@host` occurrence removed.
-  static func redact(_ text: String) -> String {
+  public static func redact(_ text: String) -> String {
     let scalars = Array(text.unicodeScalars)
     var output = String.UnicodeScalarView()
     var index = 0
