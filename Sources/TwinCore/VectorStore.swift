@@ -80,6 +80,10 @@ public protocol VectorStore: Sendable {
   func dropCollection(_ name: String) async throws
   /// Applies a batch atomically.
   func write(_ batch: VectorWriteBatch) async throws
+  /// Replaces each target collection (the key) with the staging collection it maps to, all in
+  /// one atomic step: readers see every old collection until then and every new one after. The
+  /// staging collections are gone afterwards. How a rebuild (`twin features --full`) commits.
+  func replaceCollections(_ replacements: [String: String]) async throws
   /// Points matching `filter`, ordered by id, without vectors unless `withVectors`.
   func points(in collection: String, filter: PayloadFilter?, withVectors: Bool) async throws -> [VectorPoint]
   /// Number of points matching `filter`.

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
 import ServiceLifecycle
 import TwinCore
 import TwinRAG
@@ -31,22 +30,21 @@ public enum APIServer {
     service: RAGService, jobs: any JobStore, traces: any TraceStore, configuration c: Configuration, logger: Logger,
     services extra: [any Service] = [], onListening: @escaping @Sendable (String) -> Void
   ) async throws {
-    let worker = JobWorker(service: service, jobs: jobs, logger: logger)
+    let metrics = ServerMetrics()
+    let worker = JobWorker(service: service, jobs: jobs, metrics: metrics, logger: logger)
     let router = Router()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: UnmatchedRouteMiddleware(routes: OpenAPIDocument.routes))
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
-    Operations.serveMetrics(on: router)
+    metrics.serve(on: router)
     let model = service.llm.modelID
     router.get("/health") { _, _ in try HTTPJSON.response(["status": "ok", "llm": model]) }
-    // Created up front so /metrics lists them (at zero) before the first request.
-    for status in ["ok", "blocked", "error"] {
-      Counter(label: "twin_rag_requests_total", dimensions: [("status", status)]).increment(by: 0)
-    }
+    metrics.declareRAGOutcomes()
     router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
     RAGRoutes(
       service: service, jobs: jobs, traces: traces,
       queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker,
-      jobQueueLimit: c.jobQueueLimit
+      metrics: metrics, jobQueueLimit: c.jobQueueLimit
     ).register(on: router)
 
     let host = c.host

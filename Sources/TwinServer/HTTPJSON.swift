@@ -46,12 +46,42 @@ enum HTTPJSON {
     do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
       // Well-formed JSON with a field of the wrong type or size is not "invalid JSON": say
       // which field is wrong.
-      let wellFormed = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
-      throw HTTPError(
-        .badRequest, message: "\(wellFormed ? "invalid request" : "invalid JSON body"): \(describe(error))")
+      guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+        throw HTTPError(.badRequest, message: "invalid JSON body: \(describe(error))")
+      }
+      // Foundation reports a number too large for its integer field as "not valid JSON",
+      // without the field: find it.
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+        let (field, number) = oversizedNumber(in: parsed)
+      {
+        throw HTTPError(
+          .badRequest, message: "invalid request: field \(field) must be a number that fits in 64 bits (got \(number))")
+      }
+      throw HTTPError(.badRequest, message: "invalid request: \(describe(error))")
     } catch {
       throw HTTPError(.badRequest, message: "invalid JSON body: \(error)")
     }
+  }
+
+  /// The first number in `value` (depth first, keys in order) beyond the 64-bit integer range,
+  /// with its path (`max_tokens`, `messages[0].n`).
+  static func oversizedNumber(in value: Any, path: String = "") -> (String, String)? {
+    switch value {
+    case let object as [String: Any]:
+      for key in object.keys.sorted() {
+        if let found = oversizedNumber(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+      }
+    case let array as [Any]:
+      for (index, element) in array.enumerated() {
+        if let found = oversizedNumber(in: element, path: "\(path)[\(index)]") { return found }
+      }
+    case let number as NSNumber:
+      let double = number.doubleValue
+      if !path.isEmpty, abs(double) >= 9.2e18 { return (path, "\(number)") }
+    default:
+      break
+    }
+    return nil
   }
 
   static func describe(_ error: DecodingError) -> String {

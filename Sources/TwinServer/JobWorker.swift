@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import ServiceLifecycle
 import Synchronization
 import TwinCore
@@ -14,11 +13,13 @@ final class JobWorker: Service, Sendable {
   let service: RAGService
   let jobs: any JobStore
   let logger: Logger
+  let metrics: ServerMetrics
   private let poked = Mutex(false)
 
-  init(service: RAGService, jobs: any JobStore, logger: Logger) {
+  init(service: RAGService, jobs: any JobStore, metrics: ServerMetrics, logger: Logger) {
     self.service = service
     self.jobs = jobs
+    self.metrics = metrics
     self.logger = logger
   }
 
@@ -54,7 +55,7 @@ final class JobWorker: Service, Sendable {
       let service = service
       let answer = try await cancelWhenGracefulShutdown { try await service.answer(query) }
       try await jobs.finish(id: job.id, result: try JSONValue.from(answer))
-      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "succeeded")]).increment()
+      metrics.ragJob("succeeded")
     } catch where stopping {
       do {
         try await jobs.requeue(id: job.id)
@@ -65,10 +66,10 @@ final class JobWorker: Service, Sendable {
       }
     } catch let failure as RAGService.Failure {
       try? await jobs.fail(id: job.id, error: "\(failure.reason) (trace \(failure.traceID))")
-      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "failed")]).increment()
+      metrics.ragJob("failed")
     } catch {
       try? await jobs.fail(id: job.id, error: "\(error)")
-      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "failed")]).increment()
+      metrics.ragJob("failed")
     }
   }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import Hummingbird
-import Metrics
 import TwinCore
 import TwinLLM
 import TwinOpenAI
@@ -12,6 +11,7 @@ struct LLMRoutes: Sendable {
   let model: LocalLanguageModel
   let embedder: (any TextEmbedder)?
   let queue: AdmissionQueue
+  let metrics: ServerMetrics
   /// The longest a request may run, queueing included.
   let timeoutSeconds: Double
   let started = Int(Date().timeIntervalSince1970)
@@ -185,7 +185,7 @@ struct LLMRoutes: Sendable {
     defer { Task { await queue.leave() } }
     let vectors = try await embedder.embed(body.input.values)
     let tokens = body.input.values.reduce(0) { $0 + embedder.tokenCount($1) }
-    Counter(label: "twin_embedding_inputs_total").increment(by: body.input.values.count)
+    metrics.embeddingInputs(body.input.values.count)
     return try HTTPJSON.response(
       EmbeddingResponse(
         data: vectors.enumerated().map { .init(index: $0, embedding: $1) }, model: embedder.modelID,
@@ -261,18 +261,17 @@ struct LLMRoutes: Sendable {
   /// Runs `work` once admitted, within the timeout; a full queue is a 429 with `Retry-After`.
   func admitted(_ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
     if let busy = await admit() { return busy }
-    let started = Date()
+    let started = ContinuousClock.now
     defer { Task { await queue.leave() } }
     do {
       let response = try await withTimeout(timeoutSeconds, work)
-      Timer(label: "twin_llm_request_seconds").recordSeconds(Date().timeIntervalSince(started))
-      Counter(label: "twin_llm_requests_total", dimensions: [("status", "ok")]).increment()
+      metrics.llmRequest("ok", duration: .now - started)
       return response
     } catch let error as LanguageModelError {
-      Counter(label: "twin_llm_requests_total", dimensions: [("status", "error")]).increment()
+      metrics.llmRequest("error")
       return HTTPJSON.error(.badRequest, "\(error)")
     } catch is TimedOut {
-      Counter(label: "twin_llm_requests_total", dimensions: [("status", "timeout")]).increment()
+      metrics.llmRequest("timeout")
       return HTTPJSON.error(.serviceUnavailable, "the request took over \(Int(timeoutSeconds)) s", type: "timeout")
     }
   }
@@ -284,7 +283,7 @@ struct LLMRoutes: Sendable {
       try await queue.enter()
       return nil
     } catch {
-      Counter(label: "twin_llm_rejected_total").increment()
+      metrics.llmRejected()
       return HTTPJSON.busy("the server is busy: try again shortly")
     }
   }
@@ -300,6 +299,7 @@ struct LLMRoutes: Sendable {
     if let busy = await admit() { return busy }
     let queue = queue
     let timeout = timeoutSeconds
+    let metrics = metrics
     let body = ResponseBody { writer in
       defer { Task { await queue.leave() } }
       let (pieces, continuation) = AsyncStream<String>.makeStream()
@@ -319,12 +319,12 @@ struct LLMRoutes: Sendable {
         let completion = try await generation.value
         try await writer.write(Operations.event(chunk(nil, completion.finishReason)))
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
-        Counter(label: "twin_llm_requests_total", dimensions: [("status", "ok")]).increment()
+        metrics.llmRequest("ok")
       } catch {
         // The client went away (a failed write) or the generation failed: stop generating.
         gone.open()
         generation.cancel()
-        Counter(label: "twin_llm_requests_total", dimensions: [("status", "aborted")]).increment()
+        metrics.llmRequest("aborted")
         try? await writer.write(Operations.event(["error": ["message": "\(error)", "type": "server_error"]]))
       }
       try await writer.finish(nil)

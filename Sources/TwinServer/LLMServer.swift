@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import Metrics
 import ServiceLifecycle
 import TwinCore
 import TwinLLM
@@ -27,16 +26,19 @@ public enum LLMServer {
   ) async throws {
     // As many requests run as the batcher decodes together; the rest wait their turn.
     let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
+    let metrics = ServerMetrics()
     let router = Router()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: UnmatchedRouteMiddleware(routes: LLMRoutes.table))
     if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
-    Operations.serveMetrics(on: router)
+    metrics.serve(on: router)
     router.get("/health") { _, _ in
       let depth = await queue.depth
       return try HTTPJSON.response(
         Health(status: "ok", model: model.modelID, running: depth.running, waiting: depth.waiting))
     }
-    LLMRoutes(model: model, embedder: embedder, queue: queue, timeoutSeconds: c.timeoutSeconds).register(on: router)
+    LLMRoutes(model: model, embedder: embedder, queue: queue, metrics: metrics, timeoutSeconds: c.timeoutSeconds)
+      .register(on: router)
 
     let host = c.host
     let app = Application(

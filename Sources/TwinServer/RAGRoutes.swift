@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Metrics
 import TwinCore
 import TwinRAG
 
@@ -12,6 +11,7 @@ struct RAGRoutes: Sendable {
   let traces: any TraceStore
   let queue: AdmissionQueue
   let worker: JobWorker
+  let metrics: ServerMetrics
   /// `/rag/jobs` waiting or running at once.
   let jobQueueLimit: Int
 
@@ -54,31 +54,29 @@ struct RAGRoutes: Sendable {
   func ask(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(Ask.self, from: http)
     do { try await queue.enter() } catch is AdmissionQueue.Full {
-      Counter(label: "twin_rag_requests_total", dimensions: [("status", "rejected")]).increment()
+      metrics.ragRequest("rejected")
       return HTTPJSON.busy("the service is busy: try again shortly")
     }
     if body.stream == true { return stream(body) }
     defer { Task { await queue.leave() } }
-    let started = Date()
+    let started = ContinuousClock.now
     do {
       let answer = try await service.answer(body.rag)
-      Timer(label: "twin_rag_request_seconds").recordSeconds(Date().timeIntervalSince(started))
-      Counter(label: "twin_rag_requests_total", dimensions: [("status", "ok")]).increment()
+      metrics.ragRequest("ok", duration: .now - started)
       return try HTTPJSON.response(answer)
     } catch let failure as RAGService.Failure {
-      return Self.response(failure)
+      return response(failure)
     }
   }
 
-  static func response(_ failure: RAGService.Failure) -> Response {
+  func response(_ failure: RAGService.Failure) -> Response {
     let (status, type): (HTTPResponse.Status, String)
     switch failure.kind {
     case .blocked(let check): (status, type) = (.unprocessableContent, "blocked:\(check)")
     case .invalid: (status, type) = (.badRequest, "invalid_request_error")
     case .failed: (status, type) = (.internalServerError, "server_error")
     }
-    Counter(label: "twin_rag_requests_total", dimensions: [("status", type.hasPrefix("blocked") ? "blocked" : "error")])
-      .increment()
+    metrics.ragRequest(type.hasPrefix("blocked") ? "blocked" : "error")
     let body = FailureBody(error: .init(message: failure.reason, type: type), traceID: failure.traceID)
     return (try? HTTPJSON.response(body, status: status)) ?? HTTPJSON.error(status, failure.reason)
   }
@@ -123,7 +121,7 @@ struct RAGRoutes: Sendable {
     do {
       job = try await jobs.enqueue(kind: JobWorker.kind, request: try JSONValue.from(stored), limit: jobQueueLimit)
     } catch let full as JobQueueFull {
-      Counter(label: "twin_rag_jobs_total", dimensions: [("status", "rejected")]).increment()
+      metrics.ragJob("rejected")
       return HTTPJSON.busy("\(full): try again later")
     }
     worker.wake()

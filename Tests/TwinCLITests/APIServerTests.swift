@@ -171,6 +171,35 @@ import TwinSQLite
     #expect(text.contains("twin.prompt_template"))
     #expect(!text.contains(llmKey))
 
+    // Operations: health needs no key; every path of the OpenAPI document answers.
+    #expect(try await http("GET", base + "/health").status == 200)
+    let metrics = try await http("GET", base + "/metrics", key: key)
+    #expect(metrics.text.contains("twin_rag_requests_total"))
+    #expect(metrics.text.contains("twin_rag_jobs_total{status=\"succeeded\"} 1"))
+    // Per-route counts: this server (started after the kill) has answered job polls.
+    #expect(metrics.text.contains("twin_http_requests_total{route=\"/rag/jobs/{id}\",method=\"GET\",status=\"200\"}"))
+    #expect(metrics.text.contains("twin_http_requests_total{route=\"/rag/jobs/{id}\",method=\"GET\",status=\"404\"} 1"))
+    let lint = try await TwinProcess.promtoolCheck(metrics.text)
+    #expect(lint.status == 0 && lint.output.isEmpty, "promtool check metrics: \(lint.output)")
+    let spec = try await http("GET", base + "/openapi.json", key: key)
+    let paths = try #require(spec.json["paths"] as? [String: [String: Any]])
+    #expect(Set(paths.keys) == ["/rag", "/rag/jobs", "/rag/jobs/{id}", "/feedback", "/health", "/metrics", "/openapi.json"])
+    for (path, operations) in paths {
+      for method in operations.keys {
+        let url = base + path.replacingOccurrences(of: "{id}", with: jobID)
+        let reply = try await http(method.uppercased(), url, method == "post" ? [:] : nil, key: key)
+        // A POST with an empty body is refused as a bad request, not as an unknown route.
+        #expect(reply.status != 404 && reply.status != 405, "\(method) \(path): \(reply.status)")
+      }
+    }
+    // A known path with another method is 405 with Allow; an unknown path a 404 that says so.
+    let wrongMethod = try await http("DELETE", base + "/rag", key: key)
+    #expect(wrongMethod.status == 405)
+    #expect(wrongMethod.text.contains("POST"))
+    let unknown = try await http("GET", base + "/nope", key: key)
+    #expect(unknown.status == 404)
+    #expect(unknown.text.contains("no route for GET /nope"))
+
     // A bounded job queue, and a server that stops on SIGTERM with jobs still queued: the
     // running job is finished or put back, the rest wait for the next start.
     server.terminate()
@@ -195,31 +224,6 @@ import TwinSQLite
     }
     #expect(!statuses.contains(.running), "\(statuses)")
     #expect(statuses.contains(.queued), "the whole queue ran before the server stopped: \(statuses)")
-    (server, base) = try await twin.launchServer(["serve", "api", "--port", "0", "--api-key", key])
-
-    // Operations: health needs no key; every path of the OpenAPI document answers.
-    #expect(try await http("GET", base + "/health").status == 200)
-    let metrics = try await http("GET", base + "/metrics", key: key)
-    #expect(metrics.text.contains("twin_rag_requests_total"))
-    #expect(metrics.text.contains("twin_rag_jobs_total{status=\"succeeded\"} 1"))
-    let spec = try await http("GET", base + "/openapi.json", key: key)
-    let paths = try #require(spec.json["paths"] as? [String: [String: Any]])
-    #expect(Set(paths.keys) == ["/rag", "/rag/jobs", "/rag/jobs/{id}", "/feedback", "/health", "/metrics", "/openapi.json"])
-    for (path, operations) in paths {
-      for method in operations.keys {
-        let url = base + path.replacingOccurrences(of: "{id}", with: jobID)
-        let reply = try await http(method.uppercased(), url, method == "post" ? [:] : nil, key: key)
-        // A POST with an empty body is refused as a bad request, not as an unknown route.
-        #expect(reply.status != 404 && reply.status != 405, "\(method) \(path): \(reply.status)")
-      }
-    }
-    // A known path with another method is 405 with Allow; an unknown path a 404 that says so.
-    let wrongMethod = try await http("DELETE", base + "/rag", key: key)
-    #expect(wrongMethod.status == 405)
-    #expect(wrongMethod.text.contains("POST"))
-    let unknown = try await http("GET", base + "/nope", key: key)
-    #expect(unknown.status == 404)
-    #expect(unknown.text.contains("no route for GET /nope"))
   }
 }
 
@@ -234,4 +238,24 @@ extension Array where Element: Sendable {
 extension TwinProcess {
   /// The workspace the process uses, opened in this test process.
   func workspaceStore() throws -> Workspace { try Workspace(path: workspace.path) }
+}
+
+extension TwinProcess {
+  /// `promtool check metrics` on an exposition (Prometheus' own linter; .ci/run installs it).
+  static func promtoolCheck(_ exposition: String) async throws -> (status: Int32, output: String) {
+    let promtool = Process()
+    promtool.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    promtool.arguments = ["promtool", "check", "metrics"]
+    let input = Pipe()
+    let output = Pipe()
+    promtool.standardInput = input
+    promtool.standardOutput = output
+    promtool.standardError = output
+    try promtool.run()
+    input.fileHandleForWriting.write(Data(exposition.utf8))
+    try input.fileHandleForWriting.close()
+    await waitForExit(promtool)
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (promtool.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+  }
 }

@@ -6,6 +6,7 @@ Exits non-zero on the first failed check.
 
 import http.client
 import json
+import subprocess
 import sys
 import time
 import urllib.error
@@ -91,9 +92,13 @@ for path, body in [
     code, text = bad_request(path, body)
     check(f"400 for max_tokens {body.get('max_tokens', body.get('max_completion_tokens'))} on {path}",
           code == 400 and "max_tokens" in text, f"{code} {text}")
-for field, value in [("temperature", 1e308), ("top_p", -1), ("presence_penalty", 5), ("frequency_penalty", -9)]:
+for field, value in [("temperature", 1e308), ("top_p", -1)]:
     code, text = bad_request("/v1/completions", {"prompt": "Hi", field: value})
     check(f"400 for {field}={value}", code == 400 and field in text, f"{code} {text}")
+for field, value in [("temperature", 3), ("presence_penalty", 5), ("frequency_penalty", -9), ("top_logprobs", 21)]:
+    code, text = bad_request("/v1/chat/completions",
+                             {"messages": [{"role": "user", "content": "Hi"}], "logprobs": True, field: value})
+    check(f"400 for {field}={value} (chat)", code == 400 and field in text, f"{code} {text}")
 code, text = bad_request("/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1e30})
 check("an out-of-range number names its field", code == 400 and "max_tokens" in text and "invalid JSON" not in text,
       f"{code} {text}")
@@ -102,4 +107,11 @@ check("still serving after hostile numbers", health.get("status") == "ok", str(h
 
 metrics = urllib.request.urlopen(base + "/metrics").read().decode()
 check("metrics count the rejection", "twin_llm_rejected_total" in metrics)
+# Per-route counts (refusals by status included) and process metrics, all with help text.
+check("per-route request counts",
+      'twin_http_requests_total{route="/v1/chat/completions",method="POST",status="429"}' in metrics, metrics[:2000])
+check("process metrics", "process_resident_memory_bytes" in metrics and "process_cpu_seconds_total" in metrics)
+lint = subprocess.run(["promtool", "check", "metrics"], input=metrics, capture_output=True, text=True)
+check("promtool check metrics", lint.returncode == 0 and not lint.stdout.strip() and not lint.stderr.strip(),
+      f"{lint.returncode} {lint.stdout} {lint.stderr}")
 print("all checks passed")

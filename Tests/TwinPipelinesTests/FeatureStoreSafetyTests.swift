@@ -85,3 +85,73 @@ import TwinSQLite
     #expect(try await rebuilt.vectors.collections().isEmpty)
   }
 }
+
+/// A rebuild (`--full`) killed half way must leave the old feature store in place.
+@Suite(.serialized) struct AtomicRebuildTests {
+  /// The real store, with writes that fail after the first `allowed` (a process killed mid-load).
+  struct FailingStore: VectorStore {
+    let store: SQLiteVectorStore
+    let allowed: Int
+    let writes = Counter()
+
+    func createCollection(_ spec: VectorCollectionSpec) async throws { try await store.createCollection(spec) }
+    func collections() async throws -> [VectorCollectionSpec] { try await store.collections() }
+    func dropCollection(_ name: String) async throws { try await store.dropCollection(name) }
+    func write(_ batch: VectorWriteBatch) async throws {
+      guard writes.next() <= allowed else { throw CancellationError() }
+      try await store.write(batch)
+    }
+    func replaceCollections(_ replacements: [String: String]) async throws {
+      try await store.replaceCollections(replacements)
+    }
+    func points(in collection: String, filter: PayloadFilter?, withVectors: Bool) async throws -> [VectorPoint] {
+      try await store.points(in: collection, filter: filter, withVectors: withVectors)
+    }
+    func count(in collection: String, filter: PayloadFilter?) async throws -> Int {
+      try await store.count(in: collection, filter: filter)
+    }
+    func search(
+      in collection: String, vector: [Float], k: Int, filter: PayloadFilter?, efSearch: Int?
+    ) async throws -> [ScoredPoint] {
+      try await store.search(in: collection, vector: vector, k: k, filter: filter, efSearch: efSearch)
+    }
+    func flush() async throws { try await store.flush() }
+  }
+
+  @Test func aKilledRebuildLeavesTheOldStoreAndACompleteOneReplacesIt() async throws {
+    let fixture = try await FeatureFixture()
+    _ = try await fixture.run()
+    let vectors = fixture.workspace.vectors
+    func totals() async throws -> [Int] {
+      var counts: [Int] = []
+      for category in DocumentCategory.allCases {
+        counts.append(try await vectors.count(in: FeatureCollections.cleaned(category), filter: nil))
+        counts.append(try await vectors.count(in: FeatureCollections.embedded(category), filter: nil))
+      }
+      return counts
+    }
+    let before = try await totals()
+    let query = try #require(try await fixture.embedder.embed(["how to correct errors in quantum computers"]).first)
+    let hitsBefore = try await vectors.search(
+      in: FeatureCollections.embedded(.articles), vector: query, k: 3, filter: nil, efSearch: nil)
+
+    var settings = FeatureSettings()
+    settings.loadBatchSize = 1
+    let runner = PipelineRunner(store: fixture.workspace.runs, blobs: fixture.workspace.blobs)
+    let killed = try await runner.run(
+      try FeaturePipeline.pipeline(
+        warehouse: fixture.workspace.warehouse, store: FailingStore(store: vectors, allowed: 1),
+        embedder: fixture.embedder, authors: nil, settings: settings, full: true))
+    #expect(killed.run.status != .succeeded)
+    // Readers still see the whole old store, and answer the same.
+    #expect(try await totals() == before)
+    let hitsAfter = try await vectors.search(
+      in: FeatureCollections.embedded(.articles), vector: query, k: 3, filter: nil, efSearch: nil)
+    #expect(hitsAfter.map(\.point.id) == hitsBefore.map(\.point.id))
+
+    let rebuilt = try await fixture.run(full: true)
+    #expect(rebuilt.documentsWritten == 6)
+    #expect(try await totals() == before)
+    #expect(try await vectors.collections().allSatisfy { !$0.name.hasPrefix("rebuild__") })
+  }
+}

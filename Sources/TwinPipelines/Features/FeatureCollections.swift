@@ -7,6 +7,8 @@ import TwinCore
 public enum FeatureCollections {
   public static func cleaned(_ category: DocumentCategory) -> String { "cleaned_\(category.rawValue)" }
   public static func embedded(_ category: DocumentCategory) -> String { "embedded_\(category.rawValue)" }
+  /// Where a rebuild (`--full`) writes `collection` until it commits; never searched.
+  public static func staging(_ collection: String) -> String { "rebuild__\(collection)" }
 
   /// A cleaned document as a payload-only point keyed by the document id.
   static func point(_ document: CleanedDocument, chunkCount: Int) -> VectorPoint {

@@ -31,18 +31,20 @@ struct FeatureLoader {
     guard cleaned.count == embedded.count, zip(cleaned, embedded).allSatisfy({ $0.id == $1.documentID }) else {
       throw TwinError.invalidInput("cleaned documents and embedded chunks do not line up; re-run with --no-cache")
     }
+    // A rebuild writes into staging collections and swaps them in at the end, in one step:
+    // until then (and if it is killed) readers keep the old collections.
+    let names = Names(full: plan.full)
     if plan.full {
       for category in DocumentCategory.allCases {
-        try await store.dropCollection(FeatureCollections.cleaned(category))
-        try await store.dropCollection(FeatureCollections.embedded(category))
+        try await store.dropCollection(names.cleaned(category))
+        try await store.dropCollection(names.embedded(category))
       }
     }
     for category in DocumentCategory.allCases {
-      try await store.createCollection(.payloadOnly(FeatureCollections.cleaned(category)))
+      try await store.createCollection(.payloadOnly(names.cleaned(category)))
       try await store.createCollection(
         VectorCollectionSpec(
-          name: FeatureCollections.embedded(category), dimension: dimension, distance: settings.distance,
-          hnsw: settings.hnsw))
+          name: names.embedded(category), dimension: dimension, distance: settings.distance, hnsw: settings.hnsw))
     }
     var report = FeatureLoadReport(unchanged: plan.unchanged)
     let pairs = Array(zip(cleaned, embedded))
@@ -55,16 +57,16 @@ struct FeatureLoader {
       for category in DocumentCategory.allCases {
         let group = slice.filter { $0.0.category == category }
         guard !group.isEmpty else { continue }
-        let embeddedName = FeatureCollections.embedded(category)
+        let embeddedName = names.embedded(category)
         let fresh = Set(group.flatMap { $0.1.chunks.map(\.id.uuidString) })
         let stale = try await chunkIDs(in: embeddedName, documents: group.map(\.0.id.uuidString)).subtracting(fresh)
         batch.delete(stale.sorted(), from: embeddedName)
         // Chunks left in other categories by a document whose category changed.
         for other in DocumentCategory.allCases where other != category {
           let moved = try await chunkIDs(
-            in: FeatureCollections.embedded(other), documents: group.map(\.0.id.uuidString))
-          batch.delete(moved.sorted(), from: FeatureCollections.embedded(other))
-          batch.delete(group.map(\.0.id.uuidString), from: FeatureCollections.cleaned(other))
+            in: names.embedded(other), documents: group.map(\.0.id.uuidString))
+          batch.delete(moved.sorted(), from: names.embedded(other))
+          batch.delete(group.map(\.0.id.uuidString), from: names.cleaned(other))
           report.chunksRemoved += moved.count
         }
         var points: [VectorPoint] = []
@@ -76,7 +78,7 @@ struct FeatureLoader {
         batch.upsert(points, into: embeddedName)
         batch.upsert(
           group.map { FeatureCollections.point($0.0, chunkCount: $0.1.chunks.count) },
-          into: FeatureCollections.cleaned(category))
+          into: names.cleaned(category))
         report.chunksWritten += points.count
         report.chunksRemoved += stale.count
         report.documentsWritten += group.count
@@ -85,6 +87,14 @@ struct FeatureLoader {
       start += slice.count
     }
     progress.update(task: "load", completed: pairs.count, total: pairs.count, detail: "writing documents")
+    if plan.full {
+      var replacements: [String: String] = [:]
+      for category in DocumentCategory.allCases {
+        replacements[FeatureCollections.cleaned(category)] = names.cleaned(category)
+        replacements[FeatureCollections.embedded(category)] = names.embedded(category)
+      }
+      try await store.replaceCollections(replacements)
+    }
     for category in DocumentCategory.allCases {
       let gone = plan.deleted.filter { $0.category == category }.map(\.id)
       guard !gone.isEmpty else { continue }
@@ -102,6 +112,20 @@ struct FeatureLoader {
       report.chunkTotals[category.rawValue] = try await store.count(in: FeatureCollections.embedded(category), filter: nil)
     }
     return report
+  }
+
+  /// The collections a load writes: the feature store's own, or their staging copies during a
+  /// rebuild.
+  struct Names {
+    var full: Bool
+    func cleaned(_ category: DocumentCategory) -> String {
+      let name = FeatureCollections.cleaned(category)
+      return full ? FeatureCollections.staging(name) : name
+    }
+    func embedded(_ category: DocumentCategory) -> String {
+      let name = FeatureCollections.embedded(category)
+      return full ? FeatureCollections.staging(name) : name
+    }
   }
 
   /// Ids of the chunks stored for `documents`.

@@ -119,6 +119,39 @@ public final class SQLiteVectorStore: VectorStore {
     try? FileManager.default.removeItem(at: snapshotURL(name))
   }
 
+  public func replaceCollections(_ replacements: [String: String]) async throws {
+    guard !replacements.isEmpty else { return }
+    try await database.pool.write { db in
+      for (target, staging) in replacements.sorted(by: { $0.key < $1.key }) {
+        guard try CollectionRecord.fetch(db, name: staging) != nil else {
+          throw TwinError.notFound("collection '\(staging)'")
+        }
+        try db.execute(sql: "DELETE FROM points WHERE collection = ?", arguments: [target])
+        try db.execute(sql: "DELETE FROM collections WHERE name = ?", arguments: [target])
+        // The staging row under the target's name (its epoch and generation kept, so its
+        // snapshot stays valid), then its points, then the staging row: the points' foreign
+        // key always has a row to point at.
+        try db.execute(
+          sql: """
+            INSERT INTO collections (name, dimension, distance, m, ef_construction, ef_search, epoch, generation)
+            SELECT ?, dimension, distance, m, ef_construction, ef_search, epoch, generation
+            FROM collections WHERE name = ?
+            """,
+          arguments: [target, staging])
+        try db.execute(sql: "UPDATE points SET collection = ? WHERE collection = ?", arguments: [target, staging])
+        try db.execute(sql: "DELETE FROM collections WHERE name = ?", arguments: [staging])
+      }
+    }
+    for (target, staging) in replacements {
+      _ = loaded.withLock { loaded in
+        loaded.removeValue(forKey: staging)
+        return loaded.removeValue(forKey: target)
+      }
+      try? FileManager.default.removeItem(at: snapshotURL(target))
+      try? FileManager.default.moveItem(at: snapshotURL(staging), to: snapshotURL(target))
+    }
+  }
+
   // MARK: Writing
 
   public func write(_ batch: VectorWriteBatch) async throws {
