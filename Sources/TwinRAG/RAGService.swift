@@ -96,6 +96,8 @@ public struct RAGService: Sendable {
       case blocked(check: String)
       /// The request is invalid (an unknown author, a bad k).
       case invalid
+      /// Something the question names does not exist (an unknown author).
+      case notFound
       /// Retrieval or the model failed.
       case failed
     }
@@ -152,7 +154,7 @@ public struct RAGService: Sendable {
     if let name = query.author {
       guard let user = users.first(where: { $0.fullName.caseInsensitiveCompare(name) == .orderedSame }) else {
         let known = users.map(\.fullName).joined(separator: ", ")
-        throw Failure(kind: .invalid, reason: "unknown author '\(name)' (known: \(known.isEmpty ? "none" : known))", traceID: trace.id)
+        throw Failure(kind: .notFound, reason: "unknown author '\(name)' (known: \(known.isEmpty ? "none" : known))", traceID: trace.id)
       }
       author = user
     } else if settings.selfQuery {

@@ -31,11 +31,11 @@ enum OpenAPIDocument {
             "200": [
               "description": "The answer (or an event stream when `stream` is true).",
               "content": [
-                "application/json": ["schema": ref("RAGAnswer")], "text/event-stream": ["schema": ["type": "string"]],
+                "application/json": ["schema": ref("RAGAnswer")], "text/event-stream": ["schema": ref("Event")],
               ],
             ],
-            "400": errorResponse, "401": errorResponse, "422": errorResponse, "429": errorResponse,
-            "500": errorResponse,
+            "400": errorResponse, "401": errorResponse, "404": errorResponse, "422": errorResponse,
+            "429": errorResponse, "500": errorResponse,
           ],
         ]
       ],
@@ -43,7 +43,10 @@ enum OpenAPIDocument {
         "post": [
           "summary": "Queue a question; answered in the background",
           "requestBody": ["required": true, "content": ["application/json": ["schema": ref("RAGRequest")]]],
-          "responses": ["202": json(ref("Job"), "The queued job."), "400": errorResponse, "401": errorResponse],
+          "responses": [
+            "202": json(ref("Job"), "The queued job."), "400": errorResponse, "401": errorResponse,
+            "429": errorResponse,
+          ],
         ]
       ],
       "/rag/jobs/{id}": [
@@ -88,13 +91,17 @@ enum OpenAPIDocument {
     "components": [
       "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
       "schemas": [
+        "Event": [
+          "type": "object", "description": "One server-sent event: `token`, `answer` or `error`, with JSON data.",
+          "properties": ["event": ["type": "string", "enum": ["token", "answer", "error"]], "data": ["type": "string"]],
+        ],
         "RAGRequest": [
           "type": "object", "required": ["query"],
           "properties": [
             "query": ["type": "string", "minLength": 1, "pattern": "\\S", "description": "The question."],
-            "author": ["type": "string", "description": "Only this author's writing (skips self-query)."],
-            "k": ["type": "integer", "minimum": 1, "maximum": 50, "description": "Chunks to answer from."],
-            "stream": ["type": "boolean", "description": "Reply with server-sent events."],
+            "author": ["type": ["string", "null"], "description": "Only this author's writing (skips self-query)."],
+            "k": ["type": ["integer", "null"], "minimum": 1, "maximum": 50, "description": "Chunks to answer from."],
+            "stream": ["type": ["boolean", "null"], "description": "Reply with server-sent events."],
           ],
         ],
         "RAGAnswer": [

@@ -53,6 +53,8 @@ struct RAGRoutes: Sendable {
 
   func ask(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(Ask.self, from: http)
+    // Checked before a stream starts, so a bad request is a 400, not a 200 with an error event.
+    if let problem = body.rag.problem { return HTTPJSON.error(.badRequest, problem) }
     do { try await queue.enter() } catch is AdmissionQueue.Full {
       metrics.ragRequest("rejected")
       return HTTPJSON.busy("the service is busy: try again shortly")
@@ -74,6 +76,7 @@ struct RAGRoutes: Sendable {
     switch failure.kind {
     case .blocked(let check): (status, type) = (.unprocessableContent, "blocked:\(check)")
     case .invalid: (status, type) = (.badRequest, "invalid_request_error")
+    case .notFound: (status, type) = (.notFound, "not_found_error")
     case .failed: (status, type) = (.internalServerError, "server_error")
     }
     metrics.ragRequest(type.hasPrefix("blocked") ? "blocked" : "error")

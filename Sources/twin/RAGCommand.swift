@@ -71,6 +71,7 @@ struct RAGCommand: AsyncParsableCommand {
       case .blocked(let check):
         throw TwinError.refused("by \(check): \(failure.reason) (trace \(failure.traceID))")
       case .invalid: throw TwinError.invalidInput("\(failure.reason) (trace \(failure.traceID))")
+      case .notFound: throw TwinError.notFound("\(failure.reason) (trace \(failure.traceID))")
       case .failed: throw TwinError.failed("\(failure.reason) (trace \(failure.traceID))")
       }
     }

@@ -90,7 +90,7 @@ struct RAGServiceTests {
 
     await #expect { try await service(fixture, llm).answer(.init(query: "Anything?", author: "Nobody")) } throws: {
       guard let failure = $0 as? RAGService.Failure else { return false }
-      return failure.kind == .invalid && failure.reason.contains("Ada Lovecraft, Ben Okafor")
+      return failure.kind == .notFound && failure.reason.contains("Ada Lovecraft, Ben Okafor")
     }
     #expect(try await fixture.workspace.warehouse.users().count == 2)
   }
