@@ -9,9 +9,10 @@ import TwinCore
 public struct ArtifactBlobStore: Sendable {
   public let root: URL
 
-  public init(root: URL) throws {
+  /// A store in `root`, created when absent unless `create` is false (a read-only workspace).
+  public init(root: URL, create: Bool = true) throws {
     self.root = root
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    if create { try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true) }
   }
 
   /// Stores `data` and returns its SHA-256.

@@ -67,7 +67,8 @@ public struct ChunkSearch: Sendable {
     // Per query, its hits over all collections, best first, give each chunk its rank.
     var byID: [String: Candidate] = [:]
     for q in queries.indices {
-      let hits = results.filter { $0.0 == q }.flatMap(\.1).sorted { $0.score > $1.score }
+      let hits = results.filter { $0.0 == q }.flatMap(\.1).map { ($0, RetrievedChunk($0).tieBreaker) }
+        .sorted { ($0.0.score, $1.1) > ($1.0.score, $0.1) }.map(\.0)
       for (rank, hit) in hits.enumerated() {
         if var seen = byID[hit.point.id] {
           seen.similarity = max(seen.similarity, hit.score)
@@ -78,6 +79,6 @@ public struct ChunkSearch: Sendable {
         }
       }
     }
-    return byID.values.sorted { ($0.similarity, $1.chunk.id) > ($1.similarity, $0.chunk.id) }
+    return byID.values.sorted { ($0.similarity, $1.chunk.tieBreaker) > ($1.similarity, $0.chunk.tieBreaker) }
   }
 }

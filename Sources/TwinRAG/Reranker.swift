@@ -44,7 +44,8 @@ public enum Reranker: Sendable {
       let scores = try await score(question, candidates.map(\.chunk.content))
       scored = zip(candidates, scores).map { ($0, $1) }
     }
-    return scored.sorted { ($0.1, $1.0.chunk.id) > ($1.1, $0.0.chunk.id) }.map { (candidate: $0.0, score: $0.1) }
+    return scored.sorted { ($0.1, $1.0.chunk.tieBreaker) > ($1.1, $0.0.chunk.tieBreaker) }
+      .map { (candidate: $0.0, score: $0.1) }
   }
 
   /// Lower-cased words of three or more characters, without common English and French

@@ -8,21 +8,25 @@ import TwinCore
 /// `twin runs list`) never block the writer of a running pipeline, and a crash mid-transaction
 /// leaves the previous committed state.
 public final class TwinDatabase: Sendable {
-  public let pool: DatabasePool
+  /// The connection pool (or, for a read-only command on a read-only mount, one connection).
+  public let pool: any DatabaseWriter
   public let path: String
 
-  /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-  public init(path: String) throws {
+  /// Opens (creating if needed) the database at `path` and migrates it to the current schema;
+  /// or, `readOnly`, opens an existing one without ever writing to it (a read-only mount, a
+  /// reader with no write permission), which needs its schema to be current already.
+  public init(path: String, readOnly: Bool = false) throws {
     self.path = path
-    var config = Configuration()
-    // Another twin process may hold the write lock briefly (a pipeline writing a step record).
-    config.busyMode = .timeout(10)
-    config.label = "twin"
     do {
-      pool = try DatabasePool(path: path, configuration: config)
-      try Self.migrator.migrate(pool)
+      pool = try DatabaseOpening.open(path: path, label: "twin", readOnly: readOnly)
+      if !readOnly { try Self.migrator.migrate(pool) }
     } catch {
       throw TwinError.storage("cannot open the database \(path): \(error)")
+    }
+    if readOnly, try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
+      throw TwinError.storage(
+        "\(path) was written by an older twin: run a command that writes to the workspace (such as "
+          + "`twin features`) once to upgrade it")
     }
   }
 

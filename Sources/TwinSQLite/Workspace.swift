@@ -23,26 +23,44 @@ public struct Workspace: Sendable {
   /// Asynchronous jobs (`/rag/jobs`).
   public let jobs: SQLiteJobStore
 
-  /// Opens the workspace at `path`, creating it when absent.
-  public init(path: String) throws {
+  /// How a command uses the workspace.
+  public enum Access: Sendable {
+    /// Created when absent, migrated, written.
+    case readWrite
+    /// An existing workspace, never written: commands that only read (search, listings,
+    /// exports) work on a read-only mount or without write permission.
+    case readOnly
+  }
+
+  /// Opens the workspace at `path`, creating it when absent (unless `access` is read-only).
+  public init(path: String, access: Access = .readWrite) throws {
     let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+    let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+    if exists, !isDirectory.boolValue {
       throw TwinError.configuration("workspace \(root.path) exists and is not a directory")
     }
-    do {
-      try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    } catch {
-      throw TwinError.storage("cannot create the workspace \(root.path): \(error.localizedDescription)")
+    let readOnly = access == .readOnly
+    if readOnly {
+      guard exists else {
+        throw TwinError.notFound("no workspace at \(root.path): `twin quickstart` or `twin etl` makes one")
+      }
+    } else {
+      do {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+      } catch {
+        throw TwinError.storage("cannot create the workspace \(root.path): \(error.localizedDescription)")
+      }
     }
     self.root = root
-    database = try TwinDatabase(path: root.appendingPathComponent("twin.sqlite").path)
+    database = try TwinDatabase(path: root.appendingPathComponent("twin.sqlite").path, readOnly: readOnly)
     warehouse = SQLiteWarehouse(database: database)
     runs = SQLiteRunStore(database: database)
     traces = SQLiteTraceStore(database: database)
     jobs = SQLiteJobStore(database: database)
-    blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"))
-    vectors = try SQLiteVectorStore(directory: root.appendingPathComponent("vectors", isDirectory: true))
+    blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"), create: !readOnly)
+    vectors = try SQLiteVectorStore(
+      directory: root.appendingPathComponent("vectors", isDirectory: true), readOnly: readOnly)
   }
 
   /// Checks that the feature store was built from this warehouse, and binds a store that was

@@ -20,7 +20,7 @@ struct DocumentsCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let app = try await AppContext.open(global: global)
+    let app = try await AppContext.open(global: global, readOnly: true)
     let warehouse = app.workspace.warehouse
     var authorID: UUID?
     if let author {

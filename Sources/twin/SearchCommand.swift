@@ -37,7 +37,7 @@ struct SearchCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let app = try await AppContext.open(global: global)
+    let app = try await AppContext.open(global: global, readOnly: true)
     let hits = try await FeatureSearch.run(
       app: app, query: query, authors: author, categories: category, k: k, efSearch: efSearch)
     if app.json { return try Output.json(hits) }

@@ -117,5 +117,18 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
     #expect(unknown.stderr.contains("Nobody Here") && unknown.stderr.contains("Crash Tester"))
     let badK = try await twin.run(["search", "x", "--k", "0"])
     #expect(badK.status != 0)
+
+    // Reading commands write nothing: they work on a read-only mount of the workspace (a
+    // private mount namespace, so the test needs no other privilege than the root it runs as).
+    let commands = [
+      ["search", "how do tokenizers behave", "--k", "2"], ["documents"], ["traces", "list"],
+      ["export", "--dir", twin.directory.appendingPathComponent("ro-export").path],
+    ]
+    for command in commands {
+      let readOnly = try await twin.runOnReadOnlyWorkspace(command)
+      #expect(readOnly.status == 0, "\(command) on a read-only workspace: \(readOnly.stderr)")
+    }
+    let searched = try await twin.runOnReadOnlyWorkspace(["search", "how do tokenizers behave", "--k", "2"])
+    #expect(searched.stdout.contains("Crash Tester [posts]"), "\(searched.stdout)")
   }
 }

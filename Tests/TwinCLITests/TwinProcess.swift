@@ -32,10 +32,17 @@ struct TwinProcess {
     workspace = directory.appendingPathComponent("ws")
   }
 
-  func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+  func launch(
+    _ arguments: [String], environment extra: [String: String] = [:], wrapper: [String] = []
+  ) throws -> (Process, Pipe, Pipe) {
     let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
+    if wrapper.isEmpty {
+      process.executableURL = Self.executable
+      process.arguments = arguments
+    } else {
+      process.executableURL = URL(fileURLWithPath: wrapper[0])
+      process.arguments = Array(wrapper.dropFirst()) + [Self.executable.path] + arguments
+    }
     process.currentDirectoryURL = directory
     // The caller's Twin settings must not leak into the test, except where models are cached.
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWIN_") || $0.key == "TWIN_MODELS" }
@@ -57,8 +64,8 @@ struct TwinProcess {
   /// blocked a pool thread for the tens of seconds a `twin features` run takes would stall every
   /// other test's in-process servers and timeouts on a 2-core machine.
   @discardableResult
-  func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-    let (process, out, err) = try launch(arguments, environment: environment)
+  func run(_ arguments: [String], environment: [String: String] = [:], wrapper: [String] = []) async throws -> Result {
+    let (process, out, err) = try launch(arguments, environment: environment, wrapper: wrapper)
     return await withCheckedContinuation { continuation in
       DispatchQueue.global().async {
         // Drain both pipes at once so a child filling one cannot block on it.
@@ -74,6 +81,14 @@ struct TwinProcess {
             stderr: String(decoding: stderr, as: UTF8.self)))
       }
     }
+  }
+
+  /// Runs `twin` with `arguments` where the workspace is a read-only mount: in a private mount
+  /// namespace (`unshare -m`), the workspace is bound onto itself read-only first.
+  func runOnReadOnlyWorkspace(_ arguments: [String]) async throws -> Result {
+    let path = workspace.path
+    let script = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$@\""
+    return try await run(arguments, wrapper: ["/usr/bin/unshare", "-m", "/bin/sh", "-c", script, "sh", path])
   }
 
   /// Waits, off the cooperative pool, for a launched process to exit.

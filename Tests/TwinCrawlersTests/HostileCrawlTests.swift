@@ -109,6 +109,32 @@ import TwinSQLite
     }
   }
 
+  @Test func credentialsInLinksAreNeverStoredOrShown() async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let workspace = try Workspace(path: directory.url.path)
+    try await LoopbackFixtureServer.with { base, _ in
+      try await withDispatcher { dispatcher in
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let link = base.replacingOccurrences(of: "http://", with: "http://ada:\(secret)@") + "/posts/private"
+        let pipeline = try DigitalDataETL.pipeline(
+          userFullName: author.fullName, links: [link], warehouse: workspace.warehouse, source: dispatcher,
+          concurrency: 2, refresh: false)
+        let result = try await PipelineRunner(store: workspace.runs, blobs: workspace.blobs).run(pipeline)
+        let report = try JSONDecoder().decode(
+          CrawlReport.self, from: Data(try #require(result.outputs["crawl_links"]).canonicalJSON.utf8))
+        #expect(report.count(.stored) == 1, "\(report.outcomes)")
+        #expect(!"\(report.outcomes)".contains(secret))
+        #expect(!result.run.parameters.canonicalJSON.contains(secret))
+        let stored = try #require(try await workspace.warehouse.document(link: base + "/posts/private"))
+        #expect(stored.link == base + "/posts/private")
+        // A second run finds it stored, though the link was typed with its credentials again.
+        let again = try await crawl([link], dispatcher: dispatcher, workspace: workspace)
+        #expect(again.count(.skipped) == 1)
+      }
+    }
+  }
+
   // MARK: Failure 8: every link ends with an outcome and a reason
 
   @Test func listingsWithNothingToCrawlFailWithAReason() async throws {

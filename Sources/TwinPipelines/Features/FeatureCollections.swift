@@ -76,4 +76,9 @@ public struct RetrievedChunk: Sendable, Hashable, Codable {
     filePath = p.string("file_path")
     content = p.string("content") ?? ""
   }
+
+  /// Orders chunks whose scores tie by what they are (link, file, text) rather than by their
+  /// ids, which come from random document ids: the same corpus crawled twice must rank, and so
+  /// prompt and answer, the same way.
+  public var tieBreaker: String { "\(link ?? "")\u{0}\(filePath ?? "")\u{0}\(content)\u{0}\(id)" }
 }

@@ -47,6 +47,10 @@ public struct FeaturePlan: Sendable, Codable {
     } else {
       raw = try await warehouse.documents(authorID: nil, category: nil)
     }
+    // In an order that depends on the documents, not on when a crawl happened to store them:
+    // the embedder's batches (and so the last bits of the vectors) follow this order, and the
+    // same corpus must give the same feature store, search ranks and answers.
+    raw.sort { ($0.category.rawValue, $0.link ?? "", $0.name ?? "", $0.contentHash) < ($1.category.rawValue, $1.link ?? "", $1.name ?? "", $1.contentHash) }
     var stored: [String: (hash: String, category: DocumentCategory)] = [:]
     if !full {
       let existing = Set(try await store.collections().map(\.name))

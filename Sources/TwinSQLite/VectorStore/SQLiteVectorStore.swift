@@ -18,6 +18,8 @@ public final class SQLiteVectorStore: VectorStore {
   /// the feature store, so a broken store cannot block them.
   private let opened = Mutex<VectorDatabase?>(nil)
   private let databasePath: String
+  /// Opened for reading only: no file is created or written, snapshots included.
+  public let readOnly: Bool
   /// Where graph snapshots live.
   public let snapshotDirectory: URL
   private let loaded = Mutex<[String: LoadedCollection]>([:])
@@ -25,11 +27,15 @@ public final class SQLiteVectorStore: VectorStore {
   private let loading = Mutex<Void>(())
 
   /// Opens (creating when absent) the store in `directory`: `vectors.sqlite` and the snapshots.
-  public init(directory: URL) throws {
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw TwinError.storage("cannot create the vector store directory \(directory.path): \(error.localizedDescription)")
+  /// `readOnly` opens an existing store and never writes (searches work; writes fail).
+  public init(directory: URL, readOnly: Bool = false) throws {
+    self.readOnly = readOnly
+    if !readOnly {
+      do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      } catch {
+        throw TwinError.storage("cannot create the vector store directory \(directory.path): \(error.localizedDescription)")
+      }
     }
     snapshotDirectory = directory
     databasePath = directory.appendingPathComponent("vectors.sqlite").path
@@ -43,7 +49,7 @@ public final class SQLiteVectorStore: VectorStore {
       try opened.withLock { opened in
         if let opened { return opened }
         do {
-          let database = try VectorDatabase(path: databasePath)
+          let database = try VectorDatabase(path: databasePath, readOnly: readOnly)
           opened = database
           return database
         } catch {
@@ -198,7 +204,7 @@ public final class SQLiteVectorStore: VectorStore {
       if let collection = loaded.withLock({ $0[name] }) {
         try await BlockingWork.run {
           try collection.catchUp(from: self.database, wait: true)
-          if let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
+          if !self.readOnly, let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
         }
       }
     }
@@ -299,7 +305,7 @@ public final class SQLiteVectorStore: VectorStore {
         if let ready = self.loaded.withLock({ $0[name] }) { return ready }
         let collection = self.restore(record) ?? LoadedCollection(spec: record.spec, epoch: record.epoch)
         try collection.catchUp(from: self.database, wait: true)
-        if let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
+        if !self.readOnly, let snapshot = collection.snapshotIfDue(force: false) { try self.save(snapshot, name: name) }
         self.loaded.withLock { $0[name] = collection }
         return collection
       }

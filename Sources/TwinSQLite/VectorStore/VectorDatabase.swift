@@ -9,19 +9,21 @@ import TwinCore
 /// wrote it (`seq`). The in-memory HNSW graphs are derived from these rows and can always be
 /// rebuilt or caught up from them, which is what makes a killed writer harmless.
 final class VectorDatabase: Sendable {
-  let pool: DatabasePool
+  let pool: any DatabaseWriter
   let path: String
 
-  init(path: String) throws {
+  /// Opens the store's file, creating and migrating it; `readOnly` opens an existing one
+  /// without writing.
+  init(path: String, readOnly: Bool = false) throws {
     self.path = path
-    var config = Configuration()
-    config.busyMode = .timeout(10)
-    config.label = "twin.vectors"
     do {
-      pool = try DatabasePool(path: path, configuration: config)
-      try Self.migrator.migrate(pool)
+      pool = try DatabaseOpening.open(path: path, label: "twin.vectors", readOnly: readOnly)
+      if !readOnly { try Self.migrator.migrate(pool) }
     } catch {
       throw TwinError.storage("cannot open the vector store \(path): \(error)")
+    }
+    if readOnly, try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
+      throw TwinError.storage("\(path) was written by an older twin: run `twin features` once to upgrade it")
     }
   }
 

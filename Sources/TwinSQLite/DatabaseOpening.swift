@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+import TwinCore
+
+/// Opens the workspace's SQLite files, the one place that knows how.
+///
+/// Writers and readers share a WAL-mode `DatabasePool`, so readers never block a running
+/// pipeline. A read-only command opens the file read-only; where it cannot write the directory
+/// (a read-only mount), SQLite cannot create the WAL's shared-memory file and refuses a plain
+/// read-only open, so the file is opened as `immutable`: read as it is, without locks, which is
+/// right when nothing can write there.
+enum DatabaseOpening {
+  static func open(path: String, label: String, readOnly: Bool) throws -> any DatabaseWriter {
+    var config = Configuration()
+    // Another twin process may hold the write lock briefly (a pipeline writing a step record).
+    config.busyMode = .timeout(10)
+    config.label = label
+    guard readOnly else { return try DatabasePool(path: path, configuration: config) }
+    config.readonly = true
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw TwinError.notFound("\(path) (a reading command does not create it)")
+    }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    if FileManager.default.isWritableFile(atPath: directory) {
+      return try DatabasePool(path: path, configuration: config)
+    }
+    let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config)
+  }
+}
