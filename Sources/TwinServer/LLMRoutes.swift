@@ -343,15 +343,7 @@ final class Gate: Sendable {
 
 struct TimedOut: Error {}
 
-/// Runs `work`, cancelling it after `seconds`.
+/// Runs `work`, cancelling it after `seconds` with ``TimedOut``.
 func withTimeout<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-  try await withThrowingTaskGroup(of: T.self) { group in
-    group.addTask { try await work() }
-    group.addTask {
-      try await Task.sleep(for: .seconds(seconds))
-      throw TimedOut()
-    }
-    defer { group.cancelAll() }
-    return try await group.next()!
-  }
+  try await Deadline.run(.seconds(seconds), timeout: { TimedOut() }, work)
 }

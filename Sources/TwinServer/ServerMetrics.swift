@@ -37,19 +37,9 @@ final class ServerMetrics: Sendable {
   /// A generation request ended: `ok`, `error`, `timeout` or `aborted` (a stream whose client
   /// left, or whose generation failed).
   func llmRequest(_ outcome: String, duration: Duration? = nil) {
-    registry.makeCounter(
-      descriptor: .init(
-        metricName: "twin_llm_requests", unitName: "total",
-        helpText: "Completion requests of the LLM server that ran, by outcome."),
-      labels: [("status", outcome)]
-    ).increment()
+    registry.makeCounter(descriptor: Self.llmRequests, labels: [("status", outcome)]).increment()
     if let duration {
-      registry.makeDurationHistogram(
-        descriptor: .init(
-          metricName: "twin_llm_request_duration", unitName: "seconds",
-          helpText: "Time to answer a non-streamed completion request, queueing included."),
-        buckets: Self.buckets
-      ).record(duration)
+      registry.makeDurationHistogram(descriptor: Self.llmDuration, buckets: Self.buckets).record(duration)
     }
   }
 
@@ -66,40 +56,27 @@ final class ServerMetrics: Sendable {
   func embeddingInputs(_ count: Int) {
     registry.makeCounter(
       descriptor: .init(
-        metricName: "twin_embedding_inputs", unitName: "total",
-        helpText: "Strings embedded through /v1/embeddings.")
+        metricName: "twin_embedding_inputs", unitName: "total", helpText: "Strings embedded through /v1/embeddings.")
     ).increment(by: Int64(count))
   }
 
   // MARK: twin serve api
 
+  /// The outcomes a `/rag` request can end with.
+  static let ragOutcomes = ["ok", "blocked", "error", "rejected"]
+
   /// A `/rag` request ended: `ok`, `blocked` (a guardrail), `error` or `rejected` (429).
   func ragRequest(_ outcome: String, duration: Duration? = nil) {
-    registry.makeCounter(
-      descriptor: .init(
-        metricName: "twin_rag_requests", unitName: "total",
-        helpText: "RAG questions asked online (/rag), by outcome."),
-      labels: [("status", outcome)]
-    ).increment()
+    registry.makeCounter(descriptor: Self.ragRequests, labels: [("status", outcome)]).increment()
     if let duration {
-      registry.makeDurationHistogram(
-        descriptor: .init(
-          metricName: "twin_rag_request_duration", unitName: "seconds",
-          helpText: "Time to answer a non-streamed /rag question."),
-        buckets: Self.buckets
-      ).record(duration)
+      registry.makeDurationHistogram(descriptor: Self.ragDuration, buckets: Self.buckets).record(duration)
     }
   }
 
   /// Creates the `/rag` outcome series at zero, so they are listed before the first request.
   func declareRAGOutcomes() {
-    for outcome in ["ok", "blocked", "error", "rejected"] {
-      registry.makeCounter(
-        descriptor: .init(
-          metricName: "twin_rag_requests", unitName: "total",
-          helpText: "RAG questions asked online (/rag), by outcome."),
-        labels: [("status", outcome)]
-      ).increment(by: Int64(0))
+    for outcome in Self.ragOutcomes {
+      registry.makeCounter(descriptor: Self.ragRequests, labels: [("status", outcome)]).increment(by: Int64(0))
     }
   }
 
@@ -107,10 +84,29 @@ final class ServerMetrics: Sendable {
   func ragJob(_ outcome: String) {
     registry.makeCounter(
       descriptor: .init(
-        metricName: "twin_rag_jobs", unitName: "total",
-        helpText: "Asynchronous RAG jobs (/rag/jobs), by outcome."),
+        metricName: "twin_rag_jobs", unitName: "total", helpText: "Asynchronous RAG jobs (/rag/jobs), by outcome."),
       labels: [("status", outcome)]
     ).increment()
+  }
+
+  // MARK: Families used in more than one place
+
+  private static var llmRequests: MetricNameDescriptor {
+    .init(
+      metricName: "twin_llm_requests", unitName: "total",
+      helpText: "Completion requests of the LLM server that ran, by outcome.")
+  }
+  private static var llmDuration: MetricNameDescriptor {
+    .init(
+      metricName: "twin_llm_request_duration", unitName: "seconds",
+      helpText: "Time to answer a non-streamed completion request, queueing included.")
+  }
+  private static var ragRequests: MetricNameDescriptor {
+    .init(metricName: "twin_rag_requests", unitName: "total", helpText: "RAG questions asked online (/rag), by outcome.")
+  }
+  private static var ragDuration: MetricNameDescriptor {
+    .init(
+      metricName: "twin_rag_request_duration", unitName: "seconds", helpText: "Time to answer a non-streamed /rag question.")
   }
 
   // MARK: Serving

@@ -74,34 +74,18 @@ public final class HTTPFetcher: Sendable {
     let limit = policy.totalTimeout
     let deadline = NIODeadline.now() + TimeAmount(limit)
     let purpose = Purpose.page(accept ?? policy.acceptedContent)
-    let resource = try await Self.within(limit, url: url) { [self] in
+    // The client's own deadline covers only the response head, and its read timeout restarts
+    // with every byte: a server that drips one byte a second would hold a fetch (and the crawl
+    // waiting on it) forever. This wall clock covers the body too; cancelling the fetch makes
+    // the client drop the connection.
+    let resource = try await Deadline.run(limit, timeout: { FetchError.timeout(url: CredentialRedaction.redact(url)) }) {
+      [self] in
       try await followRedirects(from: url, purpose: purpose, deadline: deadline)
     }
     guard (200..<300).contains(resource.status) else {
       throw FetchError.httpStatus(url: resource.url, code: resource.status)
     }
     return resource
-  }
-
-  /// Runs `work`, failing with ``FetchError/timeout(url:)`` once `limit` has passed.
-  ///
-  /// The client's own deadline covers only the response head, and its read timeout restarts
-  /// with every byte: a server that drips one byte a second would hold a fetch (and the crawl
-  /// waiting on it) forever. This wall clock covers the body too; cancelling the work makes
-  /// the client drop the connection.
-  private static func within<T: Sendable>(
-    _ limit: Duration, url: String, _ work: @escaping @Sendable () async throws -> T
-  ) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-      group.addTask { try await work() }
-      group.addTask {
-        try await Task.sleep(for: limit)
-        throw FetchError.timeout(url: CredentialRedaction.redact(url))
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next() else { throw CancellationError() }
-      return first
-    }
   }
 
   // MARK: - Redirects
