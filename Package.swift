@@ -188,12 +188,11 @@ let package = Package(
     // Benchmark: sentence embeddings against sentence-transformers (CPU torch), same corpus.
     .executableTarget(
       name: "twin-bench-embed",
-      dependencies: ["TwinEmbeddings", "TwinTensor"],
+      dependencies: ["TwinTestSupport", "TwinEmbeddings", "TwinTensor"],
       path: "Benchmarks/EmbeddingThroughput",
       exclude: ["words.txt", "sentence_transformers_peer.py"],
       swiftSettings: nativeCPU),
 
-    // Benchmark: HNSW build, QPS and recall against hnswlib (Python), same vectors, one run.
     // Benchmark: LLM prefill and decode against llama.cpp (llama-cpp-python), same GGUF files.
     .executableTarget(
       name: "twin-bench-llm",
@@ -202,34 +201,47 @@ let package = Package(
       exclude: ["llama_cpp_peer.py"],
       swiftSettings: nativeCPU),
 
+    // Benchmark: HNSW build, QPS and recall against hnswlib (Python), same vectors, one run.
     .executableTarget(
       name: "twin-bench-vectors",
-      dependencies: ["TwinVectorIndex", "TwinEmbeddings", "TwinTensor"],
+      dependencies: ["TwinTestSupport", "TwinVectorIndex", "TwinEmbeddings", "TwinTensor"],
       path: "Benchmarks/VectorSearch",
       exclude: ["hnswlib_peer.py"],
+      swiftSettings: nativeCPU),
+
+    // Benchmark: CPU kernel throughput (GFLOP/s, GB/s) on one thread and on all.
+    .executableTarget(
+      name: "twin-bench-kernels", dependencies: ["TwinTensor", "TwinTestSupport"], path: "Benchmarks/TensorKernels",
       swiftSettings: nativeCPU),
 
     // Benchmark: feature pipeline throughput (documents/s, chunks/s) on a generated corpus.
     .executableTarget(
       name: "twin-bench-features",
-      dependencies: ["TwinPipelines", "TwinSQLite", "TwinEmbeddings", "TwinOrchestrator", "TwinCore", "TwinTensor"],
+      dependencies: [
+        "TwinTestSupport", "TwinPipelines", "TwinSQLite", "TwinEmbeddings", "TwinOrchestrator", "TwinCore",
+        "TwinTensor",
+      ],
       path: "Benchmarks/FeaturePipeline"),
 
+    // What tests and benchmarks share: seeded random data and the pulled models' location.
+    .target(name: "TwinTestSupport", dependencies: ["TwinModelStore"]),
+
     .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"]),
-    .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
+    .testTarget(name: "TwinTensorTests", dependencies: ["TwinTensor", "TwinTestSupport"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinTokenizersTests", dependencies: ["TwinTokenizers"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TwinWeightsTests", dependencies: ["TwinWeights", "TwinTensor"]),
     .testTarget(name: "TwinModelStoreTests", dependencies: ["TwinModelStore", "TwinCore", "ZIPFoundation"]),
     .testTarget(
       name: "TwinEmbeddingsTests",
-      dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore"],
+      dependencies: ["TwinEmbeddings", "TwinTensor", "TwinTokenizers", "TwinWeights", "TwinModelStore", "TwinTestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "TwinVectorIndexTests", dependencies: ["TwinVectorIndex"], swiftSettings: nativeCPU),
     .testTarget(
-      name: "TwinGGUFTests", dependencies: ["TwinGGUF", "TwinTensor", "TwinCore"], resources: [.copy("Fixtures")],
+      name: "TwinVectorIndexTests", dependencies: ["TwinVectorIndex", "TwinTestSupport"], swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinGGUFTests", dependencies: ["TwinGGUF", "TwinTensor", "TwinCore", "TwinTestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: nativeCPU),
     .testTarget(
-      name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore"],
+      name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore", "TwinTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
@@ -240,7 +252,7 @@ let package = Package(
       name: "TwinPipelinesTests",
       dependencies: [
         "TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore", "TwinFeatures", "TwinEmbeddings",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "TwinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "TwinCrawlersTests",

@@ -8,26 +8,14 @@
 import Foundation
 import TwinEmbeddings
 import TwinTensor
+import TwinTestSupport
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// splitmix64: a tiny, well-mixed generator, so the corpus is the same on every machine.
-struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// 2,000 sentences of 40–120 words drawn from the committed word list with seed 42.
 func corpus(count: Int, words: [String]) -> [String] {
-  var rng = SplitMix64(state: 42)
+  var rng = SplitMix64(seed: 42)
   return (0..<count).map { _ in
     let length = 40 + Int(rng.next() % 81)
     var sentence = (0..<length).map { _ in words[Int(rng.next() % UInt64(words.count))] }

@@ -12,24 +12,11 @@ import TwinOrchestrator
 import TwinPipelines
 import TwinSQLite
 import TwinTensor
+import TwinTestSupport
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// splitmix64, so the corpus is the same on every machine.
-struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 func option(_ name: String) -> String? {
   let args = CommandLine.arguments
   guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
@@ -54,7 +41,7 @@ func benchmark() async throws {
   let documentCount = max(10, Int(option("--documents") ?? "") ?? 600)
   Parallel.threadCount = Int(option("--threads") ?? "") ?? 2
 
-  var rng = SplitMix64(state: 42)
+  var rng = SplitMix64(seed: 42)
   func sentence(_ min: Int, _ max: Int) -> String {
     var s = (0..<(min + rng.below(max - min + 1))).map { _ in words[rng.below(words.count)] }
     s[0] = s[0].prefix(1).uppercased() + s[0].dropFirst()

@@ -23,26 +23,11 @@ import Synchronization
 import TwinEmbeddings
 import TwinTensor
 import TwinVectorIndex
+import TwinTestSupport
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-/// splitmix64: a tiny, well-mixed generator, so the data is the same on every machine.
-struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in (0, 1].
-  mutating func unit() -> Double { Double((next() >> 11) + 1) * 0x1p-53 }
-}
-
 func option(_ name: String) -> String? {
   let args = CommandLine.arguments
   guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
@@ -74,7 +59,7 @@ func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
 
 /// `count` unit vectors with independent standard normal components (Box–Muller).
 func randomUnitVectors(count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
-  var rng = SplitMix64(state: seed)
+  var rng = SplitMix64(seed: seed)
   return (0..<count).map { _ in
     var v = [Float](repeating: 0, count: dimension)
     var i = 0
@@ -91,7 +76,7 @@ func randomUnitVectors(count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
 
 /// `count` sentences of 8–24 words from `words`.
 func sentences(count: Int, words: [String], seed: UInt64) -> [String] {
-  var rng = SplitMix64(state: seed)
+  var rng = SplitMix64(seed: seed)
   return (0..<count).map { _ in
     let length = 8 + Int(rng.next() % 17)
     var sentence = (0..<length).map { _ in words[Int(rng.next() % UInt64(words.count))] }

@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// A GGUF model file (llama.cpp's format), memory-mapped read-only: metadata is parsed on open,
 /// tensor data is used in place and never copied.
@@ -73,7 +74,7 @@ public final class GGUFFile: @unchecked Sendable {
     guard let index = tensorIndex[name] else {
       throw .missingTensor(
         file: url.path, tensor: name,
-        suggestions: ClosestNames.find(name, among: tensors.map(\.name)))
+        suggestions: NameSuggestions.closest(to: name, among: tensors.map(\.name)))
     }
     return tensors[index]
   }

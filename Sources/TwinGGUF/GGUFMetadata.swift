@@ -1,3 +1,5 @@
+import TwinCore
+
 /// Typed reads of metadata entries. Each throws a ``GGUFError`` naming the file and the key when
 /// the entry is missing (with the closest keys the file has) or holds another type.
 extension GGUFFile {
@@ -75,7 +77,7 @@ extension GGUFFile {
   private func value(_ key: String) throws(GGUFError) -> GGUFValue {
     guard let value = metadata[key] else {
       throw .missingKey(
-        file: url.path, key: key, suggestions: ClosestNames.find(key, among: metadataKeys))
+        file: url.path, key: key, suggestions: NameSuggestions.closest(to: key, among: metadataKeys))
     }
     return value
   }

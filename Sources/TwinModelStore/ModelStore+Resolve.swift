@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 extension ModelStore {
   /// Finds a model by known name or by path.
@@ -35,7 +36,7 @@ extension ModelStore {
       }
       let names = catalog.map(\.name)
       throw ModelStoreError.unknownModel(
-        nameOrPath, suggestions: NameSuggestions.closest(to: nameOrPath, in: names), known: names)
+        nameOrPath, suggestions: NameSuggestions.closest(to: nameOrPath, among: names), known: names)
     }
     let url = URL(fileURLWithPath: path).standardizedFileURL
     return isDirectory.boolValue ? try Self.resolveDirectory(url) : try Self.resolveFile(url)

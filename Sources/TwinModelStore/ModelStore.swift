@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// The model cache: one directory per model under ``root``, each with a ``ModelManifest``.
 ///
@@ -83,7 +84,7 @@ public struct ModelStore: Sendable {
     guard let model = model(named: name) else {
       let names = catalog.map(\.name)
       throw ModelStoreError.unknownModel(
-        name, suggestions: NameSuggestions.closest(to: name, in: names), known: names)
+        name, suggestions: NameSuggestions.closest(to: name, among: names), known: names)
     }
     return model
   }

@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// A safetensors file, memory-mapped read-only: tensors are read in place, never copied whole.
 ///
@@ -67,7 +68,7 @@ public final class SafetensorsFile: @unchecked Sendable {
   public func info(_ name: String) throws -> TensorInfo {
     guard let info = tensors[name] else {
       throw SafetensorsError.missingTensor(
-        file: url.path, tensor: name, suggestions: ClosestNames.find(name, among: tensorNames))
+        file: url.path, tensor: name, suggestions: NameSuggestions.closest(to: name, among: tensorNames))
     }
     return info
   }

@@ -9,9 +9,9 @@ struct BatchCommand: AsyncParsableCommand {
     commandName: "batch",
     abstract: "Answer a JSON Lines file of questions into another, resumably.",
     discussion: """
-      Each input line is {"query": "...", "author"?: "...", "k"?: 3, "id"?: any} or a JSON string.
-      Each output line is {"line": N, "id", "query", "answer": {answer, sources, trace_id, ...}}
-      or {"line": N, "error": "..."}. Run it again after a crash or Ctrl-C and it goes on where
+      Each input line is {"query": "...", "author"?: "...", "k"?: 3, "id"?: any} or a JSON string. \
+      Each output line is {"line": N, "id", "query", "answer": {answer, sources, trace_id, ...}} \
+      or {"line": N, "error": "..."}. Run it again after a crash or Ctrl-C and it goes on where \
       it stopped: lines already answered are skipped, never answered twice.
       """)
 

@@ -9,8 +9,8 @@ struct ChatCommand: AsyncParsableCommand {
     commandName: "chat",
     abstract: "Chat with a native GGUF language model in the terminal.",
     discussion: """
-      Each line you type is a user turn; the model's answer streams back through its chat
-      template, with the whole conversation as context. Type /reset to start over and /exit
+      Each line you type is a user turn; the model's answer streams back through its chat \
+      template, with the whole conversation as context. Type /reset to start over and /exit \
       (or Ctrl-D) to leave. Ctrl-C stops the current answer.
       """)
 

@@ -11,14 +11,14 @@ struct ETLCommand: AsyncParsableCommand {
     commandName: "etl",
     abstract: "Crawl a person's articles, feeds and repositories into the data warehouse.",
     discussion: """
-      Give either a config file in the Handbook's layout (configs/digital_data_etl_<author>.yaml:
+      Give either a config file in the Handbook's layout (configs/digital_data_etl_<author>.yaml: \
       parameters.user_full_name and parameters.links) or --author with links.
 
-      A link may be an article on any site, a Medium profile or Substack (crawled through their
-      feeds), any RSS/Atom feed (every entry), a sitemap, a git repository URL, or a local
+      A link may be an article on any site, a Medium profile or Substack (crawled through their \
+      feeds), any RSS/Atom feed (every entry), a sitemap, a git repository URL, or a local \
       repository path. Links already in the warehouse are skipped unless --refresh.
 
-      Every run is recorded: see `twin runs list`. Exit status: 0 when the run succeeded and at
+      Every run is recorded: see `twin runs list`. Exit status: 0 when the run succeeded and at \
       least one link was stored or skipped, 1 otherwise.
       """)
 

@@ -9,8 +9,8 @@ struct EmbedCommand: AsyncParsableCommand {
     commandName: "embed",
     abstract: "Embed texts with the native sentence-embedding model (all-MiniLM-L6-v2 by default).",
     discussion: """
-      Prints each text's unit-length vector (384 numbers for MiniLM): the first values as text,
-      or all of them with --json. The model is a name from `twin models list` (pull it first
+      Prints each text's unit-length vector (384 numbers for MiniLM): the first values as text, \
+      or all of them with --json. The model is a name from `twin models list` (pull it first \
       with `twin models pull minilm`) or a path to a sentence-transformers model directory.
       """)
 

@@ -15,8 +15,8 @@ struct EvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Compare rerankers on a retrieval evaluation set (hit@1, hit@3, MRR).",
       discussion: """
-        Each line of the set is {"question": "...", "relevant": "<link or its ending>"}. The
-        question alone is searched (no LLM), and every reranker orders the same candidates.
+        Each line of the set is {"question": "...", "relevant": "<link or its ending>"}. The \
+        question alone is searched (no LLM), and every reranker orders the same candidates. \
         Without --set it uses the sample corpus's set, for a workspace built by `twin quickstart`.
         """)
 

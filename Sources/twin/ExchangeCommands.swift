@@ -10,8 +10,8 @@ struct ExportCommand: AsyncParsableCommand {
     commandName: "export",
     abstract: "Export the data warehouse as the LLM Engineer's Handbook's JSON files.",
     discussion: """
-      Writes UserDocument.json, ArticleDocument.json, PostDocument.json and
-      RepositoryDocument.json into the directory: the format the Python LLM Twin exports, so the
+      Writes UserDocument.json, ArticleDocument.json, PostDocument.json and \
+      RepositoryDocument.json into the directory: the format the Python LLM Twin exports, so the \
       data moves both ways.
       """)
 
@@ -43,9 +43,9 @@ struct ImportCommand: AsyncParsableCommand {
       commandName: "handbook",
       abstract: "Import UserDocument.json, ArticleDocument.json, … from a directory (`twin import --dir D`).",
       discussion: """
-        Reads the files the Python LLM Twin exports (data/data_warehouse_raw_data). Everything is
-        validated before anything is written, and all of it is stored in one transaction: a
-        malformed file imports nothing, and the error names the file and the entry. Importing the
+        Reads the files the Python LLM Twin exports (data/data_warehouse_raw_data). Everything is \
+        validated before anything is written, and all of it is stored in one transaction: a \
+        malformed file imports nothing, and the error names the file and the entry. Importing the \
         same files again changes nothing.
         """)
 
@@ -71,8 +71,8 @@ struct ImportCommand: AsyncParsableCommand {
       commandName: "linkedin",
       abstract: "Import your posts from a LinkedIn data-export ZIP (Shares.csv).",
       discussion: """
-        LinkedIn forbids scraping; instead request your data archive (Settings → Data privacy →
-        Get a copy of your data) and import it here. A plain Shares.csv or an unpacked export
+        LinkedIn forbids scraping; instead request your data archive (Settings → Data privacy → \
+        Get a copy of your data) and import it here. A plain Shares.csv or an unpacked export \
         folder works too. The import is a recorded pipeline run (`twin runs list`).
         """)
 

@@ -11,19 +11,19 @@ struct FeaturesCommand: AsyncParsableCommand {
     commandName: "features",
     abstract: "Clean, chunk and embed warehouse documents into the feature store.",
     discussion: """
-      Reads raw documents from the data warehouse, cleans them, cuts them into chunks that fit
-      the embedding model's window (token-aware), embeds the chunks and loads them into the
-      feature store: cleaned_{articles,posts,repositories} (cleaned text) and
+      Reads raw documents from the data warehouse, cleans them, cuts them into chunks that fit \
+      the embedding model's window (token-aware), embeds the chunks and loads them into the \
+      feature store: cleaned_{articles,posts,repositories} (cleaned text) and \
       embedded_{articles,posts,repositories} (chunks with vectors, searched by `twin search`).
 
-      Only new or changed documents are processed; chunks of changed or deleted documents are
-      removed. --full drops the collections and rebuilds everything. Chunk sizes, overlaps, the
+      Only new or changed documents are processed; chunks of changed or deleted documents are \
+      removed. --full drops the collections and rebuilds everything. Chunk sizes, overlaps, the \
       embedding model and HNSW parameters come from the features.* settings.
 
-      The feature store remembers the warehouse it was built from. If twin.sqlite was replaced
-      or lost, or a run would delete the features of most documents at once, the run stops and
-      says why: the store may hold the only copy left. --allow-mass-delete lets such deletions
-      through; --full rebuilds the store from the warehouse as it is. --rebuild-store moves a
+      The feature store remembers the warehouse it was built from. If twin.sqlite was replaced \
+      or lost, or a run would delete the features of most documents at once, the run stops and \
+      says why: the store may hold the only copy left. --allow-mass-delete lets such deletions \
+      through; --full rebuilds the store from the warehouse as it is. --rebuild-store moves a \
       broken store aside (vectors.broken-<time>) and builds a new one.
 
       Every run is recorded: see `twin runs list`.

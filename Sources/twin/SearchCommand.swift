@@ -9,8 +9,8 @@ struct SearchCommand: AsyncParsableCommand {
     commandName: "search",
     abstract: "Find the chunks nearest a query in the feature store.",
     discussion: """
-      Embeds the query with the feature pipeline's model and searches the embedded_* collections
-      (all three, or --category), optionally only one author's chunks. Prints score (cosine
+      Embeds the query with the feature pipeline's model and searches the embedded_* collections \
+      (all three, or --category), optionally only one author's chunks. Prints score (cosine \
       similarity), title, link and chunk text, best first. Run `twin features` first.
       """)
 

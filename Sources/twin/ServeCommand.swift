@@ -23,13 +23,13 @@ struct ServeCommand: AsyncParsableCommand {
       commandName: "api",
       abstract: "Serve the RAG business service: /rag, /rag/jobs, /feedback.",
       discussion: """
-        POST /rag {query, author?, k?, stream?} answers with {answer, sources, trace_id} (server-
-        sent events with stream: true); POST /rag/jobs queues a question and GET /rag/jobs/{id}
-        returns its status and result (jobs are stored in the workspace and resumed after a
-        restart); POST /feedback {trace_id, score, comment?, corrected_answer?} stores feedback
-        with the trace. GET /health, /metrics (Prometheus) and /openapi.json. The LLM is
-        llm.backend: local (in this process) or openai (`twin serve llm` or any OpenAI-compatible
-        server at llm.base_url). Binds to 127.0.0.1; elsewhere it needs --api-key. Ctrl-C or SIGTERM
+        POST /rag {query, author?, k?, stream?} answers with {answer, sources, trace_id} (server- \
+        sent events with stream: true); POST /rag/jobs queues a question and GET /rag/jobs/{id} \
+        returns its status and result (jobs are stored in the workspace and resumed after a \
+        restart); POST /feedback {trace_id, score, comment?, corrected_answer?} stores feedback \
+        with the trace. GET /health, /metrics (Prometheus) and /openapi.json. The LLM is \
+        llm.backend: local (in this process) or openai (`twin serve llm` or any OpenAI-compatible \
+        server at llm.base_url). Binds to 127.0.0.1; elsewhere it needs --api-key. Ctrl-C or SIGTERM \
         stops it within seconds: a running job is put back in the queue and resumed on the next start.
         """)
 
@@ -81,12 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
       commandName: "llm",
       abstract: "Serve a GGUF model over an OpenAI-compatible API.",
       discussion: """
-        Routes: POST /v1/chat/completions (stream, stop, temperature, top_p, max_tokens, seed,
-        presence/frequency penalties, response_format json_object and json_schema), POST
-        /v1/completions, POST /v1/embeddings (MiniLM), GET /v1/models, GET /health and GET
-        /metrics (Prometheus). Requests beyond --queue waiting ones get 429 with Retry-After;
-        a client that disconnects stops its generation. The server binds to 127.0.0.1; to
-        listen elsewhere give API keys (--api-key or TWIN_SERVE_API_KEYS, comma-separated),
+        Routes: POST /v1/chat/completions (stream, stop, temperature, top_p, max_tokens, seed, \
+        presence/frequency penalties, response_format json_object and json_schema), POST \
+        /v1/completions, POST /v1/embeddings (MiniLM), GET /v1/models, GET /health and GET \
+        /metrics (Prometheus). Requests beyond --queue waiting ones get 429 with Retry-After; \
+        a client that disconnects stops its generation. The server binds to 127.0.0.1; to \
+        listen elsewhere give API keys (--api-key or TWIN_SERVE_API_KEYS, comma-separated), \
         which clients send as `Authorization: Bearer <key>`. Ctrl-C stops it.
         """)
 

@@ -7,10 +7,10 @@ struct TwinCommand: AsyncParsableCommand {
     commandName: "twin",
     abstract: "Build an LLM twin from a person's writing: crawl, store, search, answer and serve.",
     discussion: """
-      All state lives in a workspace directory (.twin/ by default; --workspace or TWIN_HOME).
+      All state lives in a workspace directory (.twin/ by default; --workspace or TWIN_HOME). \
       Settings come from twin.yaml, then .env, then TWIN_* environment variables.
 
-      Start with `twin quickstart`: it crawls a bundled sample site into the workspace, builds
+      Start with `twin quickstart`: it crawls a bundled sample site into the workspace, builds \
       the feature store and answers a question from it.
       """,
     subcommands: [

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinCore
 import TwinEmbeddings
 
@@ -37,7 +38,7 @@ import TwinEmbeddings
 
   @Test func anEmbeddingModelIsNotACrossEncoder() throws {
     let error = #expect(throws: TwinError.self) {
-      try CrossEncoder(modelDirectory: try ModelLocator.directory("minilm"))
+      try CrossEncoder(modelDirectory: try PulledModels.directory("minilm"))
     }
     // A missing model fails the expectation above; it must not crash the whole test process.
     if let error { #expect("\(error)".contains("not a sequence-classification")) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinEmbeddings
 
 /// all-MiniLM-L6-v2 against sentence-transformers' own output (fixtures made by
@@ -40,7 +41,7 @@ import TwinEmbeddings
   }
 
   @Test func matchesSentenceTransformersOnEveryFixture() async throws {
-    let embedder = try Embedder(modelDirectory: try ModelLocator.directory("minilm"))
+    let embedder = try Embedder(modelDirectory: try PulledModels.directory("minilm"))
     let reference = try Self.reference()
     #expect(reference.entries.count >= 200)
     #expect(embedder.dimension == reference.dimension)
@@ -56,7 +57,7 @@ import TwinEmbeddings
   }
 
   @Test func quickBrownFoxStartsWithTheKnownValues() async throws {
-    let embedder = try Embedder(modelDirectory: try ModelLocator.directory("minilm"))
+    let embedder = try Embedder(modelDirectory: try PulledModels.directory("minilm"))
     let v = try await embedder.embed(["The quick brown fox jumps over the lazy dog."])[0]
     let expected: [Float] = [0.043934, 0.058934, 0.048178, 0.077548, 0.026744]
     for (got, want) in zip(v.prefix(5), expected) {
@@ -67,7 +68,7 @@ import TwinEmbeddings
   }
 
   @Test func batchingDoesNotChangeResults() async throws {
-    let dir = try ModelLocator.directory("minilm")
+    let dir = try PulledModels.directory("minilm")
     let texts = try Self.reference().entries.prefix(40).map(\.text)
     let one = try await Embedder(modelDirectory: dir, batchSize: 1).embed(texts)
     let many = try await Embedder(modelDirectory: dir, batchSize: 32).embed(texts)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwinGGUF
+import TwinTestSupport
 
 /// The committed fixtures (see `Fixtures/make_fixtures.py`): `tiny.gguf.bin` written by the `gguf`
 /// Python package, and reference values computed with it and numpy.
@@ -90,20 +91,6 @@ struct Reference: Decodable {
   var types: [String: TypeCase]
   var real: [String: RealModel]
 }
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a failing case reproduces exactly.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// `count` floats uniform in `range`.
 func randomFloats(_ count: Int, in range: ClosedRange<Float> = -1...1, seed: UInt64) -> [Float] {
   var rng = SplitMix64(seed: seed)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinGGUF
 
 /// Each way a file can be broken gives its own error naming the file and the key or tensor, and

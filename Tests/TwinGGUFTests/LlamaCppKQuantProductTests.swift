@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinGGUF
 
 /// K-quant products against llama.cpp's own, bit for bit: Gemma 3 270M's layer-0 Q4_K
@@ -13,7 +14,7 @@ import TwinGGUF
 /// 10-vector batch (8 in the GEMM and 2 in the GEMV; tiled Q6_K) and a single vector.
 @Suite struct LlamaCppKQuantProductTests {
   func check(_ tensor: String, _ fixture: String) throws {
-    let file = try GGUFFile(url: ModelLocator.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf"))
+    let file = try GGUFFile(url: PulledModels.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf"))
     let matrix = try file.matrix(named: tensor)
     for (kind, count) in [("batch", 10), ("single", 1)] {
       let input = try Fixtures.floats("gemma3-270m.llama-cpp.\(kind).\(fixture).input.f32")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinGGUF
 
 /// The real model files of the model cache: Gemma 3 270M (Q4_K_M: Q8_0, Q5_0, Q4_K, Q6_K and F32
@@ -7,11 +8,11 @@ import TwinGGUF
 /// pulls them (`twin models pull gemma3-270m smollm2-135m-instruct`), and a missing one fails.
 @Suite struct RealGGUFFileTests {
   static func gemma() throws -> GGUFFile {
-    try GGUFFile(url: ModelLocator.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf"))
+    try GGUFFile(url: PulledModels.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf"))
   }
 
   static func smollm() throws -> GGUFFile {
-    try GGUFFile(url: ModelLocator.file("smollm2-135m-instruct", "SmolLM2-135M-Instruct.Q4_1.gguf"))
+    try GGUFFile(url: PulledModels.file("smollm2-135m-instruct", "SmolLM2-135M-Instruct.Q4_1.gguf"))
   }
 
   /// Number of tensors of each type.
@@ -126,7 +127,7 @@ import TwinGGUF
   /// Rows dequantised by the `gguf` package (`make_fixtures.py`) match bit for bit.
   @Test func rowsMatchTheGGUFPackage() throws {
     for (model, entry) in Fixtures.reference.real.sorted(by: { $0.key < $1.key }) {
-      let file = try GGUFFile(url: ModelLocator.file(model, entry.file))
+      let file = try GGUFFile(url: PulledModels.file(model, entry.file))
       for row in entry.rows {
         let expected = try Fixtures.floats(row.values)
         let matrix = try file.matrix(named: row.tensor)
@@ -175,7 +176,7 @@ import TwinGGUF
   }
 
   @Test func truncatedCopyNamesTheFirstLostTensor() throws {
-    let source = try ModelLocator.file("smollm2-135m-instruct", "SmolLM2-135M-Instruct.Q4_1.gguf")
+    let source = try PulledModels.file("smollm2-135m-instruct", "SmolLM2-135M-Instruct.Q4_1.gguf")
     let handle = try FileHandle(forReadingFrom: source)
     defer { try? handle.close() }
     let head = try handle.read(upToCount: 10 << 20) ?? Data()
@@ -191,7 +192,7 @@ import TwinGGUF
   }
 
   @Test func corruptedMagicNamesTheFile() throws {
-    let source = try ModelLocator.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf")
+    let source = try PulledModels.file("gemma3-270m", "gemma-3-270m-q4_k_m.gguf")
     let handle = try FileHandle(forReadingFrom: source)
     defer { try? handle.close() }
     var head = try handle.read(upToCount: 1 << 16) ?? Data()

@@ -7,19 +7,11 @@ import TwinFeatures
 import TwinOrchestrator
 import TwinPipelines
 import TwinSQLite
+import TwinTestSupport
 
 /// The model tests embed with; a missing model fails (CI pulls it first) rather than skipping.
 func miniLM() throws -> Embedder {
-  let env = ProcessInfo.processInfo.environment
-  let root =
-    env["TWIN_MODELS"].map { URL(fileURLWithPath: $0) }
-    ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/twin/models")
-  let dir = root.appendingPathComponent("minilm")
-  guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else {
-    Issue.record("MiniLM is not in \(root.path): run `twin models pull minilm` first")
-    throw TwinError.notFound(dir.path)
-  }
-  return try Embedder(modelDirectory: dir)
+  try Embedder(modelDirectory: try PulledModels.directory("minilm"))
 }
 
 /// Prose with distinctive topics per document, long enough to need several chunks.

@@ -1,4 +1,5 @@
 import Testing
+import TwinTestSupport
 import TwinVectorIndex
 
 @Suite struct SnapshotTests {

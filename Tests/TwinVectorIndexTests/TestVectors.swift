@@ -1,26 +1,6 @@
 import Foundation
 import TwinVectorIndex
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a failing case reproduces exactly.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in (0, 1].
-  mutating func unit() -> Double { Double((next() >> 11) + 1) * 0x1p-53 }
-
-  /// Standard normal (Box–Muller; one of the pair).
-  mutating func normal() -> Double {
-    (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit())
-  }
-}
+import TwinTestSupport
 
 /// `count` vectors with independent standard normal components (not normalised).
 func gaussianVectors(_ count: Int, dimension: Int, seed: UInt64) -> [[Float]] {

@@ -1,13 +1,26 @@
+// twin-bench-kernels: throughput of the CPU kernels (GEMM, attention products, matrix-vector,
+// row kernels, the thread pool's hand-off), on one thread and on all, as GFLOP/s, GB/s or
+// elements/s: the distance to the machine's limits, not a comparison with a peer.
+//
+//   swift build -c release --product twin-bench-kernels && .build/release/twin-bench-kernels
+//
+// Each figure is the best of several runs, because the machine is shared and a single run can
+// lose its core. (These were `PerfTests`, a suite that asserted nothing, in the test target.)
 import Foundation
 import Synchronization
-import Testing
 import TwinTensor
+import TwinTestSupport
 
-/// Throughput report, not a pass/fail test: run with
-/// `TWIN_PERF=1 swift test -c release --filter TwinTensorTests.Perf`. Each figure is the best
-/// of several runs, because the machine is shared and a single run can lose its core.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TWIN_PERF"] == "1"))
-struct PerfTests {
+func randomFloats(_ count: Int, in range: ClosedRange<Float> = -1...1, seed: UInt64) -> [Float] {
+  var rng = SplitMix64(seed: seed)
+  return rng.floats(count, in: range)
+}
+
+func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {
+  Matrix(rows: rows, cols: cols, storage: randomFloats(rows * cols, seed: seed))
+}
+
+struct KernelBenchmarks {
   /// Best wall time of `body` over `runs` runs, in seconds.
   func best(runs: Int, _ body: () -> Void) -> Double {
     var result = Double.infinity
@@ -26,7 +39,7 @@ struct PerfTests {
 
   func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
-  @Test func gemm() {
+  func gemm() {
     for (m, n, k) in [(4096, 1536, 384), (4096, 384, 1536), (256, 384, 384), (4096, 1152, 384)] {
       let a = randomFloats(m * k, seed: 1)
       let packed = PackedMatrix(randomMatrix(n, k, seed: 2))
@@ -52,7 +65,7 @@ struct PerfTests {
     }
   }
 
-  @Test func attentionProducts() {
+  func attentionProducts() {
     // One MiniLM head: Q·Kᵀ (s × 32 · 32 × s) then P·V (s × s · s × 32), views inside rows of 384.
     for s in [32, 128, 256] {
       let q = randomFloats(s * 384, seed: 4)
@@ -81,7 +94,7 @@ struct PerfTests {
     }
   }
 
-  @Test func matvec() {
+  func matvec() {
     let (n, k) = (4096, 4096)  // 64 MB: far beyond the caches, so this measures DRAM streaming
     let w = randomMatrix(n, k, seed: 5)
     let x = randomFloats(k, seed: 6)
@@ -104,7 +117,7 @@ struct PerfTests {
     )
   }
 
-  @Test func parallelOverhead() {
+  func parallelOverhead() {
     // Two chunks of ≈ 3 µs each: a perfect split takes half the serial time; the excess is
     // the hand-off cost (plus whatever the machine's other load takes from the second core).
     @inline(never) func work(_ n: Int) -> Double {
@@ -128,7 +141,7 @@ struct PerfTests {
         + "\(Parallel.threadCount) threads \(format(parallel / Double(calls) * 1e6)) µs/call")
   }
 
-  @Test func rowKernels() {
+  func rowKernels() {
     let rows = 4096
     let cols = 384
     var x = randomFloats(rows * cols, in: -3...3, seed: 7)
@@ -169,3 +182,10 @@ struct PerfTests {
     }
   }
 }
+
+let benchmarks = KernelBenchmarks()
+benchmarks.gemm()
+benchmarks.attentionProducts()
+benchmarks.matvec()
+benchmarks.rowKernels()
+benchmarks.parallelOverhead()
