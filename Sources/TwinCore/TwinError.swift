@@ -9,11 +9,6 @@ public enum TwinError: Error, Sendable, Equatable, CustomStringConvertible {
   case notFound(String)
   /// A storage operation failed; nothing was written.
   case storage(String)
-  /// A guardrail or policy refused the request; the message names the check.
-  case refused(String)
-  /// The work could not be done: a model or service it needs failed (an LLM backend that
-  /// answered 401, a timeout); the message says which and why.
-  case failed(String)
 
   public var description: String {
     switch self {
@@ -21,8 +16,6 @@ public enum TwinError: Error, Sendable, Equatable, CustomStringConvertible {
     case .configuration(let m): "configuration error: \(m)"
     case .notFound(let m): "not found: \(m)"
     case .storage(let m): "storage error: \(m)"
-    case .refused(let m): "refused: \(m)"
-    case .failed(let m): "failed: \(m)"
     }
   }
 }

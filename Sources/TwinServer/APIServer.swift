@@ -17,6 +17,8 @@ public enum APIServer {
     /// `/rag` requests running at once (they share one model) plus waiting; more get 429.
     public var concurrency = 4
     public var queueCapacity = 64
+    /// The longest a `/rag` request (streamed or not) may take, waiting included.
+    public var timeoutSeconds: Double = 300
     /// `/rag/jobs` waiting or running at once; more get 429 (each job is a full RAG call).
     public var jobQueueLimit = 256
     /// How long a stopping server waits for requests and the running job before cancelling
@@ -30,36 +32,19 @@ public enum APIServer {
     service: RAGService, jobs: any JobStore, traces: any TraceStore, configuration c: Configuration, logger: Logger,
     services extra: [any Service] = [], onListening: @escaping @Sendable (String) -> Void
   ) async throws {
-    let metrics = ServerMetrics()
-    let worker = JobWorker(service: service, jobs: jobs, metrics: metrics, logger: logger)
-    let router = Router()
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: UnmatchedRouteMiddleware(routes: OpenAPIDocument.routes))
-    if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
-    metrics.serve(on: router)
+    let scaffold = ServerScaffold(routes: OpenAPIDocument.routes, apiKeys: c.apiKeys)
+    let worker = JobWorker(service: service, jobs: jobs, metrics: scaffold.metrics, logger: logger)
     let model = service.llm.modelID
-    router.get("/health") { _, _ in try HTTPJSON.response(["status": "ok", "llm": model]) }
-    metrics.declareRAGOutcomes()
-    router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
+    scaffold.router.get("/health") { _, _ in try HTTPJSON.response(["status": "ok", "llm": model]) }
+    scaffold.metrics.declareRAGOutcomes()
+    scaffold.router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
     RAGRoutes(
       service: service, jobs: jobs, traces: traces,
       queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker,
-      metrics: metrics, jobQueueLimit: c.jobQueueLimit
-    ).register(on: router)
-
-    let host = c.host
-    let app = Application(
-      router: router, configuration: .init(address: .hostname(host, port: c.port), serverName: "twin"),
-      onServerRunning: { channel in
-        onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(channel.localAddress?.port ?? c.port)")
-      }, logger: logger)
-    var group = ServiceGroupConfiguration(
-      services: extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        + [.init(service: app), .init(service: worker)],
-      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    // A stopping server exits within seconds, whatever is in flight.
-    group.maximumGracefulShutdownDuration = c.shutdownGrace
-    group.maximumCancellationDuration = .seconds(5)
-    try await ServiceGroup(configuration: group).run()
+      metrics: scaffold.metrics, jobQueueLimit: c.jobQueueLimit, timeoutSeconds: c.timeoutSeconds
+    ).register(on: scaffold.router)
+    try await scaffold.run(
+      host: c.host, port: c.port, first: extra, last: [worker], grace: c.shutdownGrace, logger: logger,
+      onListening: onListening)
   }
 }

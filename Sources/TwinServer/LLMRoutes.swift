@@ -340,10 +340,3 @@ final class Gate: Sendable {
   func open() { flag.withLock { $0 = true } }
   var isOpen: Bool { flag.withLock { $0 } }
 }
-
-struct TimedOut: Error {}
-
-/// Runs `work`, cancelling it after `seconds` with ``TimedOut``.
-func withTimeout<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-  try await Deadline.run(.seconds(seconds), timeout: { TimedOut() }, work)
-}

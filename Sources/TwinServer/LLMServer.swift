@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import TwinCore
 import TwinLLM
 
@@ -16,6 +15,8 @@ public enum LLMServer {
     /// Requests that may wait beyond those being decoded together; more get 429.
     public var queueCapacity = 64
     public var timeoutSeconds: Double = 300
+    /// How long a stopping server lets generations finish before cancelling them.
+    public var shutdownGrace: Duration = .seconds(10)
     public init() {}
   }
 
@@ -26,30 +27,17 @@ public enum LLMServer {
   ) async throws {
     // As many requests run as the batcher decodes together; the rest wait their turn.
     let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
-    let metrics = ServerMetrics()
-    let router = Router()
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: UnmatchedRouteMiddleware(routes: LLMRoutes.table))
-    if !c.apiKeys.isEmpty { router.add(middleware: APIKeyMiddleware(keys: c.apiKeys)) }
-    metrics.serve(on: router)
-    router.get("/health") { _, _ in
+    let scaffold = ServerScaffold(routes: LLMRoutes.table, apiKeys: c.apiKeys)
+    scaffold.router.get("/health") { _, _ in
       let depth = await queue.depth
       return try HTTPJSON.response(
         Health(status: "ok", model: model.modelID, running: depth.running, waiting: depth.waiting))
     }
-    LLMRoutes(model: model, embedder: embedder, queue: queue, metrics: metrics, timeoutSeconds: c.timeoutSeconds)
-      .register(on: router)
-
-    let host = c.host
-    let app = Application(
-      router: router, configuration: .init(address: .hostname(host, port: c.port), serverName: "twin"),
-      onServerRunning: { channel in
-        let port = channel.localAddress?.port ?? c.port
-        onListening("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
-      }, logger: logger)
-    let group = ServiceGroup(
-      configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    LLMRoutes(
+      model: model, embedder: embedder, queue: queue, metrics: scaffold.metrics, timeoutSeconds: c.timeoutSeconds
+    ).register(on: scaffold.router)
+    try await scaffold.run(
+      host: c.host, port: c.port, grace: c.shutdownGrace, logger: logger, onListening: onListening)
   }
 
   struct Health: Encodable {

@@ -35,7 +35,7 @@ enum OpenAPIDocument {
               ],
             ],
             "400": errorResponse, "401": errorResponse, "404": errorResponse, "422": errorResponse,
-            "429": errorResponse, "500": errorResponse,
+            "429": errorResponse, "500": errorResponse, "503": errorResponse,
           ],
         ]
       ],

@@ -14,6 +14,8 @@ struct RAGRoutes: Sendable {
   let metrics: ServerMetrics
   /// `/rag/jobs` waiting or running at once.
   let jobQueueLimit: Int
+  /// The longest a `/rag` request may run, streamed or not.
+  let timeoutSeconds: Double
 
   /// `POST /rag` body.
   struct Ask: Codable, Sendable {
@@ -62,12 +64,16 @@ struct RAGRoutes: Sendable {
     if body.stream == true { return stream(body) }
     defer { Task { await queue.leave() } }
     let started = ContinuousClock.now
+    let service = service
     do {
-      let answer = try await service.answer(body.rag)
+      let answer = try await withTimeout(timeoutSeconds) { try await service.answer(body.rag) }
       metrics.ragRequest("ok", duration: .now - started)
       return try HTTPJSON.response(answer)
     } catch let failure as RAGService.Failure {
       return response(failure)
+    } catch is TimedOut {
+      metrics.ragRequest("timeout")
+      return HTTPJSON.error(.serviceUnavailable, "the question took over \(Int(timeoutSeconds)) s", type: "timeout")
     }
   }
 
@@ -79,9 +85,15 @@ struct RAGRoutes: Sendable {
     case .notFound: (status, type) = (.notFound, "not_found_error")
     case .failed: (status, type) = (.internalServerError, "server_error")
     }
-    metrics.ragRequest(type.hasPrefix("blocked") ? "blocked" : "error")
+    metrics.ragRequest(Self.outcome(of: failure))
     let body = FailureBody(error: .init(message: failure.reason, type: type), traceID: failure.traceID)
     return (try? HTTPJSON.response(body, status: status)) ?? HTTPJSON.error(status, failure.reason)
+  }
+
+  /// How a refused or failed question is counted: `blocked` by a guardrail, else `error`.
+  static func outcome(of failure: RAGService.Failure) -> String {
+    if case .blocked = failure.kind { return "blocked" }
+    return "error"
   }
 
   /// Server-sent events: `token` events with the answer's text as it is generated, then one
@@ -89,18 +101,28 @@ struct RAGRoutes: Sendable {
   func stream(_ body: Ask) -> Response {
     let service = service
     let queue = queue
+    let metrics = metrics
+    let timeout = timeoutSeconds
     let response = ResponseBody { writer in
       defer { Task { await queue.leave() } }
       let (pieces, continuation) = AsyncStream<String>.makeStream()
       let work = Task {
         defer { continuation.finish() }
-        return try await service.answer(body.rag) { piece in continuation.yield(piece) }
+        return try await withTimeout(timeout) {
+          try await service.answer(body.rag) { piece in continuation.yield(piece) }
+        }
       }
       do {
         for await piece in pieces { try await writer.write(Operations.event(["text": piece], name: "token")) }
         let answer = try await work.value
         try await writer.write(Operations.event(answer, name: "answer"))
+        metrics.ragRequest("ok")
+      } catch is TimedOut {
+        metrics.ragRequest("timeout")
+        try? await writer.write(
+          Operations.event(FailureBody(error: .init(message: "the question took over \(Int(timeout)) s", type: "timeout")), name: "error"))
       } catch let failure as RAGService.Failure {
+        metrics.ragRequest(Self.outcome(of: failure))
         try? await writer.write(
           Operations.event(
             FailureBody(error: .init(message: failure.reason, type: "\(failure.kind)"), traceID: failure.traceID), name: "error"))

@@ -63,9 +63,10 @@ final class ServerMetrics: Sendable {
   // MARK: twin serve api
 
   /// The outcomes a `/rag` request can end with.
-  static let ragOutcomes = ["ok", "blocked", "error", "rejected"]
+  static let ragOutcomes = ["ok", "blocked", "error", "timeout", "rejected"]
 
-  /// A `/rag` request ended: `ok`, `blocked` (a guardrail), `error` or `rejected` (429).
+  /// A `/rag` request ended: `ok`, `blocked` (a guardrail), `error`, `timeout` or `rejected`
+  /// (429), streamed or not.
   func ragRequest(_ outcome: String, duration: Duration? = nil) {
     registry.makeCounter(descriptor: Self.ragRequests, labels: [("status", outcome)]).increment()
     if let duration {

@@ -48,12 +48,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How many /rag/jobs may wait or run at once before new ones get 429.")
     var jobQueueLimit = APIServer.Configuration().jobQueueLimit
 
+    @Option(name: .long, help: "The longest a /rag request may take, in seconds, waiting and streaming included.")
+    var timeout = APIServer.Configuration().timeoutSeconds
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
       guard (1...100_000).contains(jobQueueLimit) else {
         throw ValidationError("--job-queue-limit must be between 1 and 100000 (got \(jobQueueLimit))")
       }
+      guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() async throws {
@@ -65,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
       configuration.port = port
       configuration.apiKeys = keys
       configuration.jobQueueLimit = jobQueueLimit
+      configuration.timeoutSeconds = timeout
       let banner = keys.isEmpty ? "" : " (API key required)"
       let model = service.llm.modelID
       try await APIServer.run(
