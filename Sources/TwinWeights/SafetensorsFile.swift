@@ -19,7 +19,7 @@ public final class SafetensorsFile: @unchecked Sendable {
   public let metadata: [String: String]
 
   private let tensors: [String: TensorInfo]
-  private let map: MemoryMap
+  private let map: MappedFile
   /// Offset of the data section from the start of the file: 8 + header length.
   private let dataStart: Int
 
@@ -30,11 +30,11 @@ public final class SafetensorsFile: @unchecked Sendable {
   ///   data shorter than the header says.
   public init(url: URL) throws {
     let path = url.path
-    let map: MemoryMap
+    let map: MappedFile
     do {
-      map = try MemoryMap(path: path)
+      map = try MappedFile(path: path)
     } catch {
-      throw SafetensorsError.unreadable(file: path, reason: error.message)
+      throw SafetensorsError.unreadable(file: path, reason: error.reason)
     }
     let bytes = map.bytes
     guard bytes.count >= 8 else {

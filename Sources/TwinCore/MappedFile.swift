@@ -6,7 +6,8 @@
   import Darwin
 #endif
 
-/// A whole file mapped read-only, unmapped when the last reference goes.
+/// A whole file mapped read-only, unmapped when the last reference goes: how GGUF and
+/// safetensors models are opened.
 ///
 /// Mapping rather than reading means opening a model costs only its header: weight pages are
 /// faulted in when a kernel first touches them, stay in the page cache between runs and are
@@ -14,14 +15,14 @@
 ///
 /// `@unchecked Sendable`: the pages are `PROT_READ`, the stored properties never change and
 /// `munmap` runs only in `deinit`, so reads from any number of threads are safe.
-final class MappedFile: @unchecked Sendable {
+public final class MappedFile: @unchecked Sendable {
   /// The first byte; nil for an empty file (mmap rejects a zero length).
-  let base: UnsafeRawPointer?
+  public let base: UnsafeRawPointer?
   /// The file's size in bytes.
-  let count: Int
+  public let count: Int
 
   /// Maps the regular file at `path`; the error is a human-readable reason.
-  init(path: String) throws(MappedFileError) {
+  public init(path: String) throws(MappedFileError) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw MappedFileError("open: \(String(cString: strerror(errno)))") }
     // The mapping holds its own reference to the file, so the descriptor can go at once.
@@ -50,11 +51,12 @@ final class MappedFile: @unchecked Sendable {
   }
 
   /// The mapped bytes, valid while this object lives.
-  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+  public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
 
 /// Why a file could not be mapped.
-struct MappedFileError: Error {
-  var reason: String
+public struct MappedFileError: Error, Sendable {
+  /// What failed and why (`open: No such file or directory`).
+  public var reason: String
   init(_ reason: String) { self.reason = reason }
 }
