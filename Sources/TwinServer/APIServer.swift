@@ -40,7 +40,7 @@ public enum APIServer {
     scaffold.router.get("/openapi.json") { _, _ in try HTTPJSON.response(OpenAPIDocument.document) }
     RAGRoutes(
       service: service, jobs: jobs, traces: traces,
-      queue: AdmissionQueue(concurrency: c.concurrency, capacity: c.queueCapacity), worker: worker,
+      queue: PermitQueue(permits: c.concurrency, capacity: c.queueCapacity), worker: worker,
       metrics: scaffold.metrics, jobQueueLimit: c.jobQueueLimit, timeoutSeconds: c.timeoutSeconds
     ).register(on: scaffold.router)
     try await scaffold.run(

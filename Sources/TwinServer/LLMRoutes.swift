@@ -10,7 +10,7 @@ import TwinOpenAI
 struct LLMRoutes: Sendable {
   let model: LocalLanguageModel
   let embedder: (any TextEmbedder)?
-  let queue: AdmissionQueue
+  let queue: PermitQueue
   let metrics: ServerMetrics
   /// The longest a request may run, queueing included.
   let timeoutSeconds: Double
@@ -182,7 +182,7 @@ struct LLMRoutes: Sendable {
       return HTTPJSON.error(.badRequest, "input must hold 1 to 2048 strings")
     }
     if let busy = await admit() { return busy }
-    defer { Task { await queue.leave() } }
+    defer { Task { await queue.release() } }
     let vectors = try await embedder.embed(body.input.values)
     let tokens = body.input.values.reduce(0) { $0 + embedder.tokenCount($1) }
     metrics.embeddingInputs(body.input.values.count)
@@ -262,7 +262,7 @@ struct LLMRoutes: Sendable {
   func admitted(_ work: @escaping @Sendable () async throws -> Response) async throws -> Response {
     if let busy = await admit() { return busy }
     let started = ContinuousClock.now
-    defer { Task { await queue.leave() } }
+    defer { Task { await queue.release() } }
     do {
       let response = try await withTimeout(timeoutSeconds, work)
       metrics.llmRequest("ok", duration: .now - started)
@@ -280,7 +280,7 @@ struct LLMRoutes: Sendable {
   /// it is full. Every generating route, streamed or not, and embeddings go through it.
   func admit() async -> Response? {
     do {
-      try await queue.enter()
+      try await queue.acquire()
       return nil
     } catch {
       metrics.llmRejected()
@@ -301,15 +301,15 @@ struct LLMRoutes: Sendable {
     let timeout = timeoutSeconds
     let metrics = metrics
     let body = ResponseBody { writer in
-      defer { Task { await queue.leave() } }
+      defer { Task { await queue.release() } }
       let (pieces, continuation) = AsyncStream<String>.makeStream()
-      let gone = Gate()
+      let gone = OneWayFlag()
       let generation = Task {
         defer { continuation.finish() }
         return try await withTimeout(timeout) {
           try await run { piece in
             continuation.yield(piece)
-            return !gone.isOpen
+            return !gone.isSet
           }
         }
       }
@@ -322,7 +322,7 @@ struct LLMRoutes: Sendable {
         metrics.llmRequest("ok")
       } catch {
         // The client went away (a failed write) or the generation failed: stop generating.
-        gone.open()
+        gone.set()
         generation.cancel()
         metrics.llmRequest("aborted")
         try? await writer.write(Operations.event(["error": ["message": "\(error)", "type": "server_error"]]))
@@ -334,9 +334,3 @@ struct LLMRoutes: Sendable {
   }
 }
 
-/// A one-way flag.
-final class Gate: Sendable {
-  private let flag = Synchronization.Mutex(false)
-  func open() { flag.withLock { $0 = true } }
-  var isOpen: Bool { flag.withLock { $0 } }
-}

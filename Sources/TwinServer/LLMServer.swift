@@ -26,12 +26,12 @@ public enum LLMServer {
     onListening: @escaping @Sendable (String) -> Void
   ) async throws {
     // As many requests run as the batcher decodes together; the rest wait their turn.
-    let queue = AdmissionQueue(concurrency: model.batcher.maxBatch, capacity: c.queueCapacity)
+    let queue = PermitQueue(permits: model.batcher.maxBatch, capacity: c.queueCapacity)
     let scaffold = ServerScaffold(routes: LLMRoutes.table, apiKeys: c.apiKeys)
     scaffold.router.get("/health") { _, _ in
       let depth = await queue.depth
       return try HTTPJSON.response(
-        Health(status: "ok", model: model.modelID, running: depth.running, waiting: depth.waiting))
+        Health(status: "ok", model: model.modelID, running: depth.held, waiting: depth.waiting))
     }
     LLMRoutes(
       model: model, embedder: embedder, queue: queue, metrics: scaffold.metrics, timeoutSeconds: c.timeoutSeconds

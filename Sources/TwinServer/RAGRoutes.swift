@@ -9,7 +9,7 @@ struct RAGRoutes: Sendable {
   let service: RAGService
   let jobs: any JobStore
   let traces: any TraceStore
-  let queue: AdmissionQueue
+  let queue: PermitQueue
   let worker: JobWorker
   let metrics: ServerMetrics
   /// `/rag/jobs` waiting or running at once.
@@ -57,12 +57,12 @@ struct RAGRoutes: Sendable {
     let body = try await HTTPJSON.decode(Ask.self, from: http)
     // Checked before a stream starts, so a bad request is a 400, not a 200 with an error event.
     if let problem = body.rag.problem { return HTTPJSON.error(.badRequest, problem) }
-    do { try await queue.enter() } catch is AdmissionQueue.Full {
+    do { try await queue.acquire() } catch is PermitQueue.Full {
       metrics.ragRequest("rejected")
       return HTTPJSON.busy("the service is busy: try again shortly")
     }
     if body.stream == true { return stream(body) }
-    defer { Task { await queue.leave() } }
+    defer { Task { await queue.release() } }
     let started = ContinuousClock.now
     let service = service
     do {
@@ -104,7 +104,7 @@ struct RAGRoutes: Sendable {
     let metrics = metrics
     let timeout = timeoutSeconds
     let response = ResponseBody { writer in
-      defer { Task { await queue.leave() } }
+      defer { Task { await queue.release() } }
       let (pieces, continuation) = AsyncStream<String>.makeStream()
       let work = Task {
         defer { continuation.finish() }

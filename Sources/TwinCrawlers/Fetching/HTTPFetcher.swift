@@ -18,7 +18,7 @@ public final class HTTPFetcher: Sendable {
   private let logger: Logger
   private let robots = RobotsCache()
   private let hosts: HostThrottle
-  private let slots: AsyncSemaphore
+  private let slots: PermitQueue
   private let backoff: RetryBackoff
 
   /// Creates a fetcher and the HTTP client it owns.
@@ -29,7 +29,7 @@ public final class HTTPFetcher: Sendable {
     self.logger = logger
     hosts = HostThrottle(
       concurrency: policy.perHostConcurrency, minimumDelay: policy.perHostMinimumDelay)
-    slots = AsyncSemaphore(permits: policy.globalConcurrency)
+    slots = PermitQueue(permits: policy.globalConcurrency)
     backoff = RetryBackoff(
       maxRetries: policy.maxRetries, baseDelay: policy.retryBaseDelay,
       maxDelay: policy.retryMaxDelay, maxRetryAfter: policy.maxRetryAfter)

@@ -1,3 +1,5 @@
+import TwinCore
+
 /// Politeness per host: at most `concurrency` requests in flight to a host, and request starts
 /// spaced at least `minimumDelay` apart.
 ///
@@ -6,7 +8,7 @@
 actor HostThrottle {
   private let concurrency: Int
   private let minimumDelay: Duration
-  private var semaphores: [String: AsyncSemaphore] = [:]
+  private var semaphores: [String: PermitQueue] = [:]
   private var nextStart: [String: ContinuousClock.Instant] = [:]
 
   init(concurrency: Int, minimumDelay: Duration) {
@@ -34,9 +36,9 @@ actor HostThrottle {
     await semaphore(for: host).release()
   }
 
-  private func semaphore(for host: String) -> AsyncSemaphore {
+  private func semaphore(for host: String) -> PermitQueue {
     if let existing = semaphores[host] { return existing }
-    let created = AsyncSemaphore(permits: concurrency)
+    let created = PermitQueue(permits: concurrency)
     semaphores[host] = created
     return created
   }

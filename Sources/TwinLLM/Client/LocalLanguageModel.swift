@@ -107,7 +107,7 @@ public final class LocalLanguageModel: LanguageModelClient {
       throw LanguageModelError.invalidRequest(
         "the prompt has \(generation.prompt.count) tokens; the context holds \(generator.contextLength)")
     }
-    let stoppedByCaller = CancellationFlag()
+    let stoppedByCaller = OneWayFlag()
     var allowed: (@Sendable ([Int32]) -> Set<Int32>?)?
     if let constraint { allowed = { generated in constraint.allowedTokens(after: generated) } }
     let forward: @Sendable (GeneratedToken) -> Bool = { token in

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TwinCore
 
 /// Continuous batching: concurrent generations on one model share every decode step.
 ///
@@ -20,7 +21,7 @@ public final class ContinuousBatcher: Sendable {
     var generation: GenerationRequest
     var allowedTokens: ((_ generated: [Int32]) -> Set<Int32>?)?
     var onToken: (GeneratedToken) -> Bool
-    var cancelled: CancellationFlag
+    var cancelled: OneWayFlag
     var continuation: CheckedContinuation<Generation, any Error>
   }
 
@@ -42,7 +43,7 @@ public final class ContinuousBatcher: Sendable {
     onToken: @escaping @Sendable (GeneratedToken) -> Bool
   ) async throws -> Generation {
     startIfNeeded()
-    let cancelled = CancellationFlag()
+    let cancelled = OneWayFlag()
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
         waiting.withLock {

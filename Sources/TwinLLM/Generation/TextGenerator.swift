@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TwinCore
 
 /// The generation loop: prefill the prompt in one batch, then decode one token at a time,
 /// sampling, streaming text as it completes, and stopping on an end token, a stop string,
@@ -50,7 +51,7 @@ public struct TextGenerator: Sendable {
     allowedTokens: (@Sendable (_ generated: [Int32]) -> Set<Int32>?)? = nil,
     onToken: @escaping @Sendable (GeneratedToken) -> Void
   ) async throws -> Generation {
-    let cancelled = CancellationFlag()
+    let cancelled = OneWayFlag()
     let generator = self
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
@@ -75,7 +76,7 @@ public struct TextGenerator: Sendable {
   /// the consuming task stops generation at the next token.
   public func stream(_ request: GenerationRequest) -> AsyncThrowingStream<GeneratedToken, Error> {
     let (stream, continuation) = AsyncThrowingStream<GeneratedToken, Error>.makeStream()
-    let cancelled = CancellationFlag()
+    let cancelled = OneWayFlag()
     continuation.onTermination = { _ in cancelled.set() }
     let generator = self
     DispatchQueue.global(qos: .userInitiated).async {
@@ -95,9 +96,3 @@ public struct TextGenerator: Sendable {
   }
 }
 
-/// A flag set once from any thread.
-final class CancellationFlag: Sendable {
-  private let flag = Mutex(false)
-  func set() { flag.withLock { $0 = true } }
-  var isSet: Bool { flag.withLock { $0 } }
-}
