@@ -27,9 +27,10 @@ public struct ChunkSearch: Sendable {
     public var ranks: [Int: Int]
   }
 
-  /// Runs the searches, one trace span each, and returns the distinct chunks, most similar first.
+  /// Runs the searches (one trace span each when `trace` is given) and returns the distinct
+  /// chunks, most similar first. `twin search` and RAG both search through here.
   public func run(
-    queries: [String], authorIDs: [String]?, categories: [DocumentCategory], trace: TraceRecorder
+    queries: [String], authorIDs: [String]?, categories: [DocumentCategory], trace: TraceRecorder?
   ) async throws -> [Candidate] {
     let existing = Set(try await store.collections().map(\.name))
     let collections = (categories.isEmpty ? DocumentCategory.allCases : categories).map(FeatureCollections.embedded)
@@ -49,6 +50,9 @@ public struct ChunkSearch: Sendable {
               "query": .string(queries[q]), "collection": .string(name),
               "author_ids": authorIDs.map { .array($0.map(JSONValue.string)) } ?? .null, "k": .int(k),
             ])
+            guard let trace else {
+              return (q, try await store.search(in: name, vector: vector, k: k, filter: filter, efSearch: ef))
+            }
             let hits = try await trace.span("search", input: input) {
               let hits = try await store.search(in: name, vector: vector, k: k, filter: filter, efSearch: ef)
               let output: JSONValue = .array(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TwinCore
 import TwinPipelines
+import TwinRAG
 
 /// `twin search`: semantic search over the embedded chunks.
 struct SearchCommand: AsyncParsableCommand {
@@ -54,21 +55,18 @@ enum FeatureSearch {
   static func run(
     app: AppContext, query: String, authors: [String], categories: [DocumentCategory], k: Int, efSearch: Int?
   ) async throws -> [RetrievedChunk] {
-    let store = app.workspace.vectors
-    let existing = Set(try await store.collections().map(\.name))
-    let names = (categories.isEmpty ? DocumentCategory.allCases : categories).map(FeatureCollections.embedded)
-      .filter(existing.contains)
-    guard !names.isEmpty else { return [] }
     let users = try await FeatureWiring.authors(authors, warehouse: app.workspace.warehouse)
-    let filter = users.map { PayloadFilter([.isIn(key: "author_id", values: $0.map { .string($0.id.uuidString) })]) }
-    let embedder = try FeatureWiring.embedder(app.settings)
-    guard let vector = try await embedder.embed([query]).first else { return [] }
-    var hits: [ScoredPoint] = []
-    for name in names {
-      hits += try await store.search(
-        in: name, vector: vector, k: k, filter: filter, efSearch: efSearch ?? app.settings.features.hnswEfSearch)
+    // The same search RAG runs (every collection in parallel, merged), for one query.
+    let search = ChunkSearch(
+      store: app.workspace.vectors, embedder: try FeatureWiring.embedder(app.settings), perSearch: k,
+      efSearch: efSearch ?? app.settings.features.hnswEfSearch)
+    let candidates = try await search.run(
+      queries: [query], authorIDs: users.map { $0.map(\.id.uuidString) }, categories: categories, trace: nil)
+    return candidates.prefix(k).map { candidate in
+      var chunk = candidate.chunk
+      chunk.score = candidate.similarity
+      return chunk
     }
-    return hits.sorted { $0.score > $1.score }.prefix(k).map(RetrievedChunk.init)
   }
 
   static func print(_ hit: RetrievedChunk, rank: Int) {
