@@ -27,19 +27,6 @@ struct RAGRoutes: Sendable {
     var rag: RAGService.Query { RAGService.Query(query: query, author: author, k: k) }
   }
 
-  struct FailureBody: Encodable {
-    var error: Detail
-    var traceID: String?
-    struct Detail: Encodable {
-      var message: String
-      var type: String
-    }
-    enum CodingKeys: String, CodingKey {
-      case error
-      case traceID = "trace_id"
-    }
-  }
-
   func register(on router: Router<BasicRequestContext>) {
     router.post("/rag") { request, _ in try await ask(request) }
     router.post("/rag/jobs") { request, _ in try await submit(request) }
@@ -78,16 +65,15 @@ struct RAGRoutes: Sendable {
   }
 
   func response(_ failure: RAGService.Failure) -> Response {
-    let (status, type): (HTTPResponse.Status, String)
-    switch failure.kind {
-    case .blocked(let check): (status, type) = (.unprocessableContent, "blocked:\(check)")
-    case .invalid: (status, type) = (.badRequest, "invalid_request_error")
-    case .notFound: (status, type) = (.notFound, "not_found_error")
-    case .failed: (status, type) = (.internalServerError, "server_error")
-    }
+    let status: HTTPResponse.Status =
+      switch failure.kind {
+      case .blocked: .unprocessableContent
+      case .invalid: .badRequest
+      case .notFound: .notFound
+      case .failed: .internalServerError
+      }
     metrics.ragRequest(Self.outcome(of: failure))
-    let body = FailureBody(error: .init(message: failure.reason, type: type), traceID: failure.traceID)
-    return (try? HTTPJSON.response(body, status: status)) ?? HTTPJSON.error(status, failure.reason)
+    return (try? HTTPJSON.response(FailureReport(failure), status: status)) ?? HTTPJSON.error(status, failure.reason)
   }
 
   /// How a refused or failed question is counted: `blocked` by a guardrail, else `error`.
@@ -120,12 +106,12 @@ struct RAGRoutes: Sendable {
       } catch is TimedOut {
         metrics.ragRequest("timeout")
         try? await writer.write(
-          Operations.event(FailureBody(error: .init(message: "the question took over \(Int(timeout)) s", type: "timeout")), name: "error"))
+          Operations.event(FailureReport(type: "timeout", message: "the question took over \(Int(timeout)) s"), name: "error"))
       } catch let failure as RAGService.Failure {
         metrics.ragRequest(Self.outcome(of: failure))
         try? await writer.write(
           Operations.event(
-            FailureBody(error: .init(message: failure.reason, type: "\(failure.kind)"), traceID: failure.traceID), name: "error"))
+            FailureReport(failure), name: "error"))
       } catch {
         // The client went away: stop the work (its generation ends at the next token).
         work.cancel()

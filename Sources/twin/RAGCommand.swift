@@ -52,7 +52,7 @@ struct RAGCommand: AsyncParsableCommand {
       }
     } catch let refusal as Refusal where app.json {
       // A script asked for JSON: it gets JSON for a refusal too, with the trace to look up.
-      try Output.json(refusal)
+      try Output.json(refusal.report)
       throw ExitCode.failure
     }
     if app.json { return try Output.json(answer) }
@@ -60,43 +60,10 @@ struct RAGCommand: AsyncParsableCommand {
   }
 
   /// A question the RAG service refused or could not answer: the error the command exits with,
-  /// and the JSON `--json` prints (`{"error": {"type", "message"}, "trace_id"}`).
-  struct Refusal: Error, Encodable, CustomStringConvertible {
-    var error: Detail
-    var traceID: String
-    struct Detail: Encodable {
-      /// `blocked:<check>`, `invalid`, `not_found` or `failed`.
-      var type: String
-      var message: String
-    }
-    enum CodingKeys: String, CodingKey {
-      case error
-      case traceID = "trace_id"
-    }
-
-    init(_ failure: RAGService.Failure) {
-      let type: String
-      switch failure.kind {
-      case .blocked(let check): type = "blocked:\(check)"
-      case .invalid: type = "invalid"
-      case .notFound: type = "not_found"
-      case .failed: type = "failed"
-      }
-      error = Detail(type: type, message: failure.reason)
-      traceID = failure.traceID
-    }
-
-    /// The same words as before: which check refused (or what failed), and the trace.
-    var description: String {
-      let what =
-        switch error.type {
-        case "failed": "failed"
-        case "not_found": "not found"
-        case "invalid": "invalid input"
-        default: "refused by \(error.type.dropFirst("blocked:".count))"
-        }
-      return "\(what): \(error.message) (trace \(traceID))"
-    }
+  /// worded by ``FailureReport``, which `--json` prints as it is.
+  struct Refusal: Error, CustomStringConvertible {
+    var report: FailureReport
+    var description: String { report.description }
   }
 
   /// Runs one question, streaming the answer to standard output when asked; a refusal or
@@ -114,7 +81,7 @@ struct RAGCommand: AsyncParsableCommand {
       return answer
     } catch let failure as RAGService.Failure {
       if streaming { print("") }
-      throw Refusal(failure)
+      throw Refusal(report: FailureReport(failure))
     }
   }
 
