@@ -45,6 +45,10 @@ let package = Package(
     // OTLP/HTTP only: the gRPC exporter's dependencies are not built.
     .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+    // Named because Twin imports them (FilePath for subprocesses; the decompression limit of
+    // AsyncHTTPClient), though they come with the packages above.
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
   ],
   targets: [
     // libxml2's HTML and XML parsers (Debian: libxml2-dev).
@@ -65,11 +69,17 @@ let package = Package(
       name: "TwinOrchestrator",
       dependencies: ["TwinCore", .product(name: "Logging", package: "swift-log")]),
 
-    // SQLite adapter (GRDB): the data warehouse and the run/artifact metadata store.
+    // The feature store: collection names, typed payloads, the one search over collections, and
+    // its embedded engine (points in SQLite, an HNSW graph per collection).
+    .target(
+      name: "TwinFeatureStore",
+      dependencies: ["TwinCore", "TwinVectorIndex", .product(name: "GRDB", package: "GRDB.swift")]),
+
+    // SQLite adapter (GRDB): the data warehouse, run/artifact metadata, traces, jobs; the workspace.
     .target(
       name: "TwinSQLite",
       dependencies: [
-        "TwinCore", "TwinOrchestrator", "TwinVectorIndex", .product(name: "GRDB", package: "GRDB.swift"),
+        "TwinCore", "TwinOrchestrator", "TwinFeatureStore", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
 
     // Crawlers: HTTP fetching, HTML → Markdown, feeds, sitemaps, git repositories, LinkedIn exports.
@@ -78,7 +88,8 @@ let package = Package(
       dependencies: [
         "TwinCore", "CLibXML2", "ZIPFoundation",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+        .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
@@ -99,7 +110,9 @@ let package = Package(
     // Pipeline definitions (digital-data ETL, …) composed from the ports.
     .target(
       name: "TwinPipelines",
-      dependencies: ["TwinCore", "TwinOrchestrator", "TwinFeatures", .product(name: "Logging", package: "swift-log")]),
+      dependencies: [
+        "TwinCore", "TwinOrchestrator", "TwinFeatures", "TwinFeatureStore", .product(name: "Logging", package: "swift-log"),
+      ]),
 
     // The bundled sample site served on loopback for the quickstart and tests.
     .target(
@@ -107,6 +120,7 @@ let package = Package(
       dependencies: [
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       resources: [.copy("Site")]),
 
@@ -124,7 +138,7 @@ let package = Package(
       name: "TwinModelStore",
       dependencies: [
         "TwinCore", "ZIPFoundation",
-        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
@@ -141,7 +155,7 @@ let package = Package(
 
     // The RAG retrieval module: guardrails, self-query, query expansion, filtered search, rerank,
     // versioned prompts, generation through the LLM port; one trace per call.
-    .target(name: "TwinRAG", dependencies: ["TwinCore", "TwinPipelines"]),
+    .target(name: "TwinRAG", dependencies: ["TwinCore", "TwinFeatureStore"]),
 
     // HTTP services (Hummingbird): `twin serve llm`, the OpenAI-compatible LLM microservice, and
     // `twin serve api`, the RAG business service with async jobs and feedback.
@@ -151,6 +165,7 @@ let package = Package(
         "TwinCore", "TwinLLM", "TwinOpenAI", "TwinRAG",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
@@ -169,12 +184,12 @@ let package = Package(
     .executableTarget(
       name: "twin",
       dependencies: [
-        "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinCrawlers", "TwinPipelines",
+        "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
         "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Subprocess", package: "swift-subprocess"),
+        .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
@@ -218,7 +233,7 @@ let package = Package(
     .executableTarget(
       name: "twin-bench-features",
       dependencies: [
-        "TwinTestSupport", "TwinPipelines", "TwinSQLite", "TwinEmbeddings", "TwinOrchestrator", "TwinCore",
+        "TwinTestSupport", "TwinPipelines", "TwinSQLite", "TwinFeatureStore", "TwinEmbeddings", "TwinOrchestrator", "TwinCore",
         "TwinTensor",
       ],
       path: "Benchmarks/FeaturePipeline"),
@@ -246,13 +261,15 @@ let package = Package(
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
     .testTarget(
-      name: "TwinRAGTests", dependencies: ["TwinRAG", "TwinCore", "TwinPipelines", "TwinSQLite", "TwinOpenAI"]),
+      name: "TwinRAGTests",
+      dependencies: ["TwinRAG", "TwinCore", "TwinFeatureStore", "TwinPipelines", "TwinSQLite", "TwinOpenAI"]),
     .testTarget(name: "TwinSQLiteTests", dependencies: ["TwinSQLite", "TwinOrchestrator", "TwinCore"]),
+    .testTarget(name: "TwinFeatureStoreTests", dependencies: ["TwinFeatureStore", "TwinCore", "TwinTestSupport"]),
     .testTarget(
       name: "TwinPipelinesTests",
       dependencies: [
-        "TwinPipelines", "TwinSQLite", "TwinOrchestrator", "TwinCore", "TwinFeatures", "TwinEmbeddings",
-        "TwinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        "TwinPipelines", "TwinSQLite", "TwinFeatureStore", "TwinOrchestrator", "TwinCore", "TwinFeatures",
+        "TwinEmbeddings", "TwinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .testTarget(
       name: "TwinCrawlersTests",
@@ -263,7 +280,7 @@ let package = Package(
     .testTarget(
       name: "TwinCLITests",
       dependencies: [
-        "TwinSampleSite", "twin", "TwinSQLite", "TwinCore", "TwinOpenAI", "TwinServer",
+        "TwinSampleSite", "twin", "TwinSQLite", "TwinFeatureStore", "TwinCore", "TwinOpenAI", "TwinServer",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -271,3 +288,10 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// A module sees only the extension members of modules it imports itself (SE-0444): otherwise a
+// dependency's dependency leaks in, as GRDB's `SQL` string interpolation once turned a
+// `String` literal into SQL in a target that never imports GRDB.
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every setting Twin reads, with its YAML key, environment variable and type.
 ///
 /// One table is the whole schema: the YAML loader, the `.env` loader and the environment loader

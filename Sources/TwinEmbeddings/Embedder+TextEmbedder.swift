@@ -1,4 +1,5 @@
 import TwinCore
+import TwinTokenizers
 
 extension Embedder: TextEmbedder {
   /// The window minus the [CLS] and [SEP] tokens every input gets.

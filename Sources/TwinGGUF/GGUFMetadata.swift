@@ -1,3 +1,4 @@
+import Foundation
 import TwinCore
 
 /// Typed reads of metadata entries. Each throws a ``GGUFError`` naming the file and the key when

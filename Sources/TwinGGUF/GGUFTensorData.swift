@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tensors of a file as matrices and floats.
 extension GGUFFile {
   /// Tensor `name` as a ``QuantizedMatrix`` over the mapped data (which it keeps alive).

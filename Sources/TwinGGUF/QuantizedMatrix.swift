@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 2-D weight tensor in its stored format — quantised blocks or F32/F16/BF16 — viewed as
 /// `rows` rows of `columns` elements, ready for products without expanding it to `Float`.
 ///

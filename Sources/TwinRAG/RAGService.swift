@@ -1,6 +1,6 @@
 import Foundation
 import TwinCore
-import TwinPipelines
+import TwinFeatureStore
 
 /// The RAG retrieval module and answer step, the Handbook's flow: guardrails → self-query →
 /// query expansion → filtered searches → rerank → prompt → generation → guardrails. Every call
@@ -189,7 +189,7 @@ public struct RAGService: Sendable {
 
     // 4. Filtered searches, in parallel, deduplicated by chunk id.
     let candidates = try await search.run(
-      queries: expanded.queries, authorIDs: author.map { [$0.id.uuidString] }, categories: settings.categories,
+      queries: expanded.queries, authorIDs: author.map { [$0.id] }, categories: settings.categories,
       trace: trace)
 
     // 5. Rerank and keep the top k.

@@ -1,4 +1,5 @@
 import Foundation
+import TwinFeatureStore
 
 /// Orders the search's candidates before the top k are kept.
 public enum Reranker: Sendable {

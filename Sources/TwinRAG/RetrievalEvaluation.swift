@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinFeatureStore
 
 /// Retrieval metrics on an evaluation set, per reranker, on the same candidates: how often the
 /// chunk ranked first (or among the first three) comes from the document that answers the

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TwinCore
+import TwinFeatureStore
 
 /// The workspace's SQLite database: the data warehouse and the pipeline metadata store.
 ///

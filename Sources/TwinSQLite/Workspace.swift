@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinFeatureStore
 import TwinOrchestrator
 
 /// The directory that holds all of a Twin installation's state.

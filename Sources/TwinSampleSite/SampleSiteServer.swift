@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle  // Hummingbird's own service runner (it conforms Application to `Service`)
 import Synchronization
+import Logging
 
 /// A running loopback server for the bundled sample site; `baseURL` is like
 /// `"http://127.0.0.1:54321"`. `stop()` shuts it down.

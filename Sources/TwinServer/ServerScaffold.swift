@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import TwinCore
+import UnixSignals
 
 /// What every Twin server is built on, so the servers cannot drift apart: one router with the
 /// cross-cutting middleware (metrics for every route, streams included; 404 and 405 answers;

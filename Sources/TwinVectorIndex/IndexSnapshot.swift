@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The snapshot format of an ``HNSWIndex``: everything needed to rebuild the graph exactly.
 ///
 /// ```

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwinCore
+import TwinSQLite
 
 /// `twin documents`: what the warehouse holds.
 struct DocumentsCommand: AsyncParsableCommand {
@@ -70,9 +71,9 @@ struct DocumentsCommand: AsyncParsableCommand {
     static func title(_ doc: RawDocument) -> String {
       let raw: String =
         switch doc.category {
-        case .articles: doc.text("Title") ?? "(untitled)"
+        case .articles: doc.text(.title) ?? "(untitled)"
         case .repositories: "\(doc.name ?? "?") (\(doc.content.count) files)"
-        case .posts: doc.text("Content").map { String($0.prefix(60)) } ?? "(empty)"
+        case .posts: doc.text(.content).map { String($0.prefix(60)) } ?? "(empty)"
         }
       let flat = raw.replacingOccurrences(of: "\n", with: " ")
       return flat.count > 60 ? String(flat.prefix(59)) + "…" : flat

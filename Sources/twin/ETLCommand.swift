@@ -4,6 +4,7 @@ import TwinConfig
 import TwinCore
 import TwinOrchestrator
 import TwinPipelines
+import TwinSQLite
 
 /// `twin etl`: the digital-data ETL pipeline.
 struct ETLCommand: AsyncParsableCommand {

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import TwinCore
+import TwinFeatureStore
 import TwinRAG
 import TwinSampleSite
+import TwinConfig
+import TwinSQLite
 
 /// `twin evaluate`: measurements of the system's parts.
 struct EvaluateCommand: AsyncParsableCommand {

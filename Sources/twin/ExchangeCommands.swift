@@ -3,6 +3,8 @@ import Foundation
 import TwinCore
 import TwinCrawlers
 import TwinPipelines
+import TwinOrchestrator
+import TwinSQLite
 
 /// `twin export`: the warehouse in the Handbook's format.
 struct ExportCommand: AsyncParsableCommand {

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
 import Subprocess
+import SystemPackage
 import TwinConfig
 import TwinCore
+import TwinFeatureStore
 import TwinModelStore
 import TwinOrchestrator
 import TwinPipelines
 import TwinRAG
 import TwinSampleSite
+import TwinSQLite
 
 /// `twin quickstart`: the whole system on a bundled sample, with no network and no setup.
 struct QuickstartCommand: AsyncParsableCommand {

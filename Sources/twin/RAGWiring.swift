@@ -1,11 +1,14 @@
 import Foundation
 import TwinConfig
 import TwinCore
+import TwinFeatureStore
 import TwinEmbeddings
 import TwinLLM
 import TwinOpenAI
 import TwinRAG
 import TwinTelemetry
+import TwinModelStore
+import TwinSQLite
 
 /// Builds the LLM client and the RAG service from settings.
 enum RAGWiring {

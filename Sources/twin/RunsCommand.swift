@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TwinCore
 import TwinOrchestrator
+import TwinSQLite
 
 /// `twin runs`: what the orchestrator recorded.
 struct RunsCommand: AsyncParsableCommand {

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import TwinCore
+import TwinFeatureStore
 import TwinPipelines
 import TwinRAG
+import TwinConfig
+import TwinSQLite
 
 /// `twin search`: semantic search over the embedded chunks.
 struct SearchCommand: AsyncParsableCommand {
@@ -61,7 +64,7 @@ enum FeatureSearch {
       store: app.workspace.vectors, embedder: try FeatureWiring.embedder(app.settings), perSearch: k,
       efSearch: efSearch ?? app.settings.features.hnswEfSearch)
     let candidates = try await search.run(
-      queries: [query], authorIDs: users.map { $0.map(\.id.uuidString) }, categories: categories, trace: nil)
+      queries: [query], authorIDs: users.map { $0.map(\.id) }, categories: categories, trace: nil)
     return candidates.prefix(k).map { candidate in
       var chunk = candidate.chunk
       chunk.score = candidate.similarity

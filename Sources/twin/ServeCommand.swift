@@ -3,6 +3,10 @@ import Foundation
 import TwinCore
 import TwinLLM
 import TwinServer
+import TwinConfig
+import TwinRAG
+import TwinSQLite
+import TwinTelemetry
 
 /// `twin serve`: Twin's HTTP services.
 struct ServeCommand: AsyncParsableCommand {

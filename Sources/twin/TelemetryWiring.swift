@@ -3,6 +3,7 @@ import ServiceLifecycle
 import TwinConfig
 import TwinCore
 import TwinTelemetry
+import TwinSQLite
 
 /// The trace store commands record into: the workspace's, exporting over OTLP as well when
 /// `telemetry.otlp_endpoint` is set.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwinCore
+import TwinSQLite
 
 /// `twin traces`: the prompt-monitoring record of RAG calls.
 struct TracesCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import Testing
 import TwinSQLite
+import TwinCore
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwinCore
+import TwinFeatureStore
 import TwinSQLite
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TwinCore
+import TwinFeatureStore
 import TwinEmbeddings
 import TwinFeatures
 import TwinOrchestrator

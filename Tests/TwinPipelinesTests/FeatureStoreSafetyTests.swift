@@ -2,9 +2,11 @@ import Foundation
 import GRDB
 import Testing
 import TwinCore
+import TwinFeatureStore
 import TwinOrchestrator
 import TwinPipelines
 import TwinSQLite
+import TwinEmbeddings
 
 /// The feature store may hold the only copy left of a person's cleaned writing: a lost or
 /// emptied warehouse must never make a feature run delete it.

@@ -3,6 +3,7 @@ import Testing
 import TwinCore
 import TwinOrchestrator
 import TwinPipelines
+import TwinSQLite
 
 /// A scripted source (a unit-test double): a feed expands into entries; some entries fail.
 struct ScriptedSource: DocumentSource {

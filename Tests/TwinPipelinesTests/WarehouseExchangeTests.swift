@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TwinCore
 import TwinPipelines
+import TwinSQLite
 
 @Suite struct WarehouseExchangeTests {
   @Test func importsTheHandbookFormatAndIsIdempotent() async throws {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import TwinCore
+import TwinFeatureStore
 import TwinRAG
+import TwinSQLite
 
 struct BatchTransformTests {
   @Test func resumesWithoutAnsweringALineTwiceAndCutsAPartialLastLine() async throws {

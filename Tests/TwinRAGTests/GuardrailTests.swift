@@ -1,5 +1,6 @@
 import Testing
 import TwinRAG
+import TwinCore
 
 struct GuardrailTests {
   let redactor = PIIRedactor()

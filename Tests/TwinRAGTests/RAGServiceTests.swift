@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import TwinCore
+import TwinFeatureStore
 import TwinRAG
 import TwinSQLite
 

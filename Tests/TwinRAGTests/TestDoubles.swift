@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TwinCore
 import TwinSQLite
+import TwinFeatureStore
 
 /// A deterministic bag-of-words embedder: each word hashes to a dimension, so texts sharing
 /// words are near. Unit tests only; the real path uses MiniLM (see the CLI tests).
@@ -83,19 +84,18 @@ struct RAGFixture {
     var batch = VectorWriteBatch()
     for category in [DocumentCategory.articles, .posts] {
       try await workspace.vectors.createCollection(
-        VectorCollectionSpec(name: "embedded_\(category.rawValue)", dimension: embedder.dimension))
+        VectorCollectionSpec(name: FeatureCollections.embedded(category), dimension: embedder.dimension))
     }
     for (i, chunk) in Self.chunks.enumerated() {
       let user = chunk.author == 0 ? ada : ben
       let vector = try await embedder.embed([chunk.text])[0]
-      let payload: [String: JSONValue] = [
-        "document_id": .string("doc-\(i)"), "chunk_index": .int(0), "content": .string(chunk.text),
-        "category": .string(chunk.category.rawValue), "platform": .string("sample"),
-        "author_id": .string(user.id.uuidString), "author_full_name": .string(user.fullName),
-        "title": .string(chunk.title), "link": .string("http://127.0.0.1/\(i)"),
-      ]
+      let document = CleanedDocument(
+        id: UUID(), category: chunk.category, title: chunk.title, content: chunk.text, platform: "sample",
+        authorID: user.id, authorFullName: user.fullName, link: "http://127.0.0.1/\(i)", sourceHash: "")
+      let stored = Chunk(id: UUID(), documentID: document.id, index: 0, text: chunk.text, tokenCount: 0)
       batch.upsert(
-        [VectorPoint(id: "chunk-\(i)", vector: vector, payload: payload)], into: "embedded_\(chunk.category.rawValue)")
+        [try ChunkPayload.point(stored, vector: vector, document: document, modelID: embedder.modelID)],
+        into: FeatureCollections.embedded(chunk.category))
     }
     try await workspace.vectors.write(batch)
   }

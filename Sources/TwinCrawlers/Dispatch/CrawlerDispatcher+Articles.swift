@@ -27,13 +27,13 @@ extension CrawlerDispatcher {
     guard !extracted.markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw TwinError.notFound("no article content found at \(item.link)")
     }
-    var content: DocumentContent = [
-      "Title": extracted.title ?? item.title,
+    var content = DocumentContent([
+      .title: extracted.title ?? item.title,
       // Kept when absent: the Handbook's articles always have the key, often as null.
-      "Subtitle": extracted.subtitle,
-      "Content": extracted.markdown,
-    ]
-    if let language = extracted.language { content["language"] = language }
+      .subtitle: extracted.subtitle,
+      .content: extracted.markdown,
+    ])
+    if let language = extracted.language { content[.language] = language }
     return try RawDocument.article(
       content: content, platform: PlatformName.forArticle(link: item.link, origin: item.origin),
       author: author, link: CredentialRedaction.redact(item.link))

@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import Logging
 
 /// Discovery through feeds and sitemaps.
 extension CrawlerDispatcher {

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import TwinCore
+import NIOHTTPCompression
 
 /// Fetches web documents politely and safely, following ``FetchPolicy``.
 ///

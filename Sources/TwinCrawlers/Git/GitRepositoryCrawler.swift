@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Subprocess
+import SystemPackage
 import TwinCore
 
 /// Turns a git repository into a repository document: every committed text file, keyed by path.

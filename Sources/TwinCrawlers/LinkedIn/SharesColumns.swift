@@ -34,9 +34,9 @@ struct SharesColumns {
   func post(from fields: [String], author: User) throws -> RawDocument? {
     let text = fields[commentary]
     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-    var content: DocumentContent = ["Content": text]
-    if let value = value(date, in: fields) { content["Date"] = value }
-    if let value = value(sharedURL, in: fields) { content["SharedUrl"] = value }
+    var content = DocumentContent([.content: text])
+    if let value = value(date, in: fields) { content[.date] = value }
+    if let value = value(sharedURL, in: fields) { content[.sharedURL] = value }
     return try RawDocument.post(
       content: content, platform: "linkedin", author: author,
       link: value(shareLink, in: fields), image: value(mediaURL, in: fields))

@@ -17,14 +17,14 @@ public enum DocumentCleaner {
     var files: [RepositoryFile] = []
     switch document.category {
     case .articles:
-      title = document.text("Title").map(TextCleaner.cleanProse)
-      content = [document.text("Subtitle"), document.text("Content")]
+      title = document.text(.title).map(TextCleaner.cleanProse)
+      content = [document.text(.subtitle), document.text(.content)]
         .compactMap { $0.map(TextCleaner.cleanProse) }
         .filter { !$0.isEmpty }
         .joined(separator: "\n\n")
     case .posts:
-      title = document.text("Title").map(TextCleaner.cleanProse)
-      let text = document.text("Content") ?? document.text("text") ?? otherValues(document, except: ["Title"])
+      title = document.text(.title).map(TextCleaner.cleanProse)
+      let text = document.text(.content) ?? document.text(.text) ?? otherValues(document, except: [ContentField.title.rawValue])
       content = TextCleaner.cleanProse(text)
     case .repositories:
       title = document.name

@@ -1,3 +1,5 @@
+import TwinTokenizers
+
 /// The vocabulary's token texts (as bytes) in a trie, so that the tokens a ``JSONMatcher``
 /// accepts can be found by walking only the prefixes it accepts.
 ///

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Watches generated text for stop strings, holding back any tail that could still become one
 /// so that a stop string is never half-emitted.
 struct StopStringFilter {

@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinFeatureStore
 
 /// What loading wrote.
 public struct FeatureLoadReport: Sendable, Codable, Equatable {
@@ -72,12 +73,12 @@ struct FeatureLoader {
         var points: [VectorPoint] = []
         for (document, output) in group {
           for (chunk, vector) in zip(output.chunks, output.vectors) {
-            points.append(FeatureCollections.point(chunk, vector: vector.values, document: document, modelID: modelID))
+            points.append(try ChunkPayload.point(chunk, vector: vector.values, document: document, modelID: modelID))
           }
         }
         batch.upsert(points, into: embeddedName)
         batch.upsert(
-          group.map { FeatureCollections.point($0.0, chunkCount: $0.1.chunks.count) },
+          try group.map { try CleanedDocumentPayload($0.0, chunkCount: $0.1.chunks.count).point() },
           into: names.cleaned(category))
         report.chunksWritten += points.count
         report.chunksRemoved += stale.count
@@ -131,7 +132,6 @@ struct FeatureLoader {
   /// Ids of the chunks stored for `documents`.
   func chunkIDs(in collection: String, documents: [String]) async throws -> Set<String> {
     guard !documents.isEmpty else { return [] }
-    let filter = PayloadFilter([.isIn(key: "document_id", values: documents.map(JSONValue.string))])
-    return Set(try await store.points(in: collection, filter: filter, withVectors: false).map(\.id))
+    return Set(try await store.points(in: collection, filter: ChunkPayload.documents(documents), withVectors: false).map(\.id))
   }
 }

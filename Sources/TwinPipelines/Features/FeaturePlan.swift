@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinFeatureStore
 
 /// Which documents the feature pipeline must process, found by comparing each raw document's
 /// source hash with the one stored beside its cleaned copy: change-data capture without a queue.
@@ -54,14 +55,12 @@ public struct FeaturePlan: Sendable, Codable {
     var stored: [String: (hash: String, category: DocumentCategory)] = [:]
     if !full {
       let existing = Set(try await store.collections().map(\.name))
-      let authorFilter = authors.map { list in
-        PayloadFilter([.isIn(key: "author_id", values: list.map { .string($0.id.uuidString) })])
-      }
+      let authorFilter = authors.map { CleanedDocumentPayload.authors($0.map(\.id)) }
       for category in DocumentCategory.allCases where existing.contains(FeatureCollections.cleaned(category)) {
         for point in try await store.points(
           in: FeatureCollections.cleaned(category), filter: authorFilter, withVectors: false)
         {
-          stored[point.id] = (point.string("source_hash") ?? "", category)
+          stored[point.id] = (try CleanedDocumentPayload(point).sourceHash, category)
         }
       }
     }

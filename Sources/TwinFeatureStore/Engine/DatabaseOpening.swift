@@ -2,15 +2,19 @@ import Foundation
 import GRDB
 import TwinCore
 
-/// Opens the workspace's SQLite files, the one place that knows how.
+/// Opens the workspace's SQLite files (the warehouse's `twin.sqlite` and the feature store's
+/// `vectors.sqlite`), the one place that knows how.
 ///
 /// Writers and readers share a WAL-mode `DatabasePool`, so readers never block a running
 /// pipeline. A read-only command opens the file read-only; where it cannot write the directory
 /// (a read-only mount), SQLite cannot create the WAL's shared-memory file and refuses a plain
 /// read-only open, so the file is opened as `immutable`: read as it is, without locks, which is
 /// right when nothing can write there.
-enum DatabaseOpening {
-  static func open(path: String, label: String, readOnly: Bool) throws -> any DatabaseWriter {
+public enum DatabaseOpening {
+  /// A writer for `path` (a pool, or an immutable queue on a read-only mount).
+  ///
+  /// - Throws: ``TwinError/notFound(_:)`` when a read-only open finds no file.
+  public static func open(path: String, label: String, readOnly: Bool) throws -> any DatabaseWriter {
     var config = Configuration()
     // Another twin process may hold the write lock briefly (a pipeline writing a step record).
     config.busyMode = .timeout(10)

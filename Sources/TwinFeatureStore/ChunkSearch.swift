@@ -1,9 +1,9 @@
 import Foundation
 import TwinCore
-import TwinPipelines
 
-/// The search step: every query (the question and its expansions) against every embedded
-/// collection, in parallel, with the author filter; hits merged by chunk id.
+/// The one search over the feature store: every query (a question and its expansions) against
+/// every embedded collection, in parallel, with the author filter; hits merged by chunk id.
+/// `twin search` and RAG both search through here.
 public struct ChunkSearch: Sendable {
   public let store: any VectorStore
   public let embedder: any TextEmbedder
@@ -28,16 +28,16 @@ public struct ChunkSearch: Sendable {
   }
 
   /// Runs the searches (one trace span each when `trace` is given) and returns the distinct
-  /// chunks, most similar first. `twin search` and RAG both search through here.
+  /// chunks, most similar first.
   public func run(
-    queries: [String], authorIDs: [String]?, categories: [DocumentCategory], trace: TraceRecorder?
+    queries: [String], authorIDs: [UUID]?, categories: [DocumentCategory], trace: TraceRecorder?
   ) async throws -> [Candidate] {
     let existing = Set(try await store.collections().map(\.name))
     let collections = (categories.isEmpty ? DocumentCategory.allCases : categories).map(FeatureCollections.embedded)
       .filter(existing.contains)
     guard !collections.isEmpty, !queries.isEmpty else { return [] }
     let vectors = try await embedder.embed(queries)
-    let filter = authorIDs.map { PayloadFilter([.isIn(key: "author_id", values: $0.map(JSONValue.string))]) }
+    let filter = authorIDs.map(ChunkPayload.authors)
     let store = store
     let (k, ef) = (perSearch, efSearch)
 
@@ -48,7 +48,7 @@ public struct ChunkSearch: Sendable {
           group.addTask {
             let input: JSONValue = .object([
               "query": .string(queries[q]), "collection": .string(name),
-              "author_ids": authorIDs.map { .array($0.map(JSONValue.string)) } ?? .null, "k": .int(k),
+              "author_ids": authorIDs.map { .array($0.map { .string($0.uuidString) }) } ?? .null, "k": .int(k),
             ])
             guard let trace else {
               return (q, try await store.search(in: name, vector: vector, k: k, filter: filter, efSearch: ef))
@@ -71,15 +71,15 @@ public struct ChunkSearch: Sendable {
     // Per query, its hits over all collections, best first, give each chunk its rank.
     var byID: [String: Candidate] = [:]
     for q in queries.indices {
-      let hits = results.filter { $0.0 == q }.flatMap(\.1).map { ($0, RetrievedChunk($0).tieBreaker) }
-        .sorted { ($0.0.score, $1.1) > ($1.0.score, $0.1) }.map(\.0)
-      for (rank, hit) in hits.enumerated() {
+      let hits = try results.filter { $0.0 == q }.flatMap(\.1).map { (hit: $0, chunk: try RetrievedChunk($0)) }
+        .sorted { ($0.hit.score, $1.chunk.tieBreaker) > ($1.hit.score, $0.chunk.tieBreaker) }
+      for (rank, (hit, chunk)) in hits.enumerated() {
         if var seen = byID[hit.point.id] {
           seen.similarity = max(seen.similarity, hit.score)
           seen.ranks[q] = min(seen.ranks[q] ?? rank, rank)
           byID[hit.point.id] = seen
         } else {
-          byID[hit.point.id] = Candidate(chunk: RetrievedChunk(hit), similarity: hit.score, ranks: [q: rank])
+          byID[hit.point.id] = Candidate(chunk: chunk, similarity: hit.score, ranks: [q: rank])
         }
       }
     }

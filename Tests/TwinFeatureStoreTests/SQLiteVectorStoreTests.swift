@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TwinCore
-import TwinSQLite
+import TwinFeatureStore
 
 /// Unit vectors from a fixed seed.
 func randomVectors(_ count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
