@@ -61,8 +61,11 @@ let package = Package(
       name: "TwinCore",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
-    // Settings: YAML files, .env and TWIN_* environment, validated at start.
-    .target(name: "TwinConfig", dependencies: ["TwinCore", "Yams"]),
+    // Settings: the one table of every setting (defaults and ranges from the modules that use
+    // them); YAML files, .env and TWIN_* environment, validated at start.
+    .target(
+      name: "TwinConfig",
+      dependencies: ["TwinCore", "TwinCrawlers", "TwinFeatures", "TwinPipelines", "TwinRAG", "Yams"]),
 
     // The orchestrator: pipelines as DAGs of steps, runs, artifacts, lineage and caching.
     .target(

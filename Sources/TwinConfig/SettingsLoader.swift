@@ -7,7 +7,7 @@ import Yams
 ///
 /// The YAML file is `$TWIN_SETTINGS` when set, else `twin.yaml` in the current directory when it
 /// exists. `.env` is read from the current directory when it exists. Every key is validated
-/// against ``SettingKey``; an unknown key or a bad value is an error naming the file (or
+/// against ``Settings/table``; an unknown key or a bad value is an error naming the file (or
 /// variable) and the key.
 public struct SettingsLoader: Sendable {
   public var directory: URL
@@ -24,27 +24,27 @@ public struct SettingsLoader: Sendable {
   public func load() throws -> Settings {
     var settings = Settings()
     if let yamlPath = settingsFilePath() {
-      for (key, raw, source) in try Self.yamlEntries(path: yamlPath) {
-        try settings.apply(key, raw: raw, source: source)
+      for (setting, raw, source) in try Self.yamlEntries(path: yamlPath) {
+        try setting.apply(raw, to: &settings, source: source)
       }
     }
     let dotEnv = directory.appendingPathComponent(".env").path
     if FileManager.default.fileExists(atPath: dotEnv) {
       let entries = try DotEnv.parse(path: dotEnv)
       for entry in entries where entry.name.hasPrefix("TWIN_") {
-        guard let key = SettingKey.from(environmentName: entry.name) else {
-          if SettingKey.reservedEnvironmentNames.contains(entry.name) { continue }
+        guard let setting = Settings.setting(forEnvironmentName: entry.name) else {
+          if Settings.reservedEnvironmentNames.contains(entry.name) { continue }
           throw TwinError.configuration("\(dotEnv):\(entry.line): unknown setting \(entry.name)\(Self.suggestion(entry.name))")
         }
-        try settings.apply(key, raw: entry.value, source: "\(dotEnv):\(entry.line)")
+        try setting.apply(entry.value, to: &settings, source: "\(dotEnv):\(entry.line)")
       }
     }
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("TWIN_") {
-      guard let key = SettingKey.from(environmentName: name) else {
-        if SettingKey.reservedEnvironmentNames.contains(name) { continue }
+      guard let setting = Settings.setting(forEnvironmentName: name) else {
+        if Settings.reservedEnvironmentNames.contains(name) { continue }
         throw TwinError.configuration("environment: unknown setting \(name)\(Self.suggestion(name))")
       }
-      try settings.apply(key, raw: value, source: "environment \(name)")
+      try setting.apply(value, to: &settings, source: "environment \(name)")
     }
     return settings
   }
@@ -56,10 +56,10 @@ public struct SettingsLoader: Sendable {
   }
 
   /// Flattens the YAML mapping into dotted keys, checking each against the schema.
-  static func yamlEntries(path: String) throws -> [(SettingKey, String, String)] {
+  static func yamlEntries(path: String) throws -> [(Setting, String, String)] {
     let root = try YAMLFile.load(path: path)
     guard let root else { return [] }
-    var entries: [(SettingKey, String, String)] = []
+    var entries: [(Setting, String, String)] = []
     func walk(_ node: Node, prefix: String) throws {
       guard let mapping = node.mapping else {
         throw TwinError.configuration("\(YAMLFile.location(path, node)): expected a mapping of settings")
@@ -69,22 +69,22 @@ public struct SettingsLoader: Sendable {
           throw TwinError.configuration("\(YAMLFile.location(path, keyNode)): keys must be strings")
         }
         let dotted = prefix.isEmpty ? name : prefix + "." + name
-        if value.mapping != nil, !SettingKey.allCases.contains(where: { $0.rawValue == dotted }) {
-          guard SettingKey.allCases.contains(where: { $0.rawValue.hasPrefix(dotted + ".") }) else {
+        if value.mapping != nil, Settings.setting(forKey: dotted) == nil {
+          guard Settings.table.contains(where: { $0.key.hasPrefix(dotted + ".") }) else {
             throw TwinError.configuration(
               "\(YAMLFile.location(path, keyNode)): unknown setting '\(dotted)'\(suggestion(dotted))")
           }
           try walk(value, prefix: dotted)
           continue
         }
-        guard let key = SettingKey(rawValue: dotted) else {
+        guard let setting = Settings.setting(forKey: dotted) else {
           throw TwinError.configuration(
             "\(YAMLFile.location(path, keyNode)): unknown setting '\(dotted)'\(suggestion(dotted))")
         }
         guard let scalar = value.scalar else {
           throw TwinError.configuration("\(YAMLFile.location(path, value)): \(dotted) must be a single value")
         }
-        entries.append((key, scalar.string, YAMLFile.location(path, keyNode)))
+        entries.append((setting, scalar.string, YAMLFile.location(path, keyNode)))
       }
     }
     try walk(root, prefix: "")
@@ -93,10 +93,8 @@ public struct SettingsLoader: Sendable {
 
   /// " (did you mean X?)" for the closest known key, when one is close.
   static func suggestion(_ name: String) -> String {
-    let candidates = SettingKey.allCases.flatMap { [$0.rawValue, $0.environmentName] }
-    let best = candidates.map { ($0, EditDistance.between(name.lowercased(), $0.lowercased())) }
-      .min { $0.1 < $1.1 }
-    guard let best, best.1 <= max(2, name.count / 4) else { return "" }
-    return " (did you mean \(best.0)?)"
+    let candidates = Settings.table.flatMap { [$0.key, $0.environmentName] }
+    guard let best = NameSuggestions.closest(to: name, among: candidates, limit: 1).first else { return "" }
+    return " (did you mean \(best)?)"
   }
 }

@@ -17,6 +17,13 @@ public struct HNSWSettings: Sendable, Hashable, Codable {
   /// Candidate-list size while searching; higher is slower and more accurate.
   public var efSearch: Int
 
+  /// The values the `features.hnsw.*` settings accept.
+  public enum Ranges {
+    public static let m = 2...128
+    public static let efConstruction = 1...4096
+    public static let efSearch = 1...4096
+  }
+
   public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64) {
     self.m = m
     self.efConstruction = efConstruction

@@ -23,4 +23,12 @@ public struct RAGSettings: Sendable {
   public var seed: UInt64? = nil
 
   public init() {}
+
+  /// The values the `rag.*` settings accept.
+  public enum Ranges {
+    public static let k = 1...50
+    public static let expansions = 0...8
+    public static let maxTokens = 1...4096
+    public static let maxQuestionCharacters = 16...100_000
+  }
 }

@@ -17,5 +17,6 @@ struct TwinCommand: AsyncParsableCommand {
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
       ImportCommand.self, FeaturesCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
       EmbedCommand.self, GenerateCommand.self, ChatCommand.self, RAGCommand.self, BatchCommand.self, TracesCommand.self, ServeCommand.self, EvaluateCommand.self,
+      SettingsCommand.self,
     ])
 }

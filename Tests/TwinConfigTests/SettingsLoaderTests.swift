@@ -102,3 +102,76 @@ import TwinCore
     #expect("\(e3!)".contains("invalid YAML"))
   }
 }
+
+/// The settings table is the one schema: the example file, the variables and validation all
+/// come from it.
+@Suite struct SettingsTableTests {
+  static let exampleFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../configs/twin.example.yaml").standardizedFileURL
+
+  @Test func theExampleFileIsTheTable() throws {
+    let committed = try String(contentsOf: Self.exampleFile, encoding: .utf8)
+    #expect(
+      committed == Settings.exampleYAML,
+      "configs/twin.example.yaml is out of step: regenerate it with `twin settings --example > configs/twin.example.yaml`")
+  }
+
+  @Test func theExampleLoadsToTheDefaults() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twin-example-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try Settings.exampleYAML.write(to: dir.appendingPathComponent("twin.yaml"), atomically: true, encoding: .utf8)
+    var loaded = try SettingsLoader(directory: dir, environment: [:]).load()
+    #expect(loaded.modelsDirectory == "~/.cache/twin/models")
+    loaded.modelsDirectory = Settings().modelsDirectory
+    #expect(loaded == Settings())
+  }
+
+  @Test func keysAndVariablesAreUnique() {
+    #expect(Set(Settings.table.map(\.key)).count == Settings.table.count)
+    #expect(Set(Settings.table.map(\.environmentName)).count == Settings.table.count)
+    #expect(Settings.setting(forKey: "workspace")?.environmentName == "TWIN_HOME")
+    #expect(Settings.setting(forKey: "crawl.max_redirects")?.environmentName == "TWIN_CRAWL_MAX_REDIRECTS")
+  }
+
+  /// Every bounded setting takes its bounds and refuses one step past them, naming the key.
+  @Test func everyRangeIsEnforcedWhereverTheValueComesFrom() throws {
+    var checked = 0
+    for setting in Settings.table {
+      let (inside, outside): ([String], [String])
+      switch setting.kind {
+      case .integer(let range):
+        (inside, outside) = (["\(range.lowerBound)", "\(range.upperBound)"], ["\(range.lowerBound - 1)", "\(range.upperBound + 1)", "x"])
+      case .number(let range):
+        (inside, outside) = (["\(range.lowerBound)", "\(range.upperBound)"], ["\(range.lowerBound - 0.05)", "\(range.upperBound + 1)"])
+      case .choice(let options):
+        (inside, outside) = (options + [options[0].uppercased()], ["nope"])
+      case .bool:
+        (inside, outside) = (["true", "off"], ["maybe"])
+      default: continue
+      }
+      for value in inside {
+        var settings = Settings()
+        try setting.apply(value, to: &settings, source: "test")
+      }
+      for value in outside {
+        var settings = Settings()
+        let error = #expect(throws: TwinError.self, "\(setting.key)=\(value)") {
+          try setting.apply(value, to: &settings, source: "environment \(setting.environmentName)")
+        }
+        #expect("\(error!)".contains(setting.key), "\(error!)")
+        #expect(settings == Settings(), "\(setting.key): a refused value changed the settings")
+      }
+      checked += 1
+    }
+    #expect(checked == Settings.table.filter { if case .text = $0.kind { false } else if case .secret = $0.kind { false } else { true } }.count)
+    #expect(checked > 20)
+  }
+
+  @Test func secretsAreNeverEchoed() throws {
+    let setting = try #require(Settings.setting(forKey: "llm.api_key"))
+    var settings = Settings()
+    try setting.apply("  sk-secret-value \n", to: &settings, source: "test")
+    #expect(settings.llm.apiKey == "sk-secret-value")
+    #expect(setting.value(in: settings) == "\"(set)\"")
+  }
+}

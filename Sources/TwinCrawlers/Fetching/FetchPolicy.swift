@@ -4,8 +4,19 @@
 /// bounded in time and memory, and unable to reach private networks. Tests against a loopback
 /// server set ``allowPrivateNetwork`` and zero delays.
 public struct FetchPolicy: Sendable, Equatable {
+  /// The values the `crawl.*` settings accept.
+  public enum Ranges {
+    public static let totalTimeoutSeconds = 0.1...600.0
+    public static let maxBodyBytes = 1024...1_073_741_824
+    public static let maxRedirects = 0...20
+    public static let maxRetries = 0...10
+    public static let perHostConcurrency = 1...64
+    public static let perHostDelayMilliseconds = 0...60_000
+    public static let globalConcurrency = 1...256
+  }
+
   /// Sent with every request, robots.txt included, so site owners can tell who is crawling.
-  public var userAgent = "TwinBot/0.1 (+https://github.com/twin; LLM twin crawler)"
+  public var userAgent = "TwinBot/0.1 (+https://github.com/twin-llm/twin; LLM twin crawler)"
   /// The product token matched against robots.txt `User-agent` lines.
   public var robotsToken = "TwinBot"
   /// Whether robots.txt is fetched and obeyed.
@@ -16,7 +27,7 @@ public struct FetchPolicy: Sendable, Equatable {
   /// How long the server may stay silent while a response is being read.
   public var readTimeout: Duration = .seconds(30)
   /// The deadline for a whole fetch: every redirect, retry and wait included.
-  public var totalTimeout: Duration = .seconds(90)
+  public var totalTimeout: Duration = .seconds(30)
 
   /// The largest body read; a longer one fails with ``FetchError/bodyTooLarge(url:limit:)``
   /// as soon as the limit is crossed, without buffering the rest.

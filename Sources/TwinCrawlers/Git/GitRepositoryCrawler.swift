@@ -20,6 +20,12 @@ public struct GitRepositoryCrawler: Sendable {
     public var skipped: [RepositorySkippedPath]
   }
 
+  /// The values the `git.*` settings accept.
+  public enum Ranges {
+    public static let maxFileBytes = 1...104_857_600
+    public static let timeoutSeconds = 1.0...3600.0
+  }
+
   /// Files larger than this are skipped.
   public var maxFileBytes: Int
   /// At most this many files are kept.

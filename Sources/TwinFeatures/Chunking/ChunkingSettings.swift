@@ -8,6 +8,13 @@ public struct ChunkingSettings: Sendable, Hashable, Codable {
   /// a chunk boundary is still found whole in one of them.
   public var overlapTokens: Int
 
+  /// The values the `features.<category>.*` settings accept; the model's window narrows
+  /// ``maxTokens`` further (``validate(category:modelWindow:)``).
+  public enum Ranges {
+    public static let maxTokens = 16...8192
+    public static let overlapTokens = 0...4096
+  }
+
   public init(maxTokens: Int, overlapTokens: Int) {
     self.maxTokens = maxTokens
     self.overlapTokens = overlapTokens

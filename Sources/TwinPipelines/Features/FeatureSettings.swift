@@ -12,6 +12,11 @@ public struct FeatureSettings: Sendable, Hashable, Codable {
   /// Texts per embedding call (and progress update).
   public var embedBatchSize: Int
 
+  /// The values `features.load_batch_size` accepts.
+  public static let loadBatchSizeRange = 1...1024
+  /// The model `features.embedding_model` names by default.
+  public static let defaultEmbeddingModel = "minilm"
+
   public init(
     chunking: [DocumentCategory: ChunkingSettings] = [:], hnsw: HNSWSettings = HNSWSettings(),
     distance: VectorDistance = .cosine, loadBatchSize: Int = 16, embedBatchSize: Int = 64
