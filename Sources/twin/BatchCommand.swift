@@ -28,11 +28,11 @@ struct BatchCommand: AsyncParsableCommand {
 
   func run() async throws {
     let app = try await AppContext.open(global: global)
-    let (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
+    let (service, exporter) = try await app.ragService(model: model)
     let transform = BatchTransform(service: service)
     let quiet = app.json
     let (inputURL, outputURL) = (URL(fileURLWithPath: input), URL(fileURLWithPath: output))
-    let summary = try await TelemetryWiring.withExporter(exporter, app: app) {
+    let summary = try await app.withExporter(exporter) {
       try await Interruption.run {
         try await transform.run(input: inputURL, output: outputURL) { done, total in
           if !quiet { Stderr.write("\r[\(done)/\(total)] lines done") }

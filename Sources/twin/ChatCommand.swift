@@ -32,7 +32,8 @@ struct ChatCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let llm = try LoadedLLM(model)
+    let llm = try await AppContext.open(global: global, workspace: .none).languageModelContext(model)
+    let generator = TextGenerator(model: llm.model, tokenizer: llm.tokenizer)
     let parameters = try sampling.parameters()
     var messages: [ChatMessage] = system.map { [ChatMessage(role: .system, content: $0)] } ?? []
     Stderr.write("\(llm.name): type a message, /reset to start over, /exit to leave.\n")
@@ -52,7 +53,6 @@ struct ChatCommand: AsyncParsableCommand {
         prompt: llm.tokenizer.encode(llm.template.render(messages), parseSpecial: true), maxTokens: maxTokens,
         sampling: parameters)
       do {
-        let generator = llm.generator
         let answer = try await Interruption.run {
           try await generator.generate(
             request,

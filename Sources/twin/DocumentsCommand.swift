@@ -21,7 +21,7 @@ struct DocumentsCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let app = try await AppContext.open(global: global, readOnly: true)
+    let app = try await AppContext.open(global: global, workspace: .readOnly)
     let warehouse = app.workspace.warehouse
     var authorID: UUID?
     if let author {

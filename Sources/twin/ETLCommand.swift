@@ -59,7 +59,7 @@ struct ETLCommand: AsyncParsableCommand {
     let job: ETLConfig =
       if let config { try ETLConfig.load(path: config) } else { try ETLConfig(userFullName: author ?? "", links: links) }
     let app = try await AppContext.open(global: global, allowPrivateNetwork: allowPrivateNetwork)
-    let crawling = try CrawlerWiring(settings: app.settings, logger: app.logger)
+    let crawling = app.crawling()
     defer { crawling.shutdown() }
     let result = try await ETLRun.execute(
       job, app: app, source: crawling.dispatcher, refresh: refresh, noCache: noCache)

@@ -29,8 +29,7 @@ struct EmbedCommand: AsyncParsableCommand {
       while let line = readLine() { inputs.append(line) }
     }
     guard !inputs.isEmpty else { throw ValidationError("give at least one text") }
-    let resolved = try ModelsCommand.store().resolve(model)
-    let embedder = try Embedder(modelDirectory: resolved.directory)
+    let embedder = try await AppContext.open(global: global, workspace: .none).embedder(model)
     let vectors = try await embedder.embed(inputs)
     if global.json {
       return try Output.json(

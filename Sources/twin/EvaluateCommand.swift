@@ -35,12 +35,10 @@ struct EvaluateCommand: AsyncParsableCommand {
       let app = try await AppContext.open(global: global)
       let url = set.map { URL(fileURLWithPath: $0) } ?? SampleSite.retrievalEvaluationSet
       let cases = try RetrievalEvaluation.load(url)
-      let search = ChunkSearch(
-        store: app.workspace.vectors, embedder: try FeatureWiring.embedder(app.settings), perSearch: candidates,
-        efSearch: app.settings.features.hnswEfSearch)
+      let search = try app.chunkSearch(perSearch: candidates)
       var rerankers: [Reranker] = [.none, .fusion]
       if !["none", "fusion"].contains(app.settings.rag.reranker.lowercased()) {
-        rerankers.append(try RAGWiring.reranker(app.settings))
+        rerankers.append(try app.reranker())
       }
       let scores = try await RetrievalEvaluation.run(cases, search: search, rerankers: rerankers)
       if app.json { return try Output.json(scores) }

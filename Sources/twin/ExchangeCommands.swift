@@ -23,7 +23,7 @@ struct ExportCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let app = try await AppContext.open(global: global, readOnly: true)
+    let app = try await AppContext.open(global: global, workspace: .readOnly)
     let counts = try await WarehouseExchange(warehouse: app.workspace.warehouse)
       .export(to: URL(fileURLWithPath: dir, isDirectory: true))
     if app.json { return try Output.json(counts) }

@@ -68,11 +68,11 @@ enum FeaturesRun {
     app: AppContext, authors: [String], full: Bool, noCache: Bool, allowMassDelete: Bool = false
   ) async throws -> RunResult {
     try await app.workspace.bindFeatureStore(rebuilding: full)
-    let embedder = try FeatureWiring.embedder(app.settings)
-    let users = try await FeatureWiring.authors(authors, warehouse: app.workspace.warehouse)
+    let embedder = try app.embedder()
+    let users = try await app.authors(authors)
     let pipeline = try FeaturePipeline.pipeline(
       warehouse: app.workspace.warehouse, store: app.workspace.vectors, embedder: embedder, authors: users,
-      settings: FeatureWiring.featureSettings(app.settings), full: full, allowMassDelete: allowMassDelete)
+      settings: app.featureSettings, full: full, allowMassDelete: allowMassDelete)
     let runner = app.runner()
     let result = try await Interruption.run { try await runner.run(pipeline, noCache: noCache) }
     app.finishProgress()

@@ -56,7 +56,7 @@ struct GenerateCommand: AsyncParsableCommand {
         throw TwinError.invalidInput("\(path): \(error)")
       }
     }
-    let llm = try LoadedLLM(model)
+    let llm = try await AppContext.open(global: global, workspace: .none).languageModelContext(model)
     var messages: [ChatMessage] = []
     if let system { messages.append(ChatMessage(role: .system, content: system)) }
     messages.append(ChatMessage(role: .user, content: text))
@@ -70,7 +70,7 @@ struct GenerateCommand: AsyncParsableCommand {
       allowed = { generated in constraint.allowedTokens(after: generated) }
     }
     let streaming = !global.json
-    let generator = llm.generator
+    let generator = TextGenerator(model: llm.model, tokenizer: llm.tokenizer)
     let result = try await Interruption.run { [allowed] in
       try await generator.generate(
         request, allowedTokens: allowed,

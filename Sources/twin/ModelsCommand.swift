@@ -14,13 +14,6 @@ struct ModelsCommand: AsyncParsableCommand {
       """,
     subcommands: [Pull.self, List.self, Path.self], defaultSubcommand: List.self)
 
-  /// The store at the configured models directory.
-  static func store() throws -> ModelStore {
-    let settings = try SettingsLoader().load()
-    return ModelStore(
-      root: URL(fileURLWithPath: (settings.modelsDirectory as NSString).expandingTildeInPath))
-  }
-
   struct Pull: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
@@ -38,7 +31,7 @@ struct ModelsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-      let store = try ModelsCommand.store()
+      let store = try await AppContext.open(global: global, workspace: .none).models
       let verbose = global.verbose
       let result = try await store.pull(name, options: PullOptions(force: force, verify: verify)) {
         line in
@@ -68,7 +61,7 @@ struct ModelsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-      let statuses = try ModelsCommand.store().list()
+      let statuses = try await AppContext.open(global: global, workspace: .none).models.list()
       if global.json { return try Output.json(statuses) }
       Output.table(
         ["model", "pulled", "size", "path"],
@@ -94,7 +87,7 @@ struct ModelsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-      let resolved = try ModelsCommand.store().resolve(model)
+      let resolved = try await AppContext.open(global: global, workspace: .none).models.resolve(model)
       if global.json {
         return try Output.json(PathSummary(path: resolved.url.path, kind: resolved.kind.rawValue))
       }

@@ -49,9 +49,7 @@ struct QuickstartCommand: AsyncParsableCommand {
   func run() async throws {
     // The sample site is on loopback, which the SSRF guard refuses unless told otherwise.
     let app = try await AppContext.open(global: global, allowPrivateNetwork: true)
-    var settings = app.settings
-    settings.crawl.perHostDelayMilliseconds = 0  // our own server; no politeness delay needed
-    let crawling = try CrawlerWiring(settings: settings, logger: app.logger)
+    let crawling = app.crawling(politeDelay: false)  // our own server: no politeness delay needed
     defer { crawling.shutdown() }
 
     let server: SampleSiteServer
@@ -101,7 +99,7 @@ struct QuickstartCommand: AsyncParsableCommand {
         })
     }
 
-    try await Self.ensureModel(app.settings.features.embeddingModel, quiet: app.json)
+    try await app.ensureModel(app.settings.features.embeddingModel)
     say("\nbuilding the feature store (clean → chunk → embed → load)")
     let features = try await FeaturesRun.execute(app: app, authors: [], full: false, noCache: false)
     if !app.json { try FeaturesRun.report(features, app: app) }
@@ -115,7 +113,7 @@ struct QuickstartCommand: AsyncParsableCommand {
     var answer: RAGService.Answer?
     if !noAnswer {
       if !app.json { print("\ntwin rag \"\(question)\"") }
-      let service = try await RAGWiring.service(app: app)
+      let service = try await app.ragService().service
       answer = try await RAGCommand.ask(service, RAGService.Query(query: question), streaming: !app.json)
       if !app.json, let answer { RAGCommand.printSources(answer) }
     }
@@ -158,16 +156,6 @@ struct QuickstartCommand: AsyncParsableCommand {
     guard let result, result.terminationStatus.isSuccess else { return nil }
     let path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     return path.isEmpty ? nil : path
-  }
-
-  /// Pulls a known model on first use, so the quickstart works on a fresh machine.
-  static func ensureModel(_ name: String, quiet: Bool) async throws {
-    let store = try ModelsCommand.store()
-    guard store.model(named: name) != nil, (try? store.resolve(name)) == nil else { return }
-    if !quiet { print("\npulling the \(name) model (first run only)") }
-    _ = try await store.pull(name, options: PullOptions()) { line in
-      if !quiet, !line.hasPrefix(" ") { Stderr.write(line + "\n") }
-    }
   }
 
   struct QuickstartSummary: Encodable {

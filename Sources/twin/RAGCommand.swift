@@ -42,12 +42,12 @@ struct RAGCommand: AsyncParsableCommand {
 
   func run() async throws {
     let app = try await AppContext.open(global: global)
-    var (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
+    var (service, exporter) = try await app.ragService(model: model)
     if let expansions { service.settings.expansions = expansions }
     let query = RAGService.Query(query: question, author: author, k: k)
     let answer: RAGService.Answer
     do {
-      answer = try await TelemetryWiring.withExporter(exporter, app: app) { [service] in
+      answer = try await app.withExporter(exporter) { [service] in
         try await Self.ask(service, query, streaming: !app.json)
       }
     } catch let refusal as Refusal where app.json {

@@ -41,7 +41,7 @@ struct SearchCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let app = try await AppContext.open(global: global, readOnly: true)
+    let app = try await AppContext.open(global: global, workspace: .readOnly)
     let hits = try await FeatureSearch.run(
       app: app, query: query, authors: author, categories: category, k: k, efSearch: efSearch)
     if app.json { return try Output.json(hits) }
@@ -58,11 +58,9 @@ enum FeatureSearch {
   static func run(
     app: AppContext, query: String, authors: [String], categories: [DocumentCategory], k: Int, efSearch: Int?
   ) async throws -> [RetrievedChunk] {
-    let users = try await FeatureWiring.authors(authors, warehouse: app.workspace.warehouse)
+    let users = try await app.authors(authors)
     // The same search RAG runs (every collection in parallel, merged), for one query.
-    let search = ChunkSearch(
-      store: app.workspace.vectors, embedder: try FeatureWiring.embedder(app.settings), perSearch: k,
-      efSearch: efSearch ?? app.settings.features.hnswEfSearch)
+    let search = try app.chunkSearch(perSearch: k, efSearch: efSearch)
     let candidates = try await search.run(
       queries: [query], authorIDs: users.map { $0.map(\.id) }, categories: categories, trace: nil)
     return candidates.prefix(k).map { candidate in

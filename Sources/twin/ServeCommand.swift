@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
       let app = try await AppContext.open(global: global)
-      let (service, exporter) = try await RAGWiring.serviceAndExporter(app: app, model: model)
+      let (service, exporter) = try await app.ragService(model: model)
       var configuration = APIServer.Configuration()
       configuration.host = host
       configuration.port = port
@@ -133,16 +133,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
-      let app = try await AppContext.open(global: global)
-      var local = app.settings
-      local.llm.backend = "local"
-      guard
-        let model = try await RAGWiring.languageModel(local, model: model, quiet: false, maxBatch: maxBatch)
-          as? LocalLanguageModel
-      else {
-        throw TwinError.configuration("twin serve llm needs a local GGUF model")
-      }
-      let embedder = noEmbeddings ? nil : try FeatureWiring.embedder(app.settings)
+      let app = try await AppContext.open(global: global, workspace: .none)
+      let model = try await app.localLanguageModel(model, maxBatch: maxBatch)
+      let embedder = noEmbeddings ? nil : try app.embedder()
       var configuration = LLMServer.Configuration()
       configuration.host = host
       configuration.port = port

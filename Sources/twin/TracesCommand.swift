@@ -19,7 +19,7 @@ struct TracesCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-      let app = try await AppContext.open(global: global, readOnly: true)
+      let app = try await AppContext.open(global: global, workspace: .readOnly)
       let traces = try await app.workspace.traces.recentTraces(limit: max(1, limit))
       if app.json { return try Output.json(traces) }
       if traces.isEmpty { return print("no traces yet: try `twin rag \"your question\"`") }
@@ -44,7 +44,7 @@ struct TracesCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-      let app = try await AppContext.open(global: global, readOnly: true)
+      let app = try await AppContext.open(global: global, workspace: .readOnly)
       let store = app.workspace.traces
       var found = try await store.trace(id: id)
       if found == nil {

@@ -17,16 +17,18 @@ public final class LocalLanguageModel: LanguageModelClient {
   public let batcher: ContinuousBatcher
 
   /// Loads the GGUF file at `url`, its tokenizer and its chat template.
-  public init(url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16) throws {
-    let file = try GGUFFile(url: url)
-    let tokenizer = try LLMTokenizer.load(from: file)
-    let jinja = file.contains(key: "tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
-    template = try ChatTemplate.detect(jinja: jinja)
-    let model = try DecoderModels.load(file)
-    generator = TextGenerator(model: model, tokenizer: tokenizer, contextLength: contextLength)
-    modelID = name ?? url.deletingPathExtension().lastPathComponent
-    trie = JSONConstraint.trie(for: tokenizer)
-    batcher = ContinuousBatcher(model: model, tokenizer: tokenizer, contextLength: contextLength, maxBatch: maxBatch)
+  public convenience init(url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16) throws {
+    self.init(try LanguageModelLoader.load(url: url, name: name), contextLength: contextLength, maxBatch: maxBatch)
+  }
+
+  /// Serves a loaded model.
+  public init(_ context: LanguageModelContext, contextLength: Int = 4096, maxBatch: Int = 16) {
+    template = context.template
+    generator = TextGenerator(model: context.model, tokenizer: context.tokenizer, contextLength: contextLength)
+    modelID = context.name
+    trie = JSONConstraint.trie(for: context.tokenizer)
+    batcher = ContinuousBatcher(
+      model: context.model, tokenizer: context.tokenizer, contextLength: contextLength, maxBatch: maxBatch)
   }
 
   public var tokenizer: LLMTokenizer { generator.tokenizer }

@@ -4,12 +4,22 @@ import TwinConfig
 import TwinCore
 import TwinCrawlers
 
-/// Builds the crawlers from settings: the one place where settings meet the HTTP adapter.
-struct CrawlerWiring {
+extension AppContext {
+  /// The crawlers, built from `crawl.*` and `git.*`; `politeDelay` false drops the per-host
+  /// delay (the quickstart's own loopback site). Call ``Crawling/shutdown()`` when done.
+  func crawling(politeDelay: Bool = true) -> Crawling {
+    var settings = settings
+    if !politeDelay { settings.crawl.perHostDelayMilliseconds = 0 }
+    return Crawling(settings: settings, logger: logger)
+  }
+}
+
+/// The crawlers: the one place where settings meet the HTTP adapter.
+struct Crawling {
   let fetcher: HTTPFetcher
   let dispatcher: CrawlerDispatcher
 
-  init(settings: Settings, logger: Logger) throws {
+  fileprivate init(settings: Settings, logger: Logger) {
     var policy = FetchPolicy()
     policy.userAgent = settings.crawl.userAgent
     policy.respectsRobotsTxt = settings.crawl.respectRobots
