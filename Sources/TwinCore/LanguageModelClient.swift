@@ -72,15 +72,30 @@ public enum ResponseFormat: Sendable, Hashable {
 /// A language model's reply.
 public struct Completion: Sendable, Hashable, Codable {
   public var text: String
-  /// `stop` (an end token or a stop string), `length` (max tokens or the context window), or
-  /// `cancelled`; OpenAI's vocabulary.
-  public var finishReason: String
+  public var finishReason: FinishReason
   public var promptTokens: Int
   public var completionTokens: Int
   /// The model that answered, as the backend names it.
   public var model: String
 
-  public init(text: String, finishReason: String, promptTokens: Int, completionTokens: Int, model: String) {
+  /// Why generation stopped, in the OpenAI API's vocabulary (its raw values).
+  public enum FinishReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// An end token or a stop string.
+    case stop
+    /// Max tokens, or the context window is full.
+    case length
+    /// The caller stopped reading.
+    case cancelled
+    case contentFilter = "content_filter"
+    case toolCalls = "tool_calls"
+
+    /// The reason a server sent; one Twin does not know (vLLM's `abort`, say) reads as `stop`.
+    public init(wire: String?) {
+      self = wire.flatMap(Self.init(rawValue:)) ?? (wire == "function_call" ? .toolCalls : .stop)
+    }
+  }
+
+  public init(text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, model: String) {
     self.text = text
     self.finishReason = finishReason
     self.promptTokens = promptTokens

@@ -1,6 +1,14 @@
 import Foundation
 import Synchronization
 
+/// How a traced call or one of its steps ended.
+public enum TraceStatus: String, Sendable, Codable, Hashable, CaseIterable {
+  case ok
+  /// A guardrail refused (answered with a 4xx, not a failure of Twin's).
+  case blocked
+  case error
+}
+
 /// One monitored call (a RAG answer, say): its input and output and the spans of its steps.
 /// Traces are the prompt-monitoring record (the Handbook's Opik role), stored in the workspace.
 public struct Trace: Sendable, Codable, Hashable, Identifiable {
@@ -9,14 +17,13 @@ public struct Trace: Sendable, Codable, Hashable, Identifiable {
   public var name: String
   public var startedAt: Date
   public var durationMilliseconds: Double
-  /// `ok`, `blocked` (a guardrail refused) or `error`.
-  public var status: String
+  public var status: TraceStatus
   public var input: JSONValue
   public var output: JSONValue
   public var spans: [TraceSpan]
 
   public init(
-    id: String, name: String, startedAt: Date, durationMilliseconds: Double, status: String, input: JSONValue,
+    id: String, name: String, startedAt: Date, durationMilliseconds: Double, status: TraceStatus, input: JSONValue,
     output: JSONValue, spans: [TraceSpan]
   ) {
     self.id = id
@@ -41,13 +48,12 @@ public struct TraceSpan: Sendable, Codable, Hashable {
   public var output: JSONValue
   /// Model id, prompt-template version, token counts and the like.
   public var attributes: [String: JSONValue]
-  /// `ok`, `blocked` or `error`.
-  public var status: String
+  public var status: TraceStatus
   public var error: String?
 
   public init(
     name: String, startedAt: Date, durationMilliseconds: Double, input: JSONValue, output: JSONValue,
-    attributes: [String: JSONValue] = [:], status: String = "ok", error: String? = nil
+    attributes: [String: JSONValue] = [:], status: TraceStatus = .ok, error: String? = nil
   ) {
     self.name = name
     self.startedAt = startedAt
@@ -121,7 +127,7 @@ public final class TraceRecorder: Sendable {
           output: output, attributes: attributes))
       return result
     } catch {
-      let status = (error as? Blocked) != nil ? "blocked" : "error"
+      let status: TraceStatus = (error as? Blocked) != nil ? .blocked : .error
       record(
         TraceSpan(
           name: name, startedAt: start, durationMilliseconds: Date().timeIntervalSince(start) * 1000, input: input,
@@ -131,7 +137,7 @@ public final class TraceRecorder: Sendable {
   }
 
   /// The finished trace, spans in start order.
-  public func finish(status: String, input: JSONValue, output: JSONValue) -> Trace {
+  public func finish(status: TraceStatus, input: JSONValue, output: JSONValue) -> Trace {
     Trace(
       id: id, name: name, startedAt: startedAt, durationMilliseconds: Date().timeIntervalSince(startedAt) * 1000,
       status: status, input: input, output: output,

@@ -71,7 +71,7 @@ public struct BertConfig: Sendable, Equatable {
 enum JSONFile {
   static func object(at url: URL) throws -> [String: Any] {
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw TwinError.notFound("\(url.path) (missing from the model directory)")
+      throw TwinError.notFound(kind: .file, name: url.path, hint: "missing from the model directory")
     }
     do {
       guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -87,7 +87,7 @@ enum JSONFile {
 
   static func array(at url: URL) throws -> [[String: Any]] {
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw TwinError.notFound("\(url.path) (missing from the model directory)")
+      throw TwinError.notFound(kind: .file, name: url.path, hint: "missing from the model directory")
     }
     guard let array = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
       throw TwinError.invalidInput("\(url.path): expected a JSON list of objects")

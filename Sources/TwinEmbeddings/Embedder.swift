@@ -29,7 +29,7 @@ public final class Embedder: Sendable {
     tokenizer = try WordPieceTokenizer.load(directory: modelDirectory)
     let weightsURL = modelDirectory.appendingPathComponent("model.safetensors")
     guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-      throw TwinError.notFound("\(weightsURL.path) (the model's weights)")
+      throw TwinError.notFound(kind: .file, name: weightsURL.path, hint: "the model's weights")
     }
     encoder = BertEncoder(config: config, weights: try BertWeights.load(try SafetensorsFile(url: weightsURL), config: config))
     modelID = modelDirectory.lastPathComponent
@@ -95,7 +95,7 @@ extension WordPieceTokenizer {
     if FileManager.default.fileExists(atPath: json.path) { return try WordPieceTokenizer(tokenizerJSON: json) }
     let vocab = directory.appendingPathComponent("vocab.txt")
     guard FileManager.default.fileExists(atPath: vocab.path) else {
-      throw TwinError.notFound("\(directory.path) has neither tokenizer.json nor vocab.txt")
+      throw TwinError.notFound(kind: .file, name: "tokenizer.json or vocab.txt", hint: "neither is in \(directory.path)")
     }
     return try WordPieceTokenizer(vocabTXT: vocab)
   }

@@ -64,7 +64,7 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
     }
     guard let choice = reply.choices.first else { throw LanguageModelError.malformedReply("\(baseURL): no choices") }
     return Completion(
-      text: choice.message.content ?? "", finishReason: choice.finishReason ?? "stop",
+      text: choice.message.content ?? "", finishReason: Completion.FinishReason(wire: choice.finishReason),
       promptTokens: reply.usage?.promptTokens ?? 0, completionTokens: reply.usage?.completionTokens ?? 0,
       model: reply.model)
   }
@@ -108,7 +108,7 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
       }
     }
     return Completion(
-      text: text, finishReason: finish, promptTokens: usage?.promptTokens ?? 0,
+      text: text, finishReason: Completion.FinishReason(wire: finish), promptTokens: usage?.promptTokens ?? 0,
       completionTokens: usage?.completionTokens ?? pieces, model: model)
   }
 }

@@ -31,7 +31,7 @@ public struct ArtifactBlobStore: Sendable {
   public func get(_ sha256: String) throws -> Data {
     let url = location(of: sha256)
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw TwinError.notFound("artifact blob \(sha256) (expected at \(url.path))")
+      throw TwinError.notFound(kind: .artifact, name: sha256, hint: "expected at \(url.path)")
     }
     guard SHA256Digest.hex(of: data) == sha256 else {
       throw TwinError.storage("artifact blob \(url.path) is corrupt: its hash does not match")

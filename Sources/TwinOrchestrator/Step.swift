@@ -40,7 +40,7 @@ public struct StepContext: Sendable {
   /// Decodes the output of dependency `step` as `T`.
   public func input<T: Decodable>(_ step: String, as type: T.Type) throws -> T {
     guard let value = inputs[step] else {
-      throw TwinError.notFound("step '\(stepName)' has no input from step '\(step)'")
+      throw TwinError.notFound(kind: .stepInput, name: "'\(step)' → '\(stepName)'", hint: "step '\(stepName)' has no input from step '\(step)'")
     }
     let data = try JSONEncoder().encode(value)
     return try JSONDecoder().decode(T.self, from: data)

@@ -53,7 +53,7 @@ public struct BatchTransform: Sendable {
     input: URL, output: URL, progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
   ) async throws -> Summary {
     guard let data = FileManager.default.contents(atPath: input.path) else {
-      throw TwinError.notFound("input file \(input.path)")
+      throw TwinError.notFound(kind: .file, name: input.path, hint: "the batch input")
     }
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
       .enumerated().compactMap { i, text -> (Int, Substring)? in

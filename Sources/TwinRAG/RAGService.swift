@@ -90,7 +90,7 @@ public struct RAGService: Sendable {
   }
 
   /// Why a question got no answer; carries the trace id so the failure can be looked up.
-  public struct Failure: Error, Sendable, CustomStringConvertible {
+  public struct Failure: CategorizedError, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
       /// A guardrail refused the question or the answer.
       case blocked(check: String)
@@ -98,13 +98,39 @@ public struct RAGService: Sendable {
       case invalid
       /// Something the question names does not exist (an unknown author).
       case notFound
-      /// Retrieval or the model failed.
+      /// The LLM backend failed or answered with something unreadable.
+      case unavailable
+      /// A step outlasted its clock.
+      case timedOut
+      /// Retrieval or the model failed otherwise.
       case failed
+
+      /// The kind of a failure that was `error` underneath.
+      init(of error: any Error) {
+        switch ErrorCategory(of: error) {
+        case .invalidInput, .configuration: self = .invalid
+        case .notFound: self = .notFound
+        case .unavailable: self = .unavailable
+        case .timeout: self = .timedOut
+        case .blocked, .storage, .failed: self = .failed
+        }
+      }
     }
     public var kind: Kind
     public var reason: String
     public var traceID: String
     public var description: String { reason }
+
+    public var category: ErrorCategory {
+      switch kind {
+      case .blocked: .blocked
+      case .invalid: .invalidInput
+      case .notFound: .notFound
+      case .unavailable: .unavailable
+      case .timedOut: .timeout
+      case .failed: .failed
+      }
+    }
   }
 
   /// Answers `query`; `onText` receives the answer as it is generated. (With output guardrails
@@ -116,15 +142,15 @@ public struct RAGService: Sendable {
     ])
     do {
       let answer = try await run(query, trace: trace, traceInput: &traceInput, onText: onText)
-      try await save(trace.finish(status: "ok", input: traceInput, output: try JSONValue.from(answer)))
+      try await save(trace.finish(status: .ok, input: traceInput, output: try JSONValue.from(answer)))
       return answer
     } catch let failure as Failure {
-      let status = if case .blocked = failure.kind { "blocked" } else { "error" }
+      let status: TraceStatus = if case .blocked = failure.kind { .blocked } else { .error }
       try await save(trace.finish(status: status, input: traceInput, output: .object(["error": .string(failure.reason)])))
       throw failure
     } catch {
-      try await save(trace.finish(status: "error", input: traceInput, output: .object(["error": .string("\(error)")])))
-      throw Failure(kind: .failed, reason: "\(error)", traceID: trace.id)
+      try await save(trace.finish(status: .error, input: traceInput, output: .object(["error": .string("\(error)")])))
+      throw Failure(kind: Failure.Kind(of: error), reason: "\(error)", traceID: trace.id)
     }
   }
 
@@ -234,7 +260,7 @@ public struct RAGService: Sendable {
       let kept = loopStop.finish()
       var attributes = Self.modelAttributes(
         llm.modelID, template.id, completion.promptTokens, completion.completionTokens)
-      attributes["finish_reason"] = .string(completion.finishReason)
+      attributes["finish_reason"] = .string(completion.finishReason.rawValue)
       if loopStop.stopped { attributes["stopped_at_repetition"] = true }
       completion.text = kept
       return (completion, .string(completion.text), attributes)

@@ -40,7 +40,7 @@ public enum RetrievalEvaluation {
   /// Reads a JSON Lines set; a bad line is an error naming the file and line.
   public static func load(_ url: URL) throws -> [Case] {
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw TwinError.notFound("evaluation set \(url.path)")
+      throw TwinError.notFound(kind: .file, name: url.path, hint: "the evaluation set")
     }
     return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().compactMap { i, line in
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }

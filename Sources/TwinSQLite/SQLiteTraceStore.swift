@@ -21,7 +21,7 @@ public struct SQLiteTraceStore: TraceStore {
             output = excluded.output
           """,
         arguments: [
-          trace.id, trace.name, trace.startedAt.storedValue, trace.durationMilliseconds, trace.status,
+          trace.id, trace.name, trace.startedAt.storedValue, trace.durationMilliseconds, trace.status.rawValue,
           trace.input.canonicalJSON, trace.output.canonicalJSON,
         ])
       try db.execute(sql: "DELETE FROM trace_spans WHERE trace_id = ?", arguments: [trace.id])
@@ -34,7 +34,7 @@ public struct SQLiteTraceStore: TraceStore {
           arguments: [
             trace.id, position, span.name, span.startedAt.storedValue, span.durationMilliseconds,
             span.input.canonicalJSON, span.output.canonicalJSON, JSONValue.object(span.attributes).canonicalJSON,
-            span.status, span.error,
+            span.status.rawValue, span.error,
           ])
       }
     }
@@ -63,7 +63,7 @@ public struct SQLiteTraceStore: TraceStore {
   public func addFeedback(_ feedback: Feedback) async throws {
     try await database.pool.write { db in
       guard try Bool.fetchOne(db, sql: "SELECT 1 FROM traces WHERE id = ?", arguments: [feedback.traceID]) != nil
-      else { throw TwinError.notFound("trace \(feedback.traceID)") }
+      else { throw TwinError.notFound(kind: .trace, name: feedback.traceID) }
       try db.execute(
         sql: "INSERT INTO feedback (trace_id, score, comment, corrected_answer, created_at) VALUES (?, ?, ?, ?, ?)",
         arguments: [
@@ -87,10 +87,17 @@ public struct SQLiteTraceStore: TraceStore {
     try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
   }
 
+  private static func status(_ text: String) throws -> TraceStatus {
+    guard let status = TraceStatus(rawValue: text) else {
+      throw TwinError.storage("a stored trace has the unknown status '\(text)'")
+    }
+    return status
+  }
+
   private static func trace(_ row: Row) throws -> Trace {
     Trace(
       id: row["id"], name: row["name"], startedAt: Date(stored: row["started_at"]),
-      durationMilliseconds: row["duration_ms"], status: row["status"], input: try json(row["input"]),
+      durationMilliseconds: row["duration_ms"], status: try status(row["status"]), input: try json(row["input"]),
       output: try json(row["output"]), spans: [])
   }
 
@@ -100,6 +107,6 @@ public struct SQLiteTraceStore: TraceStore {
     return TraceSpan(
       name: row["name"], startedAt: Date(stored: row["started_at"]), durationMilliseconds: row["duration_ms"],
       input: try json(row["input"]), output: try json(row["output"]), attributes: attributes,
-      status: row["status"], error: row["error"])
+      status: try status(row["status"]), error: row["error"])
   }
 }

@@ -44,7 +44,7 @@ public struct Workspace: Sendable {
     let readOnly = access == .readOnly
     if readOnly {
       guard exists else {
-        throw TwinError.notFound("no workspace at \(root.path): `twin quickstart` or `twin etl` makes one")
+        throw TwinError.notFound(kind: .workspace, name: root.path, hint: "`twin quickstart` or `twin etl` makes one")
       }
     } else {
       do {

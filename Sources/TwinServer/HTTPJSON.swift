@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TwinCore
 import TwinOpenAI
 
 /// JSON bodies in and out, and OpenAI-style error replies.
@@ -26,6 +27,11 @@ enum HTTPJSON {
     headers.append(contentsOf: extra)
     let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+  }
+
+  /// The reply to a failure of `category`: its status and its name as the error's `type`.
+  static func error(_ category: ErrorCategory, _ message: String) -> Response {
+    error(HTTPResponse.Status(code: category.httpStatus), message, type: category.rawValue)
   }
 
   /// How long a client told "busy" should wait, in seconds: the one value both servers send.

@@ -80,7 +80,7 @@ struct LLMRoutes: Sendable {
           choices: [
             .init(
               index: 0, message: .init(role: "assistant", content: completion.text),
-              finishReason: completion.finishReason, logprobs: entries)
+              finishReason: completion.finishReason.rawValue, logprobs: entries)
           ],
           usage: Self.usage(completion)))
     }
@@ -144,7 +144,7 @@ struct LLMRoutes: Sendable {
       return try HTTPJSON.response(
         TextResponse(
           id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
-          choices: [.init(text: completion.text, finishReason: completion.finishReason)], usage: Self.usage(completion)))
+          choices: [.init(text: completion.text, finishReason: completion.finishReason.rawValue)], usage: Self.usage(completion)))
     }
   }
 
@@ -269,10 +269,10 @@ struct LLMRoutes: Sendable {
       return response
     } catch let error as LanguageModelError {
       metrics.llmRequest("error")
-      return HTTPJSON.error(.badRequest, "\(error)")
+      return HTTPJSON.error(error.category, "\(error)")
     } catch is TimedOut {
       metrics.llmRequest("timeout")
-      return HTTPJSON.error(.serviceUnavailable, "the request took over \(Int(timeoutSeconds)) s", type: "timeout")
+      return HTTPJSON.error(.timeout, "the request took over \(Int(timeoutSeconds)) s")
     }
   }
 
@@ -317,7 +317,7 @@ struct LLMRoutes: Sendable {
         try await writer.write(Operations.event(chunk(nil, nil)))
         for await piece in pieces { try await writer.write(Operations.event(chunk(piece, nil))) }
         let completion = try await generation.value
-        try await writer.write(Operations.event(chunk(nil, completion.finishReason)))
+        try await writer.write(Operations.event(chunk(nil, completion.finishReason.rawValue)))
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
         metrics.llmRequest("ok")
       } catch {

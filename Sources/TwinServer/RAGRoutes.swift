@@ -60,18 +60,12 @@ struct RAGRoutes: Sendable {
       return response(failure)
     } catch is TimedOut {
       metrics.ragRequest("timeout")
-      return HTTPJSON.error(.serviceUnavailable, "the question took over \(Int(timeoutSeconds)) s", type: "timeout")
+      return HTTPJSON.error(.timeout, "the question took over \(Int(timeoutSeconds)) s")
     }
   }
 
   func response(_ failure: RAGService.Failure) -> Response {
-    let status: HTTPResponse.Status =
-      switch failure.kind {
-      case .blocked: .unprocessableContent
-      case .invalid: .badRequest
-      case .notFound: .notFound
-      case .failed: .internalServerError
-      }
+    let status = HTTPResponse.Status(code: failure.category.httpStatus)
     metrics.ragRequest(Self.outcome(of: failure))
     return (try? HTTPJSON.response(FailureReport(failure), status: status)) ?? HTTPJSON.error(status, failure.reason)
   }
@@ -106,7 +100,7 @@ struct RAGRoutes: Sendable {
       } catch is TimedOut {
         metrics.ragRequest("timeout")
         try? await writer.write(
-          Operations.event(FailureReport(type: "timeout", message: "the question took over \(Int(timeout)) s"), name: "error"))
+          Operations.event(FailureReport(.timeout, message: "the question took over \(Int(timeout)) s"), name: "error"))
       } catch let failure as RAGService.Failure {
         metrics.ragRequest(Self.outcome(of: failure))
         try? await writer.write(
@@ -161,7 +155,7 @@ struct RAGRoutes: Sendable {
         Feedback(
           traceID: body.traceID, score: body.score, comment: body.comment.map { redactor.redact($0).text },
           correctedAnswer: body.correctedAnswer.map { redactor.redact($0).text }))
-    } catch TwinError.notFound {
+    } catch TwinError.notFound(kind: .trace, _, _) {
       return HTTPJSON.error(.notFound, "no trace \(body.traceID)", type: "not_found_error")
     }
     return try HTTPJSON.response(["status": "stored", "trace_id": body.traceID], status: .created)

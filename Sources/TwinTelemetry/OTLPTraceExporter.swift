@@ -37,8 +37,8 @@ public final class OTLPTraceExporter: Sendable {
   public func export(_ trace: Trace) {
     let root = tracer.startSpan(trace.name, context: .topLevel, ofKind: .server, at: Instant(trace.startedAt))
     root.attributes["twin.trace_id"] = trace.id
-    root.attributes["twin.status"] = trace.status
-    if trace.status != "ok" { root.setStatus(SpanStatus(code: .error, message: trace.status)) }
+    root.attributes["twin.status"] = trace.status.rawValue
+    if trace.status != .ok { root.setStatus(SpanStatus(code: .error, message: trace.status.rawValue)) }
     for span in trace.spans {
       let child = tracer.startSpan(span.name, context: root.context, ofKind: .internal, at: Instant(span.startedAt))
       for (key, value) in span.attributes {
@@ -50,7 +50,7 @@ public final class OTLPTraceExporter: Sendable {
         default: child.attributes["twin.\(key)"] = value.canonicalJSON
         }
       }
-      if span.status != "ok" { child.setStatus(SpanStatus(code: .error, message: span.error ?? span.status)) }
+      if span.status != .ok { child.setStatus(SpanStatus(code: .error, message: span.error ?? span.status.rawValue)) }
       child.end(at: Instant(span.startedAt.addingTimeInterval(span.durationMilliseconds / 1000)))
     }
     root.end(at: Instant(trace.startedAt.addingTimeInterval(trace.durationMilliseconds / 1000)))

@@ -50,7 +50,7 @@ struct GenerateCommand: AsyncParsableCommand {
     if text == "-" { text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
     let schema = try jsonSchema.map { path -> JSONSchema in
       guard let data = FileManager.default.contents(atPath: path) else {
-        throw TwinError.notFound("JSON schema file \(path)")
+        throw TwinError.notFound(kind: .file, name: path, hint: "the JSON schema")
       }
       do { return try JSONSchema(json: String(decoding: data, as: UTF8.self)) } catch let error as JSONSchemaError {
         throw TwinError.invalidInput("\(path): \(error)")

@@ -53,7 +53,7 @@ struct RAGCommand: AsyncParsableCommand {
     } catch let refusal as Refusal where app.json {
       // A script asked for JSON: it gets JSON for a refusal too, with the trace to look up.
       try Output.json(refusal.report)
-      throw ExitCode.failure
+      throw ExitCode(refusal.category.exitCode)
     }
     if app.json { return try Output.json(answer) }
     Self.printSources(answer)
@@ -61,9 +61,10 @@ struct RAGCommand: AsyncParsableCommand {
 
   /// A question the RAG service refused or could not answer: the error the command exits with,
   /// worded by ``FailureReport``, which `--json` prints as it is.
-  struct Refusal: Error, CustomStringConvertible {
+  struct Refusal: CategorizedError, CustomStringConvertible {
     var report: FailureReport
     var description: String { report.description }
+    var category: ErrorCategory { report.category }
   }
 
   /// Runs one question, streaming the answer to standard output when asked; a refusal or

@@ -27,7 +27,7 @@ struct TracesCommand: AsyncParsableCommand {
         ["trace", "name", "status", "started", "duration", "query"],
         traces.map {
           [
-            $0.id, $0.name, $0.status, Output.timestamp($0.startedAt),
+            $0.id, $0.name, $0.status.rawValue, Output.timestamp($0.startedAt),
             Output.duration($0.durationMilliseconds / 1000), TracesCommand.short(TracesCommand.query(of: $0), 60),
           ]
         })
@@ -52,10 +52,10 @@ struct TracesCommand: AsyncParsableCommand {
         guard matches.count <= 1 else { throw TwinError.invalidInput("trace prefix \(id) matches \(matches.count) traces") }
         if let match = matches.first { found = try await store.trace(id: match.id) }
       }
-      guard let trace = found else { throw TwinError.notFound("trace \(id) (see `twin traces list`)") }
+      guard let trace = found else { throw TwinError.notFound(kind: .trace, name: id, hint: "see `twin traces list`") }
       let feedback = try await store.feedback(traceID: trace.id)
       if app.json { return try Output.json(Shown(trace: trace, feedback: feedback)) }
-      print("trace \(trace.id)  \(trace.name)  \(trace.status)  \(Output.timestamp(trace.startedAt))  "
+      print("trace \(trace.id)  \(trace.name)  \(trace.status.rawValue)  \(Output.timestamp(trace.startedAt))  "
         + Output.duration(trace.durationMilliseconds / 1000))
       print("input:  \(short(trace.input.canonicalJSON, 300))")
       print("output: \(short(trace.output.canonicalJSON, 300))\n")
@@ -64,7 +64,7 @@ struct TracesCommand: AsyncParsableCommand {
         trace.spans.map { span in
           let details = span.attributes.keys.sorted().map { "\($0)=\(TracesCommand.plain(span.attributes[$0]!))" }
           return [
-            span.name, span.status, Output.duration(span.durationMilliseconds / 1000),
+            span.name, span.status.rawValue, Output.duration(span.durationMilliseconds / 1000),
             (details + (span.error.map { ["error: \($0)"] } ?? [])).joined(separator: " "),
           ]
         })

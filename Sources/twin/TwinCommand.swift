@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `twin`: the LLM Twin system's command line.
-@main
 struct TwinCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "twin",

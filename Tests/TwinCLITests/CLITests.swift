@@ -125,6 +125,23 @@ import TwinSampleSite
     #expect(env.stderr.contains("TWIN_LOG_LEVL") && env.stderr.contains("did you mean TWIN_LOG_LEVEL"))
   }
 
+  /// Each kind of failure has its own exit status (sysexits), so a script can tell a typo in
+  /// the settings from a missing workspace from a bad flag.
+  @Test func exitStatusesSayWhatKindOfFailureItWas() async throws {
+    let twin = try TwinProcess()
+    let configuration = try await twin.run(["settings"], environment: ["TWIN_CRAWL_MAX_REDIRECTS": "lots"])
+    #expect(configuration.status == 78, "\(configuration.stderr)")
+    #expect(configuration.stderr.contains("crawl.max_redirects"))
+    let missing = try await twin.run(["search", "anything", "--workspace", twin.directory.appendingPathComponent("none").path])
+    #expect(missing.status == 66, "\(missing.stderr)")
+    #expect(missing.stderr.contains("not found: workspace"))
+    let usage = try await twin.run(["search", "anything", "--k", "0"])
+    #expect(usage.status == 64, "\(usage.stderr)")
+    let settings = try await twin.run(["settings", "--example"])
+    #expect(settings.status == 0)
+    #expect(settings.stdout.contains("max_redirects: 5"))
+  }
+
   @Test func theSSRFGuardRefusesLoopbackByDefault() async throws {
     let site = try await SampleSiteServer.start()
     defer { Task { await site.stop() } }

@@ -106,7 +106,7 @@ import TwinCrawlers
     try await LoopbackFixtureServer.with { base, _ in
       try await withDispatcher { dispatcher in
         let item = DiscoveredLink(link: base + "/empty", origin: base + "/empty")
-        await #expect(throws: TwinError.notFound("no article content found at \(base)/empty")) {
+        await #expect(throws: TwinError.notFound(kind: .content, name: "\(base)/empty", hint: "no article text on the page")) {
           try await dispatcher.extract(item, author: author)
         }
       }

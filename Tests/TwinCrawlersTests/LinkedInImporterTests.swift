@@ -122,7 +122,7 @@ import ZIPFoundation
     }
 
     let zip = try makeZIP(in: temp, entries: [("Profile.csv", "First Name\nGrace\n")])
-    #expect(throws: TwinError.notFound("no Shares.csv in the LinkedIn export \(zip.path)")) {
+    #expect(throws: TwinError.notFound(kind: .file, name: "Shares.csv", hint: "not in the LinkedIn export \(zip.path)")) {
       try LinkedInExportImporter().read(from: zip, author: author)
     }
 

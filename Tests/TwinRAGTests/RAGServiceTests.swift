@@ -47,7 +47,7 @@ struct RAGServiceTests {
     #expect(!prompt.contains("[3] "))
 
     let trace = try #require(try await fixture.workspace.traces.trace(id: answer.traceID))
-    #expect(trace.status == "ok")
+    #expect(trace.status == .ok)
     let names = trace.spans.map(\.name)
     #expect(Array(names.prefix(3)) == ["guardrails.input.length", "guardrails.input.injection", "guardrails.input.pii"])
     #expect(
@@ -118,9 +118,9 @@ struct RAGServiceTests {
     }
     #expect(llm.requests.isEmpty)
     let trace = try #require(try await fixture.workspace.traces.trace(id: traceID))
-    #expect(trace.status == "blocked")
+    #expect(trace.status == .blocked)
     #expect(trace.spans.map(\.name) == ["guardrails.input.length", "guardrails.input.injection"])
-    #expect(trace.spans.map(\.status) == ["ok", "blocked"])
+    #expect(trace.spans.map(\.status) == [.ok, .blocked])
   }
 
   @Test func secretsInTheQuestionNeverReachTheModelOrTheTrace() async throws {
@@ -167,7 +167,7 @@ struct RAGServiceTests {
       try await fixture.workspace.traces.addFeedback(Feedback(traceID: "no-such-trace", score: 1))
     }
     let recent = try await fixture.workspace.traces.recentTraces(limit: 10)
-    #expect(recent.map(\.status) == ["ok"])
+    #expect(recent.map(\.status) == [.ok])
   }
 
   @Test func fusionRerankingPromotesChunksWithTheQuestionsTerms() async throws {

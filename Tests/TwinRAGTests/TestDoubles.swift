@@ -54,7 +54,7 @@ final class ScriptedLLM: LanguageModelClient {
       sent += piece
       if let onText, !onText(piece) { break }
     }
-    return Completion(text: sent, finishReason: "stop", promptTokens: 10, completionTokens: 5, model: modelID)
+    return Completion(text: sent, finishReason: .stop, promptTokens: 10, completionTokens: 5, model: modelID)
   }
 
   var requests: [CompletionRequest] { calls.withLock { $0 } }

@@ -6,7 +6,7 @@ extension CrawlerDispatcher {
   /// The article at `item`: from the feed's inline HTML when there is some, else from the page
   /// kept during discovery, else from a fresh fetch.
   ///
-  /// - Throws: ``TwinError/notFound(_:)`` when the page has no article text.
+  /// - Throws: ``TwinError/notFound(kind:name:hint:)`` when the page has no article text.
   func article(_ item: DiscoveredLink, author: User) async throws -> RawDocument {
     let extracted: ExtractedArticle
     if let html = item.inlineHTML {
@@ -25,7 +25,7 @@ extension CrawlerDispatcher {
     }
 
     guard !extracted.markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-      throw TwinError.notFound("no article content found at \(item.link)")
+      throw TwinError.notFound(kind: .content, name: item.link, hint: "no article text on the page")
     }
     var content = DocumentContent([
       .title: extracted.title ?? item.title,

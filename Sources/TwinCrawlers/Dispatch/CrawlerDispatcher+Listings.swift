@@ -25,8 +25,9 @@ extension CrawlerDispatcher {
     }
     guard !links.isEmpty else {
       throw TwinError.notFound(
-        "the feed at \(CredentialRedaction.redact(origin)) lists no entries with links "
-          + "(\(feed.entries.isEmpty ? "it is empty, or not a feed this crawler can read" : "its entries have no links"))")
+        kind: .content, name: CredentialRedaction.redact(origin),
+        hint: "the feed lists no entries with links: "
+          + (feed.entries.isEmpty ? "it is empty, or not a feed this crawler can read" : "its entries have no links"))
     }
     logger.info("read feed", metadata: ["feed": "\(origin)", "entries": "\(links.count)"])
     return links
@@ -101,8 +102,8 @@ extension CrawlerDispatcher {
     guard !urls.isEmpty else {
       // Empty, or an index whose sitemaps only lead back to sitemaps already read.
       throw TwinError.notFound(
-        "the sitemap at \(CredentialRedaction.redact(origin)) lists no page URLs "
-          + "(\(visitedSitemaps.count) sitemap(s) read)")
+        kind: .content, name: CredentialRedaction.redact(origin),
+        hint: "the sitemap lists no page URLs; \(visitedSitemaps.count) sitemap(s) read")
     }
     logger.info("read sitemap", metadata: ["sitemap": "\(origin)", "links": "\(urls.count)"])
     return urls.map { DiscoveredLink(link: $0, origin: origin) }

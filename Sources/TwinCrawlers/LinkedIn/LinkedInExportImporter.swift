@@ -39,7 +39,7 @@ public struct LinkedInExportImporter: Sendable {
   /// `author`.
   ///
   /// - Throws: ``TwinError/invalidInput(_:)`` naming the file (and the row, for malformed
-  ///   rows), or ``TwinError/notFound(_:)`` when there is no `Shares.csv`.
+  ///   rows), or ``TwinError/notFound(kind:name:hint:)`` when there is no `Shares.csv`.
   public func read(from url: URL, author: User) throws -> Result {
     let (bytes, source) = try readSharesCSV(at: url)
     let text = try decode(bytes, source: source)
@@ -78,7 +78,7 @@ public struct LinkedInExportImporter: Sendable {
   private func readSharesCSV(at url: URL) throws -> (bytes: [UInt8], source: String) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-      throw TwinError.notFound("LinkedIn export \(url.path) does not exist")
+      throw TwinError.notFound(kind: .file, name: url.path, hint: "the LinkedIn export")
     }
     if isDirectory.boolValue {
       let csv = try findShares(inDirectory: url)
@@ -103,7 +103,7 @@ public struct LinkedInExportImporter: Sendable {
       ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1)
     }
     guard let best else {
-      throw TwinError.notFound("no Shares.csv in the LinkedIn export folder \(directory.path)")
+      throw TwinError.notFound(kind: .file, name: "Shares.csv", hint: "not in the LinkedIn export folder \(directory.path)")
     }
     return directory.appendingPathComponent(best)
   }
@@ -149,7 +149,7 @@ public struct LinkedInExportImporter: Sendable {
       )
     }
     guard let entry else {
-      throw TwinError.notFound("no Shares.csv in the LinkedIn export \(url.path)")
+      throw TwinError.notFound(kind: .file, name: "Shares.csv", hint: "not in the LinkedIn export \(url.path)")
     }
     let source = "\(entry.path) in \(url.path)"
     guard entry.uncompressedSize <= UInt64(maxCSVBytes) else {

@@ -13,7 +13,7 @@ import TwinCore
 public enum DatabaseOpening {
   /// A writer for `path` (a pool, or an immutable queue on a read-only mount).
   ///
-  /// - Throws: ``TwinError/notFound(_:)`` when a read-only open finds no file.
+  /// - Throws: ``TwinError/notFound(kind:name:hint:)`` when a read-only open finds no file.
   public static func open(path: String, label: String, readOnly: Bool) throws -> any DatabaseWriter {
     var config = Configuration()
     // Another twin process may hold the write lock briefly (a pipeline writing a step record).
@@ -22,7 +22,7 @@ public enum DatabaseOpening {
     guard readOnly else { return try DatabasePool(path: path, configuration: config) }
     config.readonly = true
     guard FileManager.default.fileExists(atPath: path) else {
-      throw TwinError.notFound("\(path) (a reading command does not create it)")
+      throw TwinError.notFound(kind: .file, name: path, hint: "a reading command does not create it")
     }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     if FileManager.default.isWritableFile(atPath: directory) {

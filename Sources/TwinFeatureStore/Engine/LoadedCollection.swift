@@ -102,9 +102,9 @@ final class LoadedCollection: Sendable {
     // One read transaction: rows, generation and count describe one committed state.
     let pending = try database.pool.read { db -> Pending? in
       guard let record = try CollectionRecord.fetch(db, name: name) else {
-        throw TwinError.notFound("collection '\(name)' (it was dropped)")
+        throw TwinError.notFound(kind: .collection, name: "'\(name)'", hint: "it was dropped")
       }
-      guard record.epoch == epoch else { throw TwinError.notFound("collection '\(name)' (it was re-created)") }
+      guard record.epoch == epoch else { throw TwinError.notFound(kind: .collection, name: "'\(name)'", hint: "it was re-created") }
       guard record.generation > since else { return nil }
       var rows: [(id: String, vector: [Float], fields: [String: JSONValue])] = []
       let cursor = try Row.fetchCursor(

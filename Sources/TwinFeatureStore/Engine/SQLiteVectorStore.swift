@@ -130,7 +130,7 @@ public final class SQLiteVectorStore: VectorStore {
     try await database.pool.write { db in
       for (target, staging) in replacements.sorted(by: { $0.key < $1.key }) {
         guard try CollectionRecord.fetch(db, name: staging) != nil else {
-          throw TwinError.notFound("collection '\(staging)'")
+          throw TwinError.notFound(kind: .collection, name: "'\(staging)'")
         }
         try db.execute(sql: "DELETE FROM points WHERE collection = ?", arguments: [target])
         try db.execute(sql: "DELETE FROM collections WHERE name = ?", arguments: [target])
@@ -167,7 +167,7 @@ public final class SQLiteVectorStore: VectorStore {
       func record(_ name: String) throws -> CollectionRecord {
         if let cached = records[name] { return cached }
         guard var found = try CollectionRecord.fetch(db, name: name) else {
-          throw TwinError.notFound("collection '\(name)'")
+          throw TwinError.notFound(kind: .collection, name: "'\(name)'")
         }
         found.generation += 1
         try db.execute(
@@ -227,7 +227,7 @@ public final class SQLiteVectorStore: VectorStore {
     let (clause, arguments) = Self.whereClause(collection: collection, filter: filter)
     return try await database.pool.read { db in
       guard let record = try CollectionRecord.fetch(db, name: collection) else {
-        throw TwinError.notFound("collection '\(collection)'")
+        throw TwinError.notFound(kind: .collection, name: "'\(collection)'")
       }
       let columns = withVectors ? "id, payload, vector" : "id, payload"
       return try Row.fetchAll(db, sql: "SELECT \(columns) FROM points WHERE \(clause) ORDER BY id", arguments: arguments)
@@ -246,7 +246,7 @@ public final class SQLiteVectorStore: VectorStore {
     let (clause, arguments) = Self.whereClause(collection: collection, filter: filter)
     return try await database.pool.read { db in
       guard try CollectionRecord.fetch(db, name: collection) != nil else {
-        throw TwinError.notFound("collection '\(collection)'")
+        throw TwinError.notFound(kind: .collection, name: "'\(collection)'")
       }
       return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE \(clause)", arguments: arguments) ?? 0
     }
@@ -293,7 +293,7 @@ public final class SQLiteVectorStore: VectorStore {
   func load(_ name: String) async throws -> LoadedCollection {
     if let ready = loaded.withLock({ $0[name] }) { return ready }
     guard let record = try await database.pool.read({ db in try CollectionRecord.fetch(db, name: name) }) else {
-      throw TwinError.notFound("collection '\(name)'")
+      throw TwinError.notFound(kind: .collection, name: "'\(name)'")
     }
     guard record.spec.dimension > 0 else {
       throw TwinError.invalidInput("collection '\(name)' holds payloads only; it cannot be searched by vector")

@@ -121,18 +121,18 @@ public final class LocalLanguageModel: LanguageModelClient {
     }
     let result = try await batcher.generate(generation, allowedTokens: allowed, onToken: forward)
     return Completion(
-      text: result.text, finishReason: stoppedByCaller.isSet ? "stop" : result.finishReason.openAIName,
+      text: result.text, finishReason: stoppedByCaller.isSet ? .stop : result.finishReason.completionReason,
       promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)
   }
 }
 
 extension FinishReason {
-  /// The OpenAI API's name for this reason.
-  public var openAIName: String {
+  /// The LLM port's reason (the OpenAI API's vocabulary) for this one.
+  public var completionReason: Completion.FinishReason {
     switch self {
-    case .endOfSequence, .stop: "stop"
-    case .length: "length"
-    case .cancelled: "cancelled"
+    case .endOfSequence, .stop: .stop
+    case .length: .length
+    case .cancelled: .cancelled
     }
   }
 }

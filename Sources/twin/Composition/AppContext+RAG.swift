@@ -29,7 +29,8 @@ extension AppContext {
       guard let user = try await workspace.warehouse.user(fullName: name) else {
         let known = try await workspace.warehouse.users().map(\.fullName)
         throw TwinError.notFound(
-          "author '\(name)' in the warehouse (known: \(known.isEmpty ? "none; run `twin etl` first" : known.joined(separator: ", ")))")
+          kind: .author, name: "'\(name)'",
+          hint: "known: \(known.isEmpty ? "none; run `twin etl` first" : known.joined(separator: ", "))")
       }
       users.append(user)
     }
