@@ -96,10 +96,9 @@ func benchmark() async throws {
     let start = Date()
     let result = try await runner.run(pipeline, noCache: true)
     let seconds = Date().timeIntervalSince(start)
-    guard result.run.status == .succeeded, let value = result.outputs["load_to_vector_store"] else {
+    guard result.run.status == .succeeded, let report = try result.output(FeaturePipeline.loadReport) else {
       fatalError("\(label) failed: \(result.run.error ?? "?")")
     }
-    let report = try JSONDecoder().decode(FeatureLoadReport.self, from: Data(value.canonicalJSON.utf8))
     return (seconds, report, result.steps)
   }
 

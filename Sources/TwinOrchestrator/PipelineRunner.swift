@@ -85,7 +85,7 @@ public struct PipelineRunner: Sendable {
       let context = StepContext(
         runID: run.id, stepName: step.name,
         inputs: Dictionary(uniqueKeysWithValues: step.dependsOn.compactMap { n in outputs[n].map { (n, $0) } }),
-        logger: logger, progress: progress)
+        logger: logger, progress: progress, blobs: blobs)
       do {
         try Task.checkCancellation()
         let output = try await step.body(context)

@@ -36,14 +36,19 @@ public struct StepContext: Sendable {
   public let inputs: [String: JSONValue]
   public let logger: Logger
   public let progress: any ProgressReporter
+  /// Where the step keeps bulk data; its manifest carries ``BlobRef``s to it.
+  public let blobs: ArtifactBlobStore
 
-  /// Decodes the output of dependency `step` as `T`.
-  public func input<T: Decodable>(_ step: String, as type: T.Type) throws -> T {
-    guard let value = inputs[step] else {
-      throw TwinError.notFound(kind: .stepInput, name: "'\(step)' → '\(stepName)'", hint: "step '\(stepName)' has no input from step '\(step)'")
-    }
-    let data = try JSONEncoder().encode(value)
-    return try JSONDecoder().decode(T.self, from: data)
+  public init(
+    runID: UUID, stepName: String, inputs: [String: JSONValue], logger: Logger, progress: any ProgressReporter,
+    blobs: ArtifactBlobStore
+  ) {
+    self.runID = runID
+    self.stepName = stepName
+    self.inputs = inputs
+    self.logger = logger
+    self.progress = progress
+    self.blobs = blobs
   }
 }
 

@@ -83,8 +83,7 @@ enum ETLRun {
   }
 
   static func report(_ result: RunResult) throws -> CrawlReport? {
-    guard let value = result.outputs["crawl_links"] else { return nil }
-    return try JSONDecoder().decode(CrawlReport.self, from: Data(value.canonicalJSON.utf8))
+    try result.output(DigitalDataETL.crawlReport)
   }
 
   static func succeeded(_ result: RunResult) -> Bool {

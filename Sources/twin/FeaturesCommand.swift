@@ -80,8 +80,7 @@ enum FeaturesRun {
   }
 
   static func loadReport(_ result: RunResult) -> FeatureLoadReport? {
-    guard let value = result.outputs["load_to_vector_store"] else { return nil }
-    return try? JSONDecoder().decode(FeatureLoadReport.self, from: Data(value.canonicalJSON.utf8))
+    try? result.output(FeaturePipeline.loadReport)
   }
 
   static func report(_ result: RunResult, app: AppContext) throws {

@@ -121,8 +121,7 @@ import TwinSQLite
           userFullName: author.fullName, links: [link], warehouse: workspace.warehouse, source: dispatcher,
           concurrency: 2, refresh: false)
         let result = try await PipelineRunner(store: workspace.runs, blobs: workspace.blobs).run(pipeline)
-        let report = try JSONDecoder().decode(
-          CrawlReport.self, from: Data(try #require(result.outputs["crawl_links"]).canonicalJSON.utf8))
+        let report = try #require(try result.output(DigitalDataETL.crawlReport))
         #expect(report.count(.stored) == 1, "\(report.outcomes)")
         #expect(!"\(report.outcomes)".contains(secret))
         #expect(!result.run.parameters.canonicalJSON.contains(secret))

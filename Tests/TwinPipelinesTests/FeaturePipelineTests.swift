@@ -60,8 +60,7 @@ struct FeatureFixture {
       settings: FeatureSettings(), full: full)
     let result = try await PipelineRunner(store: workspace.runs, blobs: workspace.blobs).run(pipeline)
     #expect(result.run.status == .succeeded, "\(result.run.error ?? "")")
-    let value = try #require(result.outputs["load_to_vector_store"])
-    return try JSONDecoder().decode(FeatureLoadReport.self, from: Data(value.canonicalJSON.utf8))
+    return try #require(try result.output(FeaturePipeline.loadReport))
   }
 
   func chunks(_ category: DocumentCategory) async throws -> [VectorPoint] {

@@ -44,20 +44,20 @@ final class Counter: @unchecked Sendable {
       userFullName: "Ada Lovecraft", links: links, warehouse: ws.warehouse, source: source, concurrency: 3, refresh: false)
     let result = try await PipelineRunner(store: ws.runs, blobs: ws.blobs).run(pipeline)
     #expect(result.run.status == .succeeded)
-    let report = try JSONDecoder().decode(CrawlReport.self, from: Data(result.outputs["crawl_links"]!.canonicalJSON.utf8))
+    let report = try #require(try result.output(DigitalDataETL.crawlReport))
     #expect(report.count(.stored) == 3)
     #expect(report.count(.failed) == 2)
     #expect(report.perDomain["a.example"] == DomainTally(successful: 2, total: 3))
     #expect(report.perDomain["c.example"] == DomainTally(successful: 0, total: 1))
     #expect(report.outcomes.first { $0.link == "https://a.example/2" }?.reason?.contains("no article content") == true)
     #expect(try await ws.warehouse.count(category: .articles, authorID: nil) == 3)
-    let metadata = try #require(result.artifacts["crawl_links"]?.metadata)
+    let metadata = try #require(result.artifacts[DigitalDataETL.crawlReport.step]?.metadata)
     #expect(metadata["domains"]?["a.example"]?["successful"] == .int(2))
 
     // A re-run skips what is stored and retries only the failures.
     let before = source.extractions.count
     let again = try await PipelineRunner(store: ws.runs, blobs: ws.blobs).run(pipeline)
-    let second = try JSONDecoder().decode(CrawlReport.self, from: Data(again.outputs["crawl_links"]!.canonicalJSON.utf8))
+    let second = try #require(try again.output(DigitalDataETL.crawlReport))
     #expect(second.count(.skipped) == 3)
     #expect(source.extractions.count - before == 1)
     #expect(try await ws.warehouse.count(category: .articles, authorID: nil) == 3)
@@ -80,7 +80,7 @@ final class Counter: @unchecked Sendable {
       userFullName: "Ada Lovecraft", links: links, warehouse: ws.warehouse, source: source, concurrency: 2, refresh: false))
     let result = try await runner.run(try DigitalDataETL.pipeline(
       userFullName: "Ada Lovecraft", links: links, warehouse: ws.warehouse, source: source, concurrency: 2, refresh: true))
-    let report = try JSONDecoder().decode(CrawlReport.self, from: Data(result.outputs["crawl_links"]!.canonicalJSON.utf8))
+    let report = try #require(try result.output(DigitalDataETL.crawlReport))
     #expect(report.count(.stored) == 3 && report.count(.skipped) == 0)
     #expect(try await ws.warehouse.count(category: .articles, authorID: nil) == 3)
     #expect(try await ws.warehouse.users().count == 1)

@@ -12,6 +12,11 @@ final class Counter: @unchecked Sendable {
   var count: Int { lock.withLock { value } }
 }
 
+/// The numbers pipeline's artifacts.
+let loaded = ArtifactKey<[Int]>(step: "load")
+let squared = ArtifactKey<[Int]>(step: "square")
+let reported = ArtifactKey<Int>(step: "report")
+
 @Suite struct PipelineRunnerTests {
   func pipeline(load: Counter, square: Counter, input: Int, version: String = "1", failSquare: Bool = false) throws -> Pipeline {
     try Pipeline(
@@ -24,11 +29,11 @@ final class Counter: @unchecked Sendable {
         Step(name: "square", codeVersion: version, dependsOn: ["load"]) { ctx in
           _ = square.next()
           if failSquare { throw TwinError.invalidInput("square refuses") }
-          let numbers = try ctx.input("load", as: [Int].self)
+          let numbers = try ctx.input(loaded)
           return try StepOutput(numbers.map { $0 * $0 })
         },
-        Step(name: "report", codeVersion: "1", dependsOn: ["square"], cache: .disabled) { ctx in
-          try StepOutput(try ctx.input("square", as: [Int].self).reduce(0, +))
+        Step(reported, codeVersion: "1", dependsOn: [squared.step], cache: .disabled) { ctx in
+          (try ctx.input(squared).reduce(0, +), [:])
         },
       ])
   }
@@ -38,7 +43,7 @@ final class Counter: @unchecked Sendable {
     let runner = PipelineRunner(store: ws.runs, blobs: ws.blobs)
     let result = try await runner.run(try pipeline(load: Counter(), square: Counter(), input: 3))
     #expect(result.run.status == .succeeded)
-    #expect(result.outputs["report"] == .int(25))
+    #expect(try result.output(reported) == 25)
     let steps = try await ws.runs.steps(runID: result.run.id)
     #expect(steps.map(\.name) == ["load", "square", "report"])
     #expect(steps.allSatisfy { $0.status == .succeeded && $0.duration != nil })
@@ -63,7 +68,7 @@ final class Counter: @unchecked Sendable {
     #expect(load.count == 1)
     #expect(square.count == 1)
     #expect(second.steps.map(\.status) == [.cached, .cached, .succeeded])
-    #expect(second.outputs["report"] == .int(25))
+    #expect(try second.output(reported) == 25)
     // Same content: the artifact is not versioned again.
     #expect(second.artifacts["load"]?.version == 1)
 
@@ -148,5 +153,47 @@ final class Counter: @unchecked Sendable {
     let prefix = String(run.id.uuidString.prefix(8)).lowercased()
     #expect(try await ws.runs.runs(idPrefix: prefix).map(\.id) == [run.id])
     #expect(try await ws.runs.runs(idPrefix: "%").isEmpty)
+  }
+}
+
+/// Bulk data moves through the blob store; manifests carry its hash.
+@Suite struct BlobRefTests {
+  @Test func vectorsAndValuesRoundTripByHash() throws {
+    let ws = try temporaryWorkspace()
+    let vectors: [[Float]] = [[1, -2.5, .pi], [0, .leastNonzeroMagnitude, -0.0]]
+    let ref = try ws.blobs.put(vectors: vectors)
+    #expect(ref.size == 24)
+    let back = try ws.blobs.get(ref, dimension: 3)
+    #expect(back.map { $0.map(\.bitPattern) } == vectors.map { $0.map(\.bitPattern) })
+    #expect(throws: TwinError.self) { try ws.blobs.get(ref, dimension: 5) }
+    let words = try ws.blobs.put(json: ["b": 2, "a": 1])
+    #expect(try ws.blobs.put(json: ["a": 1, "b": 2]) == words, "the same value has the same hash")
+    #expect(try ws.blobs.get(words) == ["a": 1, "b": 2])
+  }
+
+  /// A step that reads a blob is reused from the cache only while the blob's content is the
+  /// same, because the manifest it depends on names the blob by hash.
+  @Test func cachingFollowsTheBlobsContent() async throws {
+    let ws = try temporaryWorkspace()
+    let runner = PipelineRunner(store: ws.runs, blobs: ws.blobs)
+    let stored = ArtifactKey<BlobRef<[String]>>(step: "store")
+    let counted = ArtifactKey<Int>(step: "count")
+    let counter = Counter()
+    func pipeline(_ words: [String]) throws -> Pipeline {
+      try Pipeline(
+        name: "words", parameters: .object([:]),
+        steps: [
+          Step(stored, codeVersion: "1", cache: .disabled) { ctx in (try ctx.blobs.put(json: words), [:]) },
+          Step(counted, codeVersion: "1", dependsOn: [stored.step]) { ctx in
+            _ = counter.next()
+            return (try ctx.blobs.get(try ctx.input(stored)).count, [:])
+          },
+        ])
+    }
+    #expect(try await runner.run(try pipeline(["a", "b"])).output(counted) == 2)
+    #expect(try await runner.run(try pipeline(["a", "b"])).output(counted) == 2)
+    #expect(counter.count == 1)
+    #expect(try await runner.run(try pipeline(["a", "b", "c"])).output(counted) == 3)
+    #expect(counter.count == 2)
   }
 }

@@ -8,6 +8,10 @@ import TwinOrchestrator
 /// crawls again, and links already stored are skipped by the crawler unless `refresh` is set.
 public enum DigitalDataETL {
   public static let name = "digital_data_etl"
+  /// The person the documents are attributed to.
+  public static let user = ArtifactKey<User>(step: "get_or_create_user")
+  /// Per link: stored, skipped or failed, and why; per domain: successes of total.
+  public static let crawlReport = ArtifactKey<CrawlReport>(step: "crawl_links")
 
   public static func pipeline(
     userFullName: String, links: [String], warehouse: any DataWarehouse, source: any DocumentSource,
@@ -24,14 +28,13 @@ public enum DigitalDataETL {
       steps: [
         getOrCreateUser(fullName: userFullName, warehouse: warehouse),
         Step(
-          name: "crawl_links", codeVersion: "1", dependsOn: ["get_or_create_user"],
-          parameters: parameters, cache: .disabled, outputName: "crawled_links"
+          crawlReport, codeVersion: "1", dependsOn: [user.step], parameters: parameters, cache: .disabled,
+          outputName: "crawled_links"
         ) { context in
-          let user = try context.input("get_or_create_user", as: User.self)
           let crawler = LinkCrawler(
             warehouse: warehouse, source: source, concurrency: concurrency, refresh: refresh)
-          let report = try await crawler.crawl(links: links, author: user, progress: context.progress)
-          return try StepOutput(report, metadata: metadata(report))
+          let report = try await crawler.crawl(links: links, author: try context.input(Self.user), progress: context.progress)
+          return (report, try metadata(report))
         },
       ])
   }
@@ -39,13 +42,11 @@ public enum DigitalDataETL {
   /// Shared first step of every pipeline that attributes documents to a person.
   public static func getOrCreateUser(fullName: String, warehouse: any DataWarehouse) -> Step {
     Step(
-      name: "get_or_create_user", codeVersion: "1",
-      parameters: .object(["user_full_name": .string(fullName)]), cache: .disabled, outputName: "user"
+      user, codeVersion: "1", parameters: .object(["user_full_name": .string(fullName)]), cache: .disabled,
+      outputName: "user"
     ) { _ in
       let user = try await warehouse.getOrCreateUser(fullName: fullName)
-      return try StepOutput(
-        user,
-        metadata: ["user_id": .string(user.id.uuidString), "user_full_name": .string(user.fullName)])
+      return (user, ["user_id": .string(user.id.uuidString), "user_full_name": .string(user.fullName)])
     }
   }
 

@@ -5,6 +5,9 @@ import TwinOrchestrator
 /// A pipeline that loads documents from a local export (a LinkedIn data-export ZIP, say) for one
 /// person: get-or-create the user, then load and upsert in one transaction.
 public enum DocumentImport {
+  /// What the import wrote: inserted, updated and unchanged documents.
+  public static let summary = ArtifactKey<UpsertSummary>(step: "load_documents")
+
   /// - Parameters:
   ///   - name: the pipeline name, e.g. `linkedin_import`.
   ///   - source: what is imported (a path), recorded with the run.
@@ -21,23 +24,23 @@ public enum DocumentImport {
       steps: [
         DigitalDataETL.getOrCreateUser(fullName: userFullName, warehouse: warehouse),
         Step(
-          name: "load_documents", codeVersion: "1", dependsOn: ["get_or_create_user"],
-          parameters: parameters, cache: .disabled, outputName: "imported_documents"
+          summary, codeVersion: "1", dependsOn: [DigitalDataETL.user.step], parameters: parameters, cache: .disabled,
+          outputName: "imported_documents"
         ) { context in
-          let user = try context.input("get_or_create_user", as: User.self)
-          let documents = try await load(user)
+          let documents = try await load(try context.input(DigitalDataETL.user))
           let summary = try await warehouse.upsert(documents)
           var byCategory: [String: JSONValue] = [:]
           for category in DocumentCategory.allCases {
             byCategory[category.rawValue] = .int(documents.filter { $0.category == category }.count)
           }
-          return try StepOutput(
+          return (
             summary,
-            metadata: [
+            [
               "source": .string(source), "documents": .int(documents.count),
               "categories": .object(byCategory), "inserted": .int(summary.inserted),
               "updated": .int(summary.updated), "unchanged": .int(summary.unchanged),
-            ])
+            ]
+          )
         },
       ])
   }

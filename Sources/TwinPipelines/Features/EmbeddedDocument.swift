@@ -1,36 +1,29 @@
 import Foundation
 import TwinCore
+import TwinOrchestrator
 
-/// A document's chunks and their vectors: the output of the chunk-and-embed step.
-///
-/// Vectors travel as base64 float32 so the step's artifact stays compact (a JSON number array
-/// would be three times larger and slow to parse).
-public struct EmbeddedDocument: Sendable, Codable {
-  public var documentID: UUID
-  public var chunks: [Chunk]
-  public var vectors: [EncodedVector]
+/// The clean step's output: the cleaned documents, in the blob store, in the plan's order.
+public struct CleanedBatch: Sendable, Codable, Hashable {
+  public var documents: BlobRef<[CleanedDocument]>
+  public var count: Int
 }
 
-/// A float vector encoded as base64 of its little-endian float32 bytes.
-public struct EncodedVector: Sendable, Codable, Hashable {
-  public var values: [Float]
+/// The chunk-and-embed step's output: each cleaned document's chunks and one vector per chunk,
+/// in the blob store. `cleaned` names the batch they were made from, so the load step can tell
+/// that its inputs belong together by comparing two hashes.
+public struct EmbeddedBatch: Sendable, Codable, Hashable {
+  public var cleaned: BlobRef<[CleanedDocument]>
+  /// Per cleaned document, in the batch's order, its chunks.
+  public var chunks: BlobRef<[[Chunk]]>
+  /// One vector per chunk, in the order of `chunks` flattened.
+  public var vectors: BlobRef<[[Float]]>
+  public var dimension: Int
+  public var chunkCount: Int
+}
 
-  public init(_ values: [Float]) { self.values = values }
-
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let data = Data(base64Encoded: text), data.count % 4 == 0 else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a base64 float32 vector"))
-    }
-    values = data.withUnsafeBytes { raw in
-      (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var bytes = Data(capacity: values.count * 4)
-    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-    var container = encoder.singleValueContainer()
-    try container.encode(bytes.base64EncodedString())
-  }
+/// One document's chunks and their vectors, as the load step writes them.
+struct EmbeddedDocument: Sendable {
+  var documentID: UUID
+  var chunks: [Chunk]
+  var vectors: [[Float]]
 }

@@ -29,6 +29,7 @@ struct FeatureLoader {
   func load(
     plan: FeaturePlan, cleaned: [CleanedDocument], embedded: [EmbeddedDocument], progress: any ProgressReporter
   ) async throws -> FeatureLoadReport {
+    // The step checked that both came from the same batch; this guards the loader's own callers.
     guard cleaned.count == embedded.count, zip(cleaned, embedded).allSatisfy({ $0.id == $1.documentID }) else {
       throw TwinError.invalidInput("cleaned documents and embedded chunks do not line up; re-run with --no-cache")
     }
@@ -73,7 +74,7 @@ struct FeatureLoader {
         var points: [VectorPoint] = []
         for (document, output) in group {
           for (chunk, vector) in zip(output.chunks, output.vectors) {
-            points.append(try ChunkPayload.point(chunk, vector: vector.values, document: document, modelID: modelID))
+            points.append(try ChunkPayload.point(chunk, vector: vector, document: document, modelID: modelID))
           }
         }
         batch.upsert(points, into: embeddedName)

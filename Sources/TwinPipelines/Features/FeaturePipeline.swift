@@ -10,8 +10,19 @@ import TwinOrchestrator
 /// deleted documents are removed. Each document's cleaned text, new chunks and removals are
 /// written in one transaction, so an interrupted run leaves every document either fully old or
 /// fully new, and the next run finishes the job.
+///
+/// Steps pass small manifests; the raw and cleaned documents, the chunks and the vectors move
+/// through the blob store, named by hash in the manifests, so caching still keys on content.
 public enum FeaturePipeline {
   public static let name = "feature_engineering"
+  /// Which documents to process and delete; the raw documents in the blob store.
+  public static let plan = ArtifactKey<FeaturePlan>(step: "query_data_warehouse")
+  /// The cleaned documents, in the blob store.
+  public static let cleaned = ArtifactKey<CleanedBatch>(step: "clean_documents")
+  /// Their chunks and vectors, in the blob store.
+  public static let embedded = ArtifactKey<EmbeddedBatch>(step: "chunk_and_embed")
+  /// What the load wrote into the feature store.
+  public static let loadReport = ArtifactKey<FeatureLoadReport>(step: "load_to_vector_store")
 
   /// - Parameters:
   ///   - authors: Limit to these authors (nil: all documents).
@@ -35,69 +46,84 @@ public enum FeaturePipeline {
     return try Pipeline(
       name: name, parameters: parameters,
       steps: [
-        Step(
-          name: "query_data_warehouse", codeVersion: "1", parameters: parameters, cache: .disabled,
-          outputName: "feature_plan"
-        ) { context in
+        Step(plan, codeVersion: "2", parameters: parameters, cache: .disabled, outputName: "feature_plan") { context in
           context.progress.update(task: "query", completed: 0, total: 1, detail: "comparing warehouse and feature store")
           let plan = try await FeaturePlan.make(
-            warehouse: warehouse, store: store, authors: authors, featureVersion: featureVersion, full: full,
-            allowMassDelete: allowMassDelete)
-          return try StepOutput(plan, metadata: planMetadata(plan))
+            warehouse: warehouse, store: store, blobs: context.blobs, authors: authors, featureVersion: featureVersion,
+            full: full, allowMassDelete: allowMassDelete)
+          return (plan, planMetadata(plan))
         },
         Step(
-          name: "clean_documents", codeVersion: DocumentCleaner.version, dependsOn: ["query_data_warehouse"],
-          outputName: "cleaned_documents"
+          cleaned, codeVersion: "\(DocumentCleaner.version).2", dependsOn: [plan.step], outputName: "cleaned_documents"
         ) { context in
-          let plan = try context.input("query_data_warehouse", as: FeaturePlan.self)
-          let cleaned = plan.documents.map { DocumentCleaner.clean($0.document, sourceHash: $0.sourceHash) }
-          return try StepOutput(cleaned, metadata: ["documents": tally(cleaned.map { ($0.category, $0.authorFullName) })])
+          let plan = try context.input(Self.plan)
+          let raw = try context.blobs.get(plan.raw)
+          let documents = zip(raw, plan.documents).map { DocumentCleaner.clean($0, sourceHash: $1.sourceHash) }
+          let batch = CleanedBatch(documents: try context.blobs.put(json: documents), count: documents.count)
+          return (batch, ["documents": tally(documents.map { ($0.category, $0.authorFullName) })])
         },
         Step(
-          name: "chunk_and_embed", codeVersion: DocumentChunker.version, dependsOn: ["clean_documents"],
+          embedded, codeVersion: "\(DocumentChunker.version).2", dependsOn: [cleaned.step],
           parameters: .object([
             "chunking": chunkingJSON(settings), "embedding_model": .string(embedder.modelID),
             "dimension": .int(embedder.dimension),
           ]),
           outputName: "embedded_chunks"
         ) { context in
-          let cleaned = try context.input("clean_documents", as: [CleanedDocument].self)
-          let embedded = try await chunkAndEmbed(
-            cleaned, chunker: chunker, embedder: embedder, batchSize: settings.embedBatchSize,
+          let batch = try context.input(Self.cleaned)
+          let documents = try context.blobs.get(batch.documents)
+          let (chunks, vectors) = try await chunkAndEmbed(
+            documents, chunker: chunker, embedder: embedder, batchSize: settings.embedBatchSize,
             progress: context.progress)
           var perCategory: [String: Int] = [:]
-          var maxTokens = 0
-          for (document, output) in zip(cleaned, embedded) {
-            perCategory[document.category.rawValue, default: 0] += output.chunks.count
-            maxTokens = max(maxTokens, output.chunks.map(\.tokenCount).max() ?? 0)
+          for (document, chunks) in zip(documents, chunks) {
+            perCategory[document.category.rawValue, default: 0] += chunks.count
           }
-          return try StepOutput(
-            embedded,
-            metadata: [
+          let output = EmbeddedBatch(
+            cleaned: batch.documents, chunks: try context.blobs.put(json: chunks),
+            vectors: try context.blobs.put(vectors: vectors), dimension: embedder.dimension, chunkCount: vectors.count)
+          let largest = chunks.joined().map(\.tokenCount).max() ?? 0
+          return (
+            output,
+            [
               "chunks": try JSONValue.from(perCategory), "chunking": chunkingJSON(settings),
-              "embedding_model": .string(embedder.modelID), "largest_chunk_tokens": .int(maxTokens),
+              "embedding_model": .string(embedder.modelID), "largest_chunk_tokens": .int(largest),
               "model_window_tokens": .int(embedder.maxContentTokens),
-            ])
+            ]
+          )
         },
         Step(
-          name: "load_to_vector_store", codeVersion: "1",
-          dependsOn: ["query_data_warehouse", "clean_documents", "chunk_and_embed"], cache: .disabled,
+          loadReport, codeVersion: "1", dependsOn: [plan.step, cleaned.step, embedded.step], cache: .disabled,
           outputName: "feature_load_report"
         ) { context in
-          let plan = try context.input("query_data_warehouse", as: FeaturePlan.self)
-          let cleaned = try context.input("clean_documents", as: [CleanedDocument].self)
-          let embedded = try context.input("chunk_and_embed", as: [EmbeddedDocument].self)
+          let (plan, batch, output) = (try context.input(Self.plan), try context.input(Self.cleaned), try context.input(Self.embedded))
+          guard output.cleaned == batch.documents else {
+            throw TwinError.invalidInput(
+              "the embedded chunks were made from other cleaned documents than this run's; re-run with --no-cache")
+          }
+          let documents = try context.blobs.get(batch.documents)
+          let chunks = try context.blobs.get(output.chunks)
+          let vectors = try context.blobs.get(output.vectors, dimension: output.dimension)
+          guard chunks.count == documents.count, chunks.joined().count == vectors.count else {
+            throw TwinError.storage("the embedded chunks' blobs do not match their manifest; re-run with --no-cache")
+          }
+          var next = 0
+          let perDocument = zip(documents, chunks).map { document, chunks in
+            defer { next += chunks.count }
+            return EmbeddedDocument(documentID: document.id, chunks: chunks, vectors: Array(vectors[next..<(next + chunks.count)]))
+          }
           let loader = FeatureLoader(store: store, settings: settings, dimension: embedder.dimension, modelID: embedder.modelID)
-          let report = try await loader.load(plan: plan, cleaned: cleaned, embedded: embedded, progress: context.progress)
-          return try StepOutput(report, metadata: try report.metadata())
+          let report = try await loader.load(plan: plan, cleaned: documents, embedded: perDocument, progress: context.progress)
+          return (report, try report.metadata())
         },
       ])
   }
 
+  /// Each document's chunks, and one vector per chunk in the same order.
   static func chunkAndEmbed(
     _ documents: [CleanedDocument], chunker: DocumentChunker, embedder: any TextEmbedder, batchSize: Int,
     progress: any ProgressReporter
-  ) async throws -> [EmbeddedDocument] {
+  ) async throws -> (chunks: [[Chunk]], vectors: [[Float]]) {
     let chunked = documents.map(chunker.chunk)
     let texts = chunked.flatMap { $0.map(\.text) }
     var vectors: [[Float]] = []
@@ -111,12 +137,7 @@ public enum FeaturePipeline {
       start = end
     }
     progress.update(task: "embed", completed: texts.count, total: texts.count, detail: "\(texts.count) chunks")
-    var next = 0
-    return zip(documents, chunked).map { document, chunks in
-      defer { next += chunks.count }
-      return EmbeddedDocument(
-        documentID: document.id, chunks: chunks, vectors: vectors[next..<(next + chunks.count)].map(EncodedVector.init))
-    }
+    return (chunked, vectors)
   }
 
   static func chunkingJSON(_ settings: FeatureSettings) -> JSONValue {
@@ -130,7 +151,7 @@ public enum FeaturePipeline {
 
   static func planMetadata(_ plan: FeaturePlan) -> [String: JSONValue] {
     [
-      "to_process": tally(plan.documents.map { ($0.document.category, $0.document.authorFullName) }),
+      "to_process": tally(plan.documents.map { ($0.category, $0.authorFullName) }),
       "new": .int(plan.documents.filter { !$0.isUpdate }.count),
       "changed": .int(plan.documents.filter(\.isUpdate).count),
       "unchanged": .int(plan.unchanged),

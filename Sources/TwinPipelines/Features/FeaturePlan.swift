@@ -1,12 +1,15 @@
 import Foundation
 import TwinCore
 import TwinFeatureStore
+import TwinOrchestrator
 
 /// Which documents the feature pipeline must process, found by comparing each raw document's
 /// source hash with the one stored beside its cleaned copy: change-data capture without a queue.
 public struct FeaturePlan: Sendable, Codable {
-  /// New or changed documents, with everything the next steps need.
+  /// New or changed documents.
   public var documents: [PlannedDocument]
+  /// Those documents as the query read them, in the same order, in the blob store.
+  public var raw: BlobRef<[RawDocument]>
   /// Cleaned documents whose raw document is gone: their features are removed.
   public var deleted: [DeletedDocument]
   public var unchanged: Int
@@ -14,7 +17,9 @@ public struct FeaturePlan: Sendable, Codable {
   public var full: Bool
 
   public struct PlannedDocument: Sendable, Codable {
-    public var document: RawDocument
+    public var id: UUID
+    public var category: DocumentCategory
+    public var authorFullName: String
     public var sourceHash: String
     /// Whether a cleaned copy already exists (an update rather than an insert).
     public var isUpdate: Bool
@@ -39,8 +44,8 @@ public struct FeaturePlan: Sendable, Codable {
   /// - Throws: ``TwinError/invalidInput(_:)`` when the plan would delete most of the stored
   ///   documents' features and `allowMassDelete` is false (see ``massDeletion(deleting:of:)``).
   static func make(
-    warehouse: any DataWarehouse, store: any VectorStore, authors: [User]?, featureVersion: String, full: Bool,
-    allowMassDelete: Bool = false
+    warehouse: any DataWarehouse, store: any VectorStore, blobs: ArtifactBlobStore, authors: [User]?,
+    featureVersion: String, full: Bool, allowMassDelete: Bool = false
   ) async throws -> FeaturePlan {
     var raw: [RawDocument] = []
     if let authors {
@@ -64,18 +69,26 @@ public struct FeaturePlan: Sendable, Codable {
         }
       }
     }
-    var plan = FeaturePlan(documents: [], deleted: [], unchanged: 0, full: full)
+    var documents: [PlannedDocument] = []
+    var changed: [RawDocument] = []
+    var unchanged = 0
     var seen = Set<String>()
     for document in raw {
       let id = document.id.uuidString
       seen.insert(id)
       let hash = sourceHash(document, featureVersion: featureVersion)
       if let previous = stored[id], previous.hash == hash, previous.category == document.category {
-        plan.unchanged += 1
+        unchanged += 1
       } else {
-        plan.documents.append(PlannedDocument(document: document, sourceHash: hash, isUpdate: stored[id] != nil))
+        documents.append(
+          PlannedDocument(
+            id: document.id, category: document.category, authorFullName: document.authorFullName, sourceHash: hash,
+            isUpdate: stored[id] != nil))
+        changed.append(document)
       }
     }
+    var plan = FeaturePlan(
+      documents: documents, raw: try blobs.put(json: changed), deleted: [], unchanged: unchanged, full: full)
     plan.deleted = stored.filter { !seen.contains($0.key) }.map { DeletedDocument(id: $0.key, category: $0.value.category) }
       .sorted { $0.id < $1.id }
     if !allowMassDelete, let refusal = massDeletion(deleting: plan.deleted.count, of: stored.count) {
