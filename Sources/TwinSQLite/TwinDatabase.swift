@@ -18,17 +18,9 @@ public final class TwinDatabase: Sendable {
   /// reader with no write permission), which needs its schema to be current already.
   public init(path: String, readOnly: Bool = false) throws {
     self.path = path
-    do {
-      pool = try DatabaseOpening.open(path: path, label: "twin", readOnly: readOnly)
-      if !readOnly { try Self.migrator.migrate(pool) }
-    } catch {
-      throw TwinError.storage("cannot open the database \(path): \(error)")
-    }
-    if readOnly, try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
-      throw TwinError.storage(
-        "\(path) was written by an older twin: run a command that writes to the workspace (such as "
-          + "`twin features`) once to upgrade it")
-    }
+    pool = try DatabaseOpening.openMigrated(
+      path: path, label: "twin", readOnly: readOnly, migrator: Self.migrator, what: "the database",
+      upgrade: "run a command that writes to the workspace (such as `twin features`) once to upgrade it")
   }
 
   static var migrator: DatabaseMigrator {

@@ -31,4 +31,26 @@ public enum DatabaseOpening {
     let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
     return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config)
   }
+
+  /// Opens `path` and migrates it to `migrator`'s schema; a read-only open never writes, so it
+  /// refuses a file whose schema is behind. `what` names the file for people ("the vector
+  /// store"); `upgrade` says how to bring an old file up to date.
+  ///
+  /// - Throws: ``TwinError/storage(_:)`` naming the file when it cannot be opened or migrated,
+  ///   or is behind on a read-only open.
+  public static func openMigrated(
+    path: String, label: String, readOnly: Bool, migrator: DatabaseMigrator, what: String, upgrade: String
+  ) throws -> any DatabaseWriter {
+    let pool: any DatabaseWriter
+    do {
+      pool = try open(path: path, label: label, readOnly: readOnly)
+      if !readOnly { try migrator.migrate(pool) }
+    } catch {
+      throw TwinError.storage("cannot open \(what) \(path): \(error)")
+    }
+    if readOnly, try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+      throw TwinError.storage("\(path) was written by an older twin: \(upgrade)")
+    }
+    return pool
+  }
 }

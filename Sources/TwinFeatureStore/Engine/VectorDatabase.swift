@@ -16,15 +16,9 @@ final class VectorDatabase: Sendable {
   /// without writing.
   init(path: String, readOnly: Bool = false) throws {
     self.path = path
-    do {
-      pool = try DatabaseOpening.open(path: path, label: "twin.vectors", readOnly: readOnly)
-      if !readOnly { try Self.migrator.migrate(pool) }
-    } catch {
-      throw TwinError.storage("cannot open the vector store \(path): \(error)")
-    }
-    if readOnly, try !pool.read({ try Self.migrator.hasCompletedMigrations($0) }) {
-      throw TwinError.storage("\(path) was written by an older twin: run `twin features` once to upgrade it")
-    }
+    pool = try DatabaseOpening.openMigrated(
+      path: path, label: "twin.vectors", readOnly: readOnly, migrator: Self.migrator, what: "the vector store",
+      upgrade: "run `twin features` once to upgrade it")
   }
 
   static var migrator: DatabaseMigrator {

@@ -65,7 +65,9 @@ public struct FeaturePlan: Sendable, Codable {
         for point in try await store.points(
           in: FeatureCollections.cleaned(category), filter: authorFilter, withVectors: false)
         {
-          stored[point.id] = (try CleanedDocumentPayload(point).sourceHash, category)
+          // Only the hash is needed: reading it by its typed key skips decoding each document's
+          // whole text. A point without one is processed again.
+          stored[point.id] = (point.string(CleanedDocumentPayload.CodingKeys.sourceHash.stringValue) ?? "", category)
         }
       }
     }
