@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Q4_0: 32 weights in 18 bytes — `Float16` scale d, then 16 bytes of 4-bit values q (element i
 /// in the low nibble of byte i, element i + 16 in the high nibble). weight = d · (q − 8).
 enum BlockQ4_0: Block32Format {
@@ -10,7 +12,7 @@ enum BlockQ4_0: Block32Format {
     let eight = SIMD16<Int16>(repeating: 8)
     return (
       SplitBlock(even: q.even.signed &- eight, odd: q.odd.signed &- eight),
-      HalfConversion.float(at: p), 0
+      HalfFloat.float(at: p), 0
     )
   }
 }

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Q4_1: 32 weights in 20 bytes — `Float16` scale d and minimum m, then 16 bytes of 4-bit values
 /// q laid out as in Q4_0. weight = d · q + m.
 enum BlockQ4_1: Block32Format {
@@ -9,7 +11,7 @@ enum BlockQ4_1: Block32Format {
     let q = Nibbles.lowHigh(p + 4)
     return (
       SplitBlock(even: q.even.signed, odd: q.odd.signed),
-      HalfConversion.float(at: p), HalfConversion.float(at: p + 2)
+      HalfFloat.float(at: p), HalfFloat.float(at: p + 2)
     )
   }
 }

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Q5_0: 32 weights in 22 bytes — `Float16` scale d, a little-endian `UInt32` whose bit i is the
 /// fifth bit of element i, then the low four bits laid out as in Q4_0. weight = d · (q − 16).
 enum BlockQ5_0: Block32Format {
@@ -15,7 +17,7 @@ enum BlockQ5_0: Block32Format {
       SplitBlock(
         even: low.even.signed &- (~high.even & sixteen).signed,
         odd: low.odd.signed &- (~high.odd & sixteen).signed),
-      HalfConversion.float(at: p), 0
+      HalfFloat.float(at: p), 0
     )
   }
 }

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Q5_1: 32 weights in 24 bytes — `Float16` scale d and minimum m, the fifth bits as a `UInt32`,
 /// then the low four bits laid out as in Q4_0. weight = d · q + m.
 enum BlockQ5_1: Block32Format {
@@ -14,7 +16,7 @@ enum BlockQ5_1: Block32Format {
       SplitBlock(
         even: (low.even | (high.even & sixteen)).signed,
         odd: (low.odd | (high.odd & sixteen)).signed),
-      HalfConversion.float(at: p), HalfConversion.float(at: p + 2)
+      HalfFloat.float(at: p), HalfFloat.float(at: p + 2)
     )
   }
 }

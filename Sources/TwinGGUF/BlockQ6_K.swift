@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// Q6_K: 256 weights in 210 bytes — 128 bytes of low four bits, 64 bytes of high two bits,
 /// sixteen signed 8-bit scales (one per 16 weights), then the `Float16` scale d.
 /// weight = d·scₖ·(q − 32).
@@ -27,7 +29,7 @@ enum BlockQ6_K: SuperBlockFormat {
 
   @_transparent
   static func scales(_ p: UnsafeRawPointer) -> Scales {
-    Scales(d: HalfConversion.float(at: p + 208), block: p)
+    Scales(d: HalfFloat.float(at: p + 208), block: p)
   }
 
   @_transparent

@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// A plain (unquantised) element type of weight rows: how to read elements as `Float`.
 protocol FloatFormat {
   static var type: GGMLType { get }
@@ -20,20 +22,20 @@ enum FloatF32: FloatFormat {
 enum FloatF16: FloatFormat {
   static let type = GGMLType.f16
   @_transparent static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> {
-    HalfConversion.floats(at: p + 2 * i)
+    HalfFloat.floats(at: p + 2 * i)
   }
   @_transparent static func element(_ p: UnsafeRawPointer, _ i: Int) -> Float {
-    HalfConversion.float(at: p + 2 * i)
+    HalfFloat.float(at: p + 2 * i)
   }
 }
 
 enum FloatBF16: FloatFormat {
   static let type = GGMLType.bf16
   @_transparent static func load8(_ p: UnsafeRawPointer, _ i: Int) -> SIMD8<Float> {
-    HalfConversion.bfloats(at: p + 2 * i)
+    HalfFloat.bfloats(at: p + 2 * i)
   }
   @_transparent static func element(_ p: UnsafeRawPointer, _ i: Int) -> Float {
-    HalfConversion.bfloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+    HalfFloat.bfloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
   }
 }
 

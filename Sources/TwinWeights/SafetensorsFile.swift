@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinTensor
 
 /// A safetensors file, memory-mapped read-only: tensors are read in place, never copied whole.
 ///

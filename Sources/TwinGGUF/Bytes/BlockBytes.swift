@@ -1,5 +1,6 @@
 #if TWIN_AVX512_VNNI
 import Builtin
+import TwinTensor
 
 /// A 32-element block's weights as unsigned bytes in their natural order, for the byte
 /// dot-product kernels: weight i = `bytes[i]` − 2^`offsetShift` (no offset when the shift is
@@ -45,7 +46,7 @@ extension BlockQ4_0 {
   @_transparent static var offsetShift: Int32? { 3 }
   @_transparent
   static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
-    ByteBlock(bytes: ByteNibbles.lowHigh(p + 2), scale: HalfConversion.float(at: p), minimum: 0)
+    ByteBlock(bytes: ByteNibbles.lowHigh(p + 2), scale: HalfFloat.float(at: p), minimum: 0)
   }
 }
 
@@ -54,8 +55,8 @@ extension BlockQ4_1 {
   @_transparent
   static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
     ByteBlock(
-      bytes: ByteNibbles.lowHigh(p + 4), scale: HalfConversion.float(at: p),
-      minimum: HalfConversion.float(at: p + 2))
+      bytes: ByteNibbles.lowHigh(p + 4), scale: HalfFloat.float(at: p),
+      minimum: HalfFloat.float(at: p + 2))
   }
 }
 
@@ -64,7 +65,7 @@ extension BlockQ5_0 {
   @_transparent
   static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
     let high = ByteNibbles.fifthBits(p.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-    return ByteBlock(bytes: ByteNibbles.lowHigh(p + 6) | high, scale: HalfConversion.float(at: p), minimum: 0)
+    return ByteBlock(bytes: ByteNibbles.lowHigh(p + 6) | high, scale: HalfFloat.float(at: p), minimum: 0)
   }
 }
 
@@ -74,8 +75,8 @@ extension BlockQ5_1 {
   static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
     let high = ByteNibbles.fifthBits(p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
     return ByteBlock(
-      bytes: ByteNibbles.lowHigh(p + 8) | high, scale: HalfConversion.float(at: p),
-      minimum: HalfConversion.float(at: p + 2))
+      bytes: ByteNibbles.lowHigh(p + 8) | high, scale: HalfFloat.float(at: p),
+      minimum: HalfFloat.float(at: p + 2))
   }
 }
 
@@ -85,7 +86,7 @@ extension BlockQ8_0 {
   @_transparent
   static func bytes(_ p: UnsafeRawPointer) -> ByteBlock {
     ByteBlock(
-      bytes: p.loadUnaligned(fromByteOffset: 2, as: SIMD8<UInt32>.self) ^ 0x8080_8080, scale: HalfConversion.float(at: p),
+      bytes: p.loadUnaligned(fromByteOffset: 2, as: SIMD8<UInt32>.self) ^ 0x8080_8080, scale: HalfFloat.float(at: p),
       minimum: 0)
   }
 }

@@ -29,7 +29,7 @@ struct DecoderScratch {
 
   /// Final norm and output projection for `rows`, concatenated.
   func logits(
-    rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix, softcap: Float? = nil,
+    rows: Range<Int>, norm: [Float], epsilon: Float, output: QuantizedMatrix,
     byVector: Bool = false
   ) -> [Float] {
     let count = rows.count

@@ -68,62 +68,62 @@ public struct Gemma3Model: DecoderModel {
   static func isGlobal(layer: Int) -> Bool { layer % globalEvery == globalEvery - 1 }
 
   public func forward(_ tokens: [Int32], cache: KVCache, allLogits: Bool) throws -> [Float] {
-    let h = hyperparameters
-    let n = tokens.count
-    guard n > 0 else { throw GenerationError.emptyPrompt }
-    guard cache.remaining >= n else { throw GenerationError.contextFull(capacity: cache.capacity) }
-    let start = cache.count
-    let scratch = DecoderScratch(tokens: n, hyperparameters: h)
-    defer { scratch.deallocate() }
-    for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * h.embedding) }
-    Kernels.scale(scratch.x, by: Float(h.embedding).squareRoot(), count: n * h.embedding)
+    try forwardRun(tokens, cache: cache, allLogits: allLogits)
+  }
 
-    for (l, layer) in layers.enumerated() {
-      let global = Self.isGlobal(layer: l)
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      let (keys, values) = (scratch.k, scratch.v)
-      var attentionInput = SharedInput(scratch.normed, count: n)
-      attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
-      // QK-norm: every head's query and key vector normalised on its own.
-      ReferenceArithmetic.rmsNorm(
-        scratch.q, rows: n * h.heads, cols: h.headDimension, weight: layer.queryNorm, epsilon: h.rmsEpsilon,
-        into: scratch.q)
-      ReferenceArithmetic.rmsNorm(
-        keys, rows: n * h.kvHeads, cols: h.headDimension, weight: layer.keyNorm, epsilon: h.rmsEpsilon, into: keys)
-      let rope = global ? globalRope : localRope
-      Parallel.forRange(n, minChunk: 16) { tokens in
-        for t in tokens {
-          rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
-          rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
-        }
-      }
-      HalfPrecision.store(keys, count: n * h.kvWidth, into: cache.keys[l] + start * h.kvWidth)
-      HalfPrecision.store(values, count: n * h.kvWidth, into: cache.values[l] + start * h.kvWidth)
-      (global ? globalAttention : localAttention)(
-        queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
-        output: scratch.attended)
-      layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
-      ReferenceArithmetic.rmsNorm(
-        scratch.projected, rows: n, cols: h.embedding, weight: layer.postAttentionNorm, epsilon: h.rmsEpsilon,
-        into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      var feedForwardInput = SharedInput(scratch.normed, count: n)
-      feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
-      HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
-      Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
-      layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
-      ReferenceArithmetic.rmsNorm(
-        scratch.projected, rows: n, cols: h.embedding, weight: layer.postFFNNorm, epsilon: h.rmsEpsilon,
-        into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-    }
-    cache.advance(by: n)
-    return scratch.logits(
-      rows: allLogits ? 0..<n : (n - 1)..<n, norm: outputNorm, epsilon: h.rmsEpsilon, output: embeddings)
+  public func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]] {
+    try forwardStep(tokens, caches: caches)
   }
 }
 
+extension Gemma3Model: LayerStack {
+  var layerCount: Int { layers.count }
+  /// The output head is the token embedding (tied).
+  var output: QuantizedMatrix { embeddings }
+
+  func embed(_ tokens: [Int32], into scratch: DecoderScratch) {
+    let d = hyperparameters.embedding
+    for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * d) }
+    Kernels.scale(scratch.x, by: Float(d).squareRoot(), count: tokens.count * d)
+  }
+
+  func layer(_ index: Int, scratch: DecoderScratch, pass: DecoderPass) {
+    let h = hyperparameters
+    let layer = layers[index]
+    let n = pass.count
+    let global = Self.isGlobal(layer: index)
+    ReferenceArithmetic.rmsNorm(
+      scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+    let (keys, values) = (scratch.k, scratch.v)
+    var attentionInput = pass.input(scratch.normed)
+    attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
+    // QK-norm: every head's query and key vector normalised on its own.
+    ReferenceArithmetic.rmsNorm(
+      scratch.q, rows: n * h.heads, cols: h.headDimension, weight: layer.queryNorm, epsilon: h.rmsEpsilon,
+      into: scratch.q)
+    ReferenceArithmetic.rmsNorm(
+      keys, rows: n * h.kvHeads, cols: h.headDimension, weight: layer.keyNorm, epsilon: h.rmsEpsilon, into: keys)
+    pass.rotate(global ? globalRope : localRope, queries: scratch.q, keys: keys, hyperparameters: h)
+    pass.store(keys: keys, values: values, layer: index, kvWidth: h.kvWidth)
+    pass.attend(global ? globalAttention : localAttention, queries: scratch.q, layer: index, output: scratch.attended)
+    var projection = pass.input(scratch.attended)
+    projection.multiply(layer.attentionOutput, into: scratch.projected)
+    ReferenceArithmetic.rmsNorm(
+      scratch.projected, rows: n, cols: h.embedding, weight: layer.postAttentionNorm, epsilon: h.rmsEpsilon,
+      into: scratch.projected)
+    Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+
+    ReferenceArithmetic.rmsNorm(
+      scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+    var feedForwardInput = pass.input(scratch.normed)
+    feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
+    HalfPrecisionGELU.apply(scratch.gate, count: n * h.feedForward)
+    Kernels.multiply(scratch.gate, scratch.up, into: scratch.gate, count: n * h.feedForward)
+    var down = pass.input(scratch.gate)
+    down.multiply(layer.down, into: scratch.projected)
+    ReferenceArithmetic.rmsNorm(
+      scratch.projected, rows: n, cols: h.embedding, weight: layer.postFFNNorm, epsilon: h.rmsEpsilon,
+      into: scratch.projected)
+    Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+  }
+}

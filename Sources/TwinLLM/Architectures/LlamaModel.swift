@@ -64,113 +64,50 @@ public struct LlamaModel: DecoderModel {
   }
 
   public func forward(_ tokens: [Int32], cache: KVCache, allLogits: Bool) throws -> [Float] {
-    let h = hyperparameters
-    let n = tokens.count
-    guard n > 0 else { throw GenerationError.emptyPrompt }
-    guard cache.remaining >= n else { throw GenerationError.contextFull(capacity: cache.capacity) }
-    let start = cache.count
-    let scratch = DecoderScratch(tokens: n, hyperparameters: h)
-    defer { scratch.deallocate() }
-    for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * h.embedding) }
+    try forwardRun(tokens, cache: cache, allLogits: allLogits)
+  }
 
-    for (l, layer) in layers.enumerated() {
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      let (keys, values) = (scratch.k, scratch.v)
-      var attentionInput = SharedInput(scratch.normed, count: n)
-      attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
-      if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
-      if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
-      if let b = layer.valueBias { addRows(b, to: values, rows: n) }
-      Parallel.forRange(n, minChunk: 16) { tokens in
-        for t in tokens {
-          rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: start + t)
-          rope.apply(keys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: start + t)
-        }
-      }
-      HalfPrecision.store(keys, count: n * h.kvWidth, into: cache.keys[l] + start * h.kvWidth)
-      HalfPrecision.store(values, count: n * h.kvWidth, into: cache.values[l] + start * h.kvWidth)
-      attention(
-        queries: scratch.q, count: n, start: start, keys: cache.keys[l], values: cache.values[l],
-        output: scratch.attended)
-      layer.attentionOutput.matmul(scratch.attended, count: n, into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      var feedForwardInput = SharedInput(scratch.normed, count: n)
-      feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
-      ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
-      layer.down.matmul(scratch.gate, count: n, into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-    }
-    cache.advance(by: n)
-    return scratch.logits(
-      rows: allLogits ? 0..<n : (n - 1)..<n, norm: outputNorm, epsilon: h.rmsEpsilon, output: output)
+  public func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]] {
+    try forwardStep(tokens, caches: caches)
   }
 }
 
-extension LlamaModel {
-  /// The batched decode step: the same layers as ``forward(_:cache:allLogits:)`` with one row
-  /// per sequence, except that each row has its own position, and its key and value go to its
-  /// own cache, which its query alone attends to.
-  public func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]] {
-    let h = hyperparameters
-    let n = tokens.count
-    precondition(caches.count == n, "one cache per token")
-    guard n > 0 else { return [] }
-    if n == 1 { return [try forward(tokens, cache: caches[0], allLogits: false)] }
-    for cache in caches where cache.remaining < 1 { throw GenerationError.contextFull(capacity: cache.capacity) }
-    let scratch = DecoderScratch(tokens: n, hyperparameters: h)
-    defer { scratch.deallocate() }
-    let (newKeys, newValues) = (scratch.k, scratch.v)
-    let positions = caches.map(\.count)
-    // Up to four sequences the matrix-vector kernels, once per sequence, beat the matrix-matrix
-    // ones (which unpack each weight tile once for up to eight vectors); measured on SmolLM2.
-    let byVector = n <= 4
-    for (t, token) in tokens.enumerated() { embeddings.dequantizeRow(Int(token), into: scratch.x + t * h.embedding) }
+extension LlamaModel: LayerStack {
+  var layerCount: Int { layers.count }
 
-    for (l, layer) in layers.enumerated() {
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      var attentionInput = SharedInput(scratch.normed, count: n, byVector: byVector)
-      attentionInput.multiply(layer.query, into: scratch.q)
-      attentionInput.multiply(layer.key, into: newKeys)
-      attentionInput.multiply(layer.value, into: newValues)
-      if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
-      if let b = layer.keyBias { addRows(b, to: newKeys, rows: n) }
-      if let b = layer.valueBias { addRows(b, to: newValues, rows: n) }
-      for t in 0..<n {
-        rope.apply(scratch.q + t * h.queryWidth, heads: h.heads, headDimension: h.headDimension, position: positions[t])
-        rope.apply(newKeys + t * h.kvWidth, heads: h.kvHeads, headDimension: h.headDimension, position: positions[t])
-      }
-      for (t, cache) in caches.enumerated() {
-        HalfPrecision.store(newKeys + t * h.kvWidth, count: h.kvWidth, into: cache.keys[l] + positions[t] * h.kvWidth)
-        HalfPrecision.store(
-          newValues + t * h.kvWidth, count: h.kvWidth, into: cache.values[l] + positions[t] * h.kvWidth)
-      }
-      attention.decodeBatch(
-        queries: scratch.q, positions: positions, keys: caches.map { UnsafePointer($0.keys[l]) },
-        values: caches.map { UnsafePointer($0.values[l]) }, output: scratch.attended)
-      var projection = SharedInput(scratch.attended, count: n, byVector: byVector)
-      projection.multiply(layer.attentionOutput, into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
-
-      ReferenceArithmetic.rmsNorm(
-        scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
-      var feedForwardInput = SharedInput(scratch.normed, count: n, byVector: byVector)
-      feedForwardInput.multiply(layer.gate, into: scratch.gate)
-      feedForwardInput.multiply(layer.up, into: scratch.up)
-      ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
-      var down = SharedInput(scratch.gate, count: n, byVector: byVector)
-      down.multiply(layer.down, into: scratch.projected)
-      Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+  func embed(_ tokens: [Int32], into scratch: DecoderScratch) {
+    for (t, token) in tokens.enumerated() {
+      embeddings.dequantizeRow(Int(token), into: scratch.x + t * hyperparameters.embedding)
     }
-    for cache in caches { cache.advance(by: 1) }
-    let logits = scratch.logits(
-      rows: 0..<n, norm: outputNorm, epsilon: h.rmsEpsilon, output: output, byVector: byVector)
-    let vocabulary = output.rows
-    return (0..<n).map { Array(logits[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
+  }
+
+  func layer(_ index: Int, scratch: DecoderScratch, pass: DecoderPass) {
+    let h = hyperparameters
+    let layer = layers[index]
+    let n = pass.count
+    ReferenceArithmetic.rmsNorm(
+      scratch.x, rows: n, cols: h.embedding, weight: layer.attentionNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+    let (keys, values) = (scratch.k, scratch.v)
+    var attentionInput = pass.input(scratch.normed)
+    attentionInput.multiply([(layer.query, scratch.q), (layer.key, keys), (layer.value, values)])
+    if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
+    if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
+    if let b = layer.valueBias { addRows(b, to: values, rows: n) }
+    pass.rotate(rope, queries: scratch.q, keys: keys, hyperparameters: h)
+    pass.store(keys: keys, values: values, layer: index, kvWidth: h.kvWidth)
+    pass.attend(attention, queries: scratch.q, layer: index, output: scratch.attended)
+    var projection = pass.input(scratch.attended)
+    projection.multiply(layer.attentionOutput, into: scratch.projected)
+    Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
+
+    ReferenceArithmetic.rmsNorm(
+      scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
+    var feedForwardInput = pass.input(scratch.normed)
+    feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
+    ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
+    var down = pass.input(scratch.gate)
+    down.multiply(layer.down, into: scratch.projected)
+    Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
   }
 }
 

@@ -13,15 +13,9 @@ public protocol DecoderModel: Sendable {
   /// One decode step for several sequences at once (continuous batching): `tokens[i]` is the
   /// next token of the sequence whose cache is `caches[i]`, at position `caches[i].count`.
   /// The projections run matrix-matrix over all of them; attention runs per sequence over its
-  /// own cache. Returns each sequence's next-token logits.
+  /// own cache. Returns each sequence's next-token logits. (Architectures get both passes from
+  /// one layer body by conforming to `LayerStack`.)
   func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]]
-}
-
-extension DecoderModel {
-  /// Architectures without a batched step decode the sequences one after another.
-  public func forward(batch tokens: [Int32], caches: [KVCache]) throws -> [[Float]] {
-    try zip(tokens, caches).map { try forward([$0], cache: $1, allLogits: false) }
-  }
 }
 
 /// Errors a model file can raise when it is loaded.

@@ -23,7 +23,7 @@ enum HalfPrecision {
   /// Eight `f16` values at `p` widened to `Float` (exactly), with the GGUF kernels' conversion.
   @_transparent
   static func load8(_ p: UnsafePointer<Float16>) -> SIMD8<Float> {
-    HalfConversion.floats(at: UnsafeRawPointer(p))
+    HalfFloat.floats(at: UnsafeRawPointer(p))
   }
 
   /// Sixteen `f16` values at `p` widened to `Float`, as ``load8(_:)``.
