@@ -65,7 +65,7 @@ let package = Package(
     // them); YAML files, .env and TWIN_* environment, validated at start.
     .target(
       name: "TwinConfig",
-      dependencies: ["TwinCore", "TwinCrawlers", "TwinFeatures", "TwinPipelines", "TwinRAG", "Yams"]),
+      dependencies: ["TwinCore", "TwinCrawlers", "TwinFeatures", "TwinPipelines", "TwinRAG", "TwinDatasets", "Yams"]),
 
     // The orchestrator: pipelines as DAGs of steps, runs, artifacts, lineage and caching.
     .target(
@@ -116,6 +116,12 @@ let package = Package(
       dependencies: [
         "TwinCore", "TwinOrchestrator", "TwinFeatures", "TwinFeatureStore", .product(name: "Logging", package: "swift-log"),
       ]),
+
+    // Datasets: extracts, prompts, generation through the LLM port, filters, deduplication,
+    // grounding, the seeded split, the dataset pipeline, export and import.
+    .target(
+      name: "TwinDatasets",
+      dependencies: ["TwinCore", "TwinOrchestrator", "TwinFeatureStore", "TwinTensor"], swiftSettings: nativeCPU),
 
     // The bundled sample site served on loopback for the quickstart and tests.
     .target(
@@ -189,7 +195,7 @@ let package = Package(
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
-        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry",
+        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry", "TwinDatasets",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
@@ -214,7 +220,7 @@ let package = Package(
     // Benchmark: LLM prefill and decode against llama.cpp (llama-cpp-python), same GGUF files.
     .executableTarget(
       name: "twin-bench-llm",
-      dependencies: ["TwinLLM", "TwinGGUF", "TwinTensor"],
+      dependencies: ["TwinLLM", "TwinGGUF", "TwinTensor", "TwinModelStore"],
       path: "Benchmarks/LLMInference",
       exclude: ["llama_cpp_peer.py"],
       swiftSettings: nativeCPU),
@@ -262,6 +268,9 @@ let package = Package(
       name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore", "TwinTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
+    .testTarget(
+      name: "TwinDatasetsTests",
+      dependencies: ["TwinDatasets", "TwinCore", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
     .testTarget(
       name: "TwinRAGTests",

@@ -4,7 +4,8 @@
 //
 //   swift build -c release --product twin-bench-llm && .build/release/twin-bench-llm
 //
-// Options: --models LIST (smollm2-135m-instruct,gemma3-270m), --prompt-tokens N (256),
+// Options: --models LIST (smollm2-135m-instruct,gemma3-270m; any catalog language model, such
+// as qwen2.5-coder-1.5b-instruct), --prompt-tokens N (256),
 // --decode-tokens N (128), --threads N (2), --repeats N (3: each figure is the best of N; Twin
 // and llama.cpp alternate, one repeat each at a time),
 // --python PATH (python3), --no-peer.
@@ -15,6 +16,7 @@
 import Foundation
 import TwinGGUF
 import TwinLLM
+import TwinModelStore
 import TwinTensor
 
 let usage = """
@@ -24,7 +26,8 @@ let usage = """
   Prefill and decode speed of Twin's native LLM engine against llama.cpp (llama-cpp-python) on
   the same GGUF files, prompt ids and thread count, printed side by side with their ratio.
 
-    --models LIST         comma-separated: smollm2-135m-instruct,gemma3-270m (both)
+    --models LIST         comma-separated catalog language models
+                          (smollm2-135m-instruct,gemma3-270m; also qwen2.5-coder-1.5b-instruct)
     --prompt-tokens N     prompt length for prefill (256)
     --decode-tokens N     greedy tokens decoded one at a time (128)
     --threads N           threads for both engines (2)
@@ -75,9 +78,11 @@ func peakRSSMiB() -> Double {
   return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan) / 1024
 }
 
-let files = [
-  "smollm2-135m-instruct": "SmolLM2-135M-Instruct.Q4_1.gguf", "gemma3-270m": "gemma-3-270m-q4_k_m.gguf",
-]
+/// The catalog's GGUF language models, by name, with their file.
+let files = Dictionary(
+  uniqueKeysWithValues: KnownModel.catalog.filter { $0.kind == .gguf }.compactMap { model in
+    model.primaryFile.map { (model.name, $0) }
+  })
 let models = (option("--models") ?? "smollm2-135m-instruct,gemma3-270m").split(separator: ",").map(String.init)
 let promptTokens = count("--prompt-tokens", default: 256)
 let decodeTokens = count("--decode-tokens", default: 128)

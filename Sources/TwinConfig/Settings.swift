@@ -1,6 +1,7 @@
 import Foundation
 import TwinCore
 import TwinCrawlers
+import TwinDatasets
 import TwinFeatures
 import TwinPipelines
 import TwinRAG
@@ -23,6 +24,11 @@ public struct Settings: Sendable, Equatable {
   public var features = Features()
   public var llm = LLM()
   public var rag = RAG()
+  /// The dataset pipeline's extract sizes, generation, filters and split.
+  public var datasets = DatasetSettings()
+  /// The model that writes dataset instructions; empty: qwen2.5-coder-1.5b-instruct when it is
+  /// pulled, else `llm.model` (with a warning).
+  public var datasetTeacher = ""
   /// Where traces are exported over OTLP/HTTP (such as `http://localhost:4318/v1/traces`);
   /// empty: traces are only stored in the workspace.
   public var otlpEndpoint = ""
@@ -40,6 +46,15 @@ public struct Settings: Sendable, Equatable {
     public var timeoutSeconds: Double = 300
     /// The values `llm.timeout_seconds` accepts.
     public static let timeoutRange = 1.0...3600.0
+    /// In-process engine: the longest JSON string a schema leaves unbounded.
+    public var jsonMaxStringCharacters = JSONLengthLimits().stringCharacters
+    /// In-process engine: the longest JSON object key a schema does not name.
+    public var jsonMaxKeyCharacters = JSONLengthLimits().keyCharacters
+
+    /// The JSON bounds these settings give.
+    public var jsonLimits: JSONLengthLimits {
+      JSONLengthLimits(stringCharacters: jsonMaxStringCharacters, keyCharacters: jsonMaxKeyCharacters)
+    }
 
     /// Without the API key, so settings can be logged.
     public var description: String {

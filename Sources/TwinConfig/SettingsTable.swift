@@ -1,5 +1,6 @@
 import TwinCore
 import TwinCrawlers
+import TwinDatasets
 import TwinFeatures
 import TwinPipelines
 import TwinRAG
@@ -85,6 +86,12 @@ extension Settings {
       "openai backend: the API root, such as http://127.0.0.1:8000/v1"),
     .secret("llm.api_key", \.llm.apiKey, "openai backend (or OPENAI_API_KEY); never logged or traced"),
     .number("llm.timeout_seconds", \.llm.timeoutSeconds, Settings.LLM.timeoutRange, "the longest one completion may take"),
+    .integer(
+      "llm.json_max_string_chars", \.llm.jsonMaxStringCharacters, JSONLengthLimits.stringRange,
+      "local engine: the longest JSON string a schema leaves unbounded (json_object mode)"),
+    .integer(
+      "llm.json_max_key_chars", \.llm.jsonMaxKeyCharacters, JSONLengthLimits.keyRange,
+      "local engine: the longest JSON key a schema does not name"),
 
     .integer("rag.k", \.rag.k, RAGSettings.Ranges.k, "chunks kept after reranking, cited as [1]..[k]"),
     .integer("rag.expansions", \.rag.expansions, RAGSettings.Ranges.expansions, "alternative phrasings from the LLM (0: none)"),
@@ -97,6 +104,37 @@ extension Settings {
     .text(
       "rag.banned_terms", \.rag.bannedTerms, mayBeEmpty: true, verbatim: true,
       "comma-separated; an answer containing one is refused"),
+
+    .text(
+      "datasets.teacher", \.datasetTeacher, mayBeEmpty: true,
+      "the model that writes instructions; empty: qwen2.5-coder-1.5b-instruct if pulled, else llm.model"),
+    .integer(
+      "datasets.extract_min_chars", \.datasets.extractMinCharacters, ExtractCutter.sizeRange,
+      "shortest extract a prompt is built from (shorter documents are one extract)"),
+    .integer(
+      "datasets.extract_max_chars", \.datasets.extractMaxCharacters, ExtractCutter.sizeRange,
+      "longest extract; cut on paragraph and sentence boundaries"),
+    .integer(
+      "datasets.concurrency", \.datasets.generation.concurrency, GenerationSettings.concurrencyRange,
+      "prompts in flight at once (batched by the local engine)"),
+    .integer(
+      "datasets.retries", \.datasets.generation.retries, GenerationSettings.retriesRange,
+      "further attempts at a failed prompt before it is recorded as failed"),
+    .integer(
+      "datasets.max_tokens", \.datasets.generation.maxTokens, GenerationSettings.maxTokensRange,
+      "the longest reply to a generation prompt"),
+    .number(
+      "datasets.temperature", \.datasets.generation.temperature, CompletionLimits.temperature,
+      "0 is greedy (reproducible); retries sample at 0.7 or more"),
+    .number(
+      "datasets.test_split", \.datasets.split.testFraction, DatasetSplitter.fractionRange,
+      "share of each category's samples held out for test"),
+    .number(
+      "datasets.min_grounding", \.datasets.postProcessing.grounding.minimumShare, Grounding.shareRange,
+      "least share of an answer's content words found in its extract"),
+    .number(
+      "datasets.near_duplicate_similarity", \.datasets.postProcessing.deduplicator.threshold,
+      Deduplicator.thresholdRange, "embedding cosine at which a sample is a near duplicate"),
 
     .text(
       "telemetry.otlp_endpoint", \.otlpEndpoint, mayBeEmpty: true,

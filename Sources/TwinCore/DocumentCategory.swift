@@ -1,5 +1,5 @@
 /// The three kinds of raw document the warehouse holds, named as the Handbook's collections.
-public enum DocumentCategory: String, Sendable, Codable, CaseIterable, Hashable {
+public enum DocumentCategory: String, Sendable, Codable, CodingKeyRepresentable, CaseIterable, Hashable {
   case articles
   case posts
   case repositories

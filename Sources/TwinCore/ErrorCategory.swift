@@ -71,7 +71,7 @@ extension LanguageModelError: CategorizedError {
   public var category: ErrorCategory {
     switch self {
     case .invalidRequest: .invalidInput
-    case .backend, .malformedReply: .unavailable
+    case .backend, .malformedReply, .truncated: .unavailable
     }
   }
 }

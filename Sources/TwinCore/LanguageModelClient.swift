@@ -112,12 +112,15 @@ public enum LanguageModelError: Error, Sendable, CustomStringConvertible, Equata
   case backend(String)
   /// The backend's reply could not be read.
   case malformedReply(String)
+  /// The reply was cut off at `max_tokens` where it had to be complete (JSON output).
+  case truncated(String)
 
   public var description: String {
     switch self {
     case .invalidRequest(let why): "invalid LLM request: \(why)"
     case .backend(let why): "LLM backend error: \(why)"
     case .malformedReply(let why): "unreadable LLM reply: \(why)"
+    case .truncated(let why): "truncated LLM reply: \(why)"
     }
   }
 }

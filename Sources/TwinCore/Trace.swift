@@ -68,6 +68,8 @@ public struct TraceSpan: Sendable, Codable, Hashable {
 
 /// A user's judgement of a traced answer; the preference-dataset pipeline consumes these.
 public struct Feedback: Sendable, Codable, Hashable {
+  /// The store's id for it (nil until stored).
+  public var id: Int64?
   public var traceID: String
   /// The user's score; conventionally 1 (good) or -1 (bad), any number is kept.
   public var score: Double
@@ -75,7 +77,11 @@ public struct Feedback: Sendable, Codable, Hashable {
   public var correctedAnswer: String?
   public var createdAt: Date
 
-  public init(traceID: String, score: Double, comment: String? = nil, correctedAnswer: String? = nil, createdAt: Date = Date()) {
+  public init(
+    id: Int64? = nil, traceID: String, score: Double, comment: String? = nil, correctedAnswer: String? = nil,
+    createdAt: Date = Date()
+  ) {
+    self.id = id
     self.traceID = traceID
     self.score = score
     self.comment = comment
@@ -94,6 +100,9 @@ public protocol TraceStore: Sendable {
   /// Stores feedback; an unknown trace id is `TwinError.notFound`.
   func addFeedback(_ feedback: Feedback) async throws
   func feedback(traceID: String) async throws -> [Feedback]
+  /// Every feedback entry with a corrected answer, oldest first (the preference pairs'
+  /// source).
+  func correctedFeedback() async throws -> [Feedback]
 }
 
 /// Collects the spans of one trace as the traced work runs; safe to use from concurrent tasks

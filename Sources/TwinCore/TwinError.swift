@@ -28,6 +28,7 @@ public enum TwinError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let stepInput = Thing(rawValue: "step input")
     /// What a page, feed or export should have held (article text, feed entries, Shares.csv).
     public static let content = Thing(rawValue: "content")
+    public static let dataset = Thing(rawValue: "dataset")
   }
 
   public var description: String {

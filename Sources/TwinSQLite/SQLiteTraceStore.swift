@@ -75,12 +75,23 @@ public struct SQLiteTraceStore: TraceStore {
 
   public func feedback(traceID: String) async throws -> [Feedback] {
     try await database.pool.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM feedback WHERE trace_id = ? ORDER BY id", arguments: [traceID]).map {
-        Feedback(
-          traceID: $0["trace_id"], score: $0["score"], comment: $0["comment"], correctedAnswer: $0["corrected_answer"],
-          createdAt: Date(stored: $0["created_at"]))
-      }
+      try Row.fetchAll(db, sql: "SELECT * FROM feedback WHERE trace_id = ? ORDER BY id", arguments: [traceID])
+        .map(Self.feedback)
     }
+  }
+
+  public func correctedFeedback() async throws -> [Feedback] {
+    try await database.pool.read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM feedback WHERE corrected_answer IS NOT NULL AND corrected_answer != '' ORDER BY id"
+      ).map(Self.feedback)
+    }
+  }
+
+  private static func feedback(_ row: Row) -> Feedback {
+    Feedback(
+      id: row["id"], traceID: row["trace_id"], score: row["score"], comment: row["comment"],
+      correctedAnswer: row["corrected_answer"], createdAt: Date(stored: row["created_at"]))
   }
 
   private static func json(_ text: String) throws -> JSONValue {

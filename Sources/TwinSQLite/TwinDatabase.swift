@@ -164,6 +164,39 @@ public final class TwinDatabase: Sendable {
         sql: "INSERT INTO workspace (id, created_at) VALUES (?, ?)",
         arguments: [UUID().uuidString.lowercased(), Date().storedValue])
     }
+    migrator.registerMigration("v3: datasets") { db in
+      // A version and its samples are written in one transaction; samples go with their version.
+      try db.execute(
+        sql: """
+          CREATE TABLE datasets (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('instruct', 'preference')),
+            content_hash TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            run_id TEXT,
+            lineage TEXT NOT NULL,
+            counts TEXT NOT NULL,
+            PRIMARY KEY (name, version)
+          );
+          CREATE TABLE dataset_samples (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            split TEXT NOT NULL CHECK (split IN ('train', 'test')),
+            category TEXT NOT NULL,
+            instruction TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            rejected TEXT,
+            document_id TEXT,
+            extract_id TEXT,
+            feedback_id INTEGER,
+            PRIMARY KEY (name, version, position),
+            FOREIGN KEY (name, version) REFERENCES datasets(name, version) ON DELETE CASCADE
+          );
+          CREATE INDEX dataset_samples_by_feedback ON dataset_samples(feedback_id) WHERE feedback_id IS NOT NULL;
+          """)
+    }
     return migrator
   }
 

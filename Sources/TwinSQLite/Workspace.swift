@@ -23,6 +23,8 @@ public struct Workspace: Sendable {
   public let traces: SQLiteTraceStore
   /// Asynchronous jobs (`/rag/jobs`).
   public let jobs: SQLiteJobStore
+  /// Versioned instruction and preference datasets.
+  public let datasets: SQLiteDatasetStore
 
   /// How a command uses the workspace.
   public enum Access: Sendable {
@@ -59,6 +61,7 @@ public struct Workspace: Sendable {
     runs = SQLiteRunStore(database: database)
     traces = SQLiteTraceStore(database: database)
     jobs = SQLiteJobStore(database: database)
+    datasets = SQLiteDatasetStore(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"), create: !readOnly)
     vectors = try SQLiteVectorStore(
       directory: root.appendingPathComponent("vectors", isDirectory: true), readOnly: readOnly)

@@ -83,4 +83,5 @@ public struct ExportingTraceStore: TraceStore {
   public func recentTraces(limit: Int) async throws -> [Trace] { try await base.recentTraces(limit: limit) }
   public func addFeedback(_ feedback: Feedback) async throws { try await base.addFeedback(feedback) }
   public func feedback(traceID: String) async throws -> [Feedback] { try await base.feedback(traceID: traceID) }
+  public func correctedFeedback() async throws -> [Feedback] { try await base.correctedFeedback() }
 }

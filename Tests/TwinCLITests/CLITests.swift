@@ -78,8 +78,11 @@ import TwinSampleSite
     let answer = try #require(summary["answer"] as? [String: Any])
     #expect((answer["sources"] as? [[String: Any]])?.count == 3)
     let runs = try await twin.json(["runs", "list"]) as! [[String: Any]]
-    // Per quickstart: one ETL run per author and one feature-pipeline run.
-    #expect(runs.count == 2 * (manifest.authors.count + 1))
+    // Per quickstart: one ETL run per author, one feature-pipeline run and one dataset run.
+    #expect(runs.count == 2 * (manifest.authors.count + 2))
+    #expect(runs.filter { $0["pipeline"] as? String == "generate_datasets" }.count == 2)
+    let datasets = try await twin.json(["datasets", "list"]) as! [[String: Any]]
+    #expect(datasets.count == 1, "the second quickstart stores no new version")
     #expect(runs.allSatisfy { $0["status"] as? String == "succeeded" })
     let id = try #require(runs.first { $0["pipeline"] as? String == "digital_data_etl" }?["id"] as? String)
     let show = try await twin.run(["runs", "show", String(id.prefix(8))])

@@ -15,14 +15,25 @@ public final class LocalLanguageModel: LanguageModelClient {
   private let trie: TokenTrie
   /// Runs every generation of this model.
   public let batcher: ContinuousBatcher
+  /// The bounds of JSON strings and keys a schema leaves open.
+  public let jsonLimits: JSONLengthLimits
 
   /// Loads the GGUF file at `url`, its tokenizer and its chat template.
-  public convenience init(url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16) throws {
-    self.init(try LanguageModelLoader.load(url: url, name: name), contextLength: contextLength, maxBatch: maxBatch)
+  public convenience init(
+    url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16,
+    jsonLimits: JSONLengthLimits = JSONLengthLimits()
+  ) throws {
+    self.init(
+      try LanguageModelLoader.load(url: url, name: name), contextLength: contextLength, maxBatch: maxBatch,
+      jsonLimits: jsonLimits)
   }
 
   /// Serves a loaded model.
-  public init(_ context: LanguageModelContext, contextLength: Int = 4096, maxBatch: Int = 16) {
+  public init(
+    _ context: LanguageModelContext, contextLength: Int = 4096, maxBatch: Int = 16,
+    jsonLimits: JSONLengthLimits = JSONLengthLimits()
+  ) {
+    self.jsonLimits = jsonLimits
     template = context.template
     generator = TextGenerator(model: context.model, tokenizer: context.tokenizer, contextLength: contextLength)
     modelID = context.name
@@ -65,7 +76,7 @@ public final class LocalLanguageModel: LanguageModelClient {
         throw LanguageModelError.invalidRequest("response_format schema '\(name)': \(error)")
       }
     }
-    return JSONConstraint(schema: schema, tokenizer: tokenizer, trie: trie)
+    return JSONConstraint(schema: schema, tokenizer: tokenizer, trie: trie, limits: jsonLimits)
   }
 
   public func complete(
@@ -120,6 +131,14 @@ public final class LocalLanguageModel: LanguageModelClient {
       return false
     }
     let result = try await batcher.generate(generation, allowedTokens: allowed, onToken: forward)
+    if let constraint, !constraint.isComplete, result.finishReason != .length, result.finishReason != .cancelled,
+      !stoppedByCaller.isSet
+    {
+      // The schema left no way on (a stop string, or limits the model boxed itself into):
+      // never hand back a document that does not parse as if it were complete.
+      throw LanguageModelError.malformedReply(
+        "the JSON reply ended before it was complete (\(result.tokens.count) tokens): \(result.text.prefix(200))")
+    }
     return Completion(
       text: result.text, finishReason: stoppedByCaller.isSet ? .stop : result.finishReason.completionReason,
       promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)

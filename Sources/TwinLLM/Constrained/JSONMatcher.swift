@@ -1,3 +1,5 @@
+import TwinCore
+
 /// An incremental recogniser of compact JSON documents that satisfy a ``JSONSchema``, fed one
 /// byte at a time.
 ///
@@ -24,8 +26,13 @@ struct JSONMatcher: Sendable {
   private(set) var stack: [Frame]
   /// Whether the root value has been closed.
   private(set) var finished = false
+  /// The bounds of strings and keys the schema leaves open.
+  let limits: JSONLengthLimits
 
-  init(schema: JSONSchema) { stack = [.value(schema)] }
+  init(schema: JSONSchema, limits: JSONLengthLimits = JSONLengthLimits()) {
+    stack = [.value(schema)]
+    self.limits = limits
+  }
 
   /// Whether the bytes so far form a complete document.
   var isComplete: Bool {
@@ -41,7 +48,9 @@ struct JSONMatcher: Sendable {
   /// Whether the innermost frame is inside a string's plain content (not a key, not after a
   /// backslash), where any byte other than `"`, `\` and control characters is accepted.
   var plainStringRoom: Int? {
-    guard case .string(let s)? = stack.last, s.key == nil, s.escape == .none else { return nil }
+    guard case .string(let s)? = stack.last, s.key == nil, s.escape == .none, s.pendingContinuation == 0 else {
+      return nil
+    }
     return s.maxLength.map { $0 - s.characters } ?? Int.max
   }
 
@@ -52,7 +61,7 @@ struct JSONMatcher: Sendable {
       switch step(top, byte) {
       case .reject: return false
       case .consumed(let replacement):
-        stack += replacement
+        stack += replacement.map(bounded)
         return true
       case .completedWithoutConsuming:
         // The value (a number or an ambiguous choice) ended before this byte: the byte belongs
@@ -62,6 +71,14 @@ struct JSONMatcher: Sendable {
       }
     }
     return false
+  }
+
+  /// `frame`, with a string or key the schema leaves unbounded given the limit for its kind:
+  /// every new frame passes here, so no string can run on to `max_tokens`.
+  private func bounded(_ frame: Frame) -> Frame {
+    guard case .string(var s) = frame, s.maxLength == nil else { return frame }
+    s.maxLength = s.key == nil ? limits.stringCharacters : limits.keyCharacters
+    return .string(s)
   }
 
   private enum Step {
@@ -197,7 +214,7 @@ struct ObjectFrame: Sendable {
   private func openKey() -> [JSONMatcher.Frame] {
     let names = remainingNames.map { Array($0.utf8) }
     let key = StringFrame.Key(candidates: additional == nil ? names : nil, excluded: seen)
-    return [.object(self), .string(StringFrame(minLength: additional == nil ? 1 : 1, maxLength: nil, key: key))]
+    return [.object(self), .string(StringFrame(minLength: 1, maxLength: nil, key: key))]
   }
 
   mutating func keyClosed(_ key: String) { phase = .expectColon(key) }
@@ -238,13 +255,34 @@ struct StringFrame: Sendable {
   }
 
   let minLength: Int
-  let maxLength: Int?
+  var maxLength: Int?
   var key: Key?
   var characters = 0
   var escape = Escape.none
+  /// Continuation bytes the current UTF-8 character still needs: the text stays valid UTF-8
+  /// even when a character is split across tokens.
+  var pendingContinuation = 0
+
+  /// The continuation bytes a UTF-8 lead byte announces (0 for ASCII), or nil for a byte that
+  /// cannot start a character.
+  static func continuationCount(after lead: UInt8) -> Int? {
+    switch lead {
+    case 0x00...0x7F: 0
+    case 0xC2...0xDF: 1
+    case 0xE0...0xEF: 2
+    case 0xF0...0xF4: 3
+    default: nil
+    }
+  }
 
   /// Feeds one byte; nil rejects it, true means the closing quote.
   mutating func feed(_ byte: UInt8) -> Bool? {
+    if pendingContinuation > 0 {
+      guard byte & 0xC0 == 0x80 else { return nil }
+      pendingContinuation -= 1
+      guard appendToKey(byte), !isDeadKey else { return nil }
+      return false
+    }
     switch escape {
     case .backslash:
       guard key == nil else { return nil }  // keys are plain names
@@ -273,26 +311,38 @@ struct StringFrame: Sendable {
       }
       return true
     }
-    guard byte >= 0x20 else { return nil }
-    let startsCharacter = byte & 0xC0 != 0x80
-    if startsCharacter {
-      if let maxLength, characters >= maxLength { return nil }
-    }
+    guard byte >= 0x20, let continuation = Self.continuationCount(after: byte) else { return nil }
+    if let maxLength, characters >= maxLength { return nil }
     if byte == UInt8(ascii: "\\") {
       guard key == nil else { return nil }
       escape = .backslash
       characters += 1
       return false
     }
-    if var k = key {
-      k.bytes.append(byte)
-      if let candidates = k.candidates {
-        guard candidates.contains(where: { $0.starts(with: k.bytes) }) else { return nil }
-      }
-      key = k
+    guard appendToKey(byte) else { return nil }
+    pendingContinuation = continuation
+    characters += 1
+    return isDeadKey ? nil : false
+  }
+
+  /// A free key at its length limit that names a key already used: it could neither close nor
+  /// grow, so the byte that made it is refused instead.
+  private var isDeadKey: Bool {
+    guard let key, key.candidates == nil, pendingContinuation == 0, let maxLength, characters >= maxLength else {
+      return false
     }
-    if startsCharacter { characters += 1 }
-    return false
+    return key.excluded.contains(key.text)
+  }
+
+  /// Records a key's byte; false when no allowed name starts with the key so far.
+  private mutating func appendToKey(_ byte: UInt8) -> Bool {
+    guard var k = key else { return true }
+    k.bytes.append(byte)
+    if let candidates = k.candidates {
+      guard candidates.contains(where: { $0.starts(with: k.bytes) }) else { return false }
+    }
+    key = k
+    return true
   }
 }
 

@@ -1,3 +1,4 @@
+import TwinCore
 import TwinTokenizers
 
 /// The vocabulary's token texts (as bytes) in a trie, so that the tokens a ``JSONMatcher``
@@ -22,13 +23,32 @@ struct TokenTrie: Sendable {
     var plain: [(Int32, Int)] = []
     for (id, bytes) in tokens where !bytes.isEmpty {
       Self.insert(bytes, id: id, edges: &edges, tokensAt: &tokensAt)
-      if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+      if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }),
+        Self.startsValidUTF8(bytes)
+      {
         plain.append((id, bytes.filter { $0 & 0xC0 != 0x80 }.count))
       } else {
         Self.insert(bytes, id: id, edges: &special, tokensAt: &specialTokensAt)
       }
     }
     self.plain = plain
+  }
+
+  /// Whether `bytes` can follow a complete character: valid UTF-8, except that the last
+  /// character may be unfinished. Other tokens (a lone continuation byte) are walked byte by
+  /// byte, where the matcher accepts them only to finish a character.
+  static func startsValidUTF8(_ bytes: [UInt8]) -> Bool {
+    var pending = 0
+    for byte in bytes {
+      if pending > 0 {
+        guard byte & 0xC0 == 0x80 else { return false }
+        pending -= 1
+      } else {
+        guard let count = StringFrame.continuationCount(after: byte) else { return false }
+        pending = count
+      }
+    }
+    return true
   }
 
   private static func insert(
@@ -87,16 +107,18 @@ public final class JSONConstraint: @unchecked Sendable {
   private let tokenizer: LLMTokenizer
   private let endTokens: Set<Int32>
 
-  /// - Parameter trie: Build once per tokenizer with ``JSONConstraint/trie(for:)`` and reuse.
-  init(schema: JSONSchema, tokenizer: LLMTokenizer, trie: TokenTrie) {
+  /// - Parameters:
+  ///   - trie: Build once per tokenizer with ``JSONConstraint/trie(for:)`` and reuse.
+  ///   - limits: The bounds of strings and keys the schema leaves open.
+  init(schema: JSONSchema, tokenizer: LLMTokenizer, trie: TokenTrie, limits: JSONLengthLimits = JSONLengthLimits()) {
     self.trie = trie
     self.tokenizer = tokenizer
-    matcher = JSONMatcher(schema: schema)
+    matcher = JSONMatcher(schema: schema, limits: limits)
     endTokens = tokenizer.vocabulary.endOfGenerationIDs
   }
 
-  public convenience init(schema: JSONSchema, tokenizer: LLMTokenizer) {
-    self.init(schema: schema, tokenizer: tokenizer, trie: Self.trie(for: tokenizer))
+  public convenience init(schema: JSONSchema, tokenizer: LLMTokenizer, limits: JSONLengthLimits = JSONLengthLimits()) {
+    self.init(schema: schema, tokenizer: tokenizer, trie: Self.trie(for: tokenizer), limits: limits)
   }
 
   /// The trie of a tokenizer's ordinary tokens (control and special tokens are never allowed

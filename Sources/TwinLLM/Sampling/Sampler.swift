@@ -1,3 +1,4 @@
+import TwinCore
 import Foundation
 
 /// Picks next tokens from logits under ``SamplingParameters``, remembering recent tokens for the
