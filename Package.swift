@@ -238,6 +238,14 @@ let package = Package(
       name: "twin-bench-kernels", dependencies: ["TwinTensor", "TwinTestSupport"], path: "Benchmarks/TensorKernels",
       swiftSettings: nativeCPU),
 
+    // Benchmark: dataset generation (samples/s) against llama.cpp running the same prompts one at a time.
+    .executableTarget(
+      name: "twin-bench-datasets",
+      dependencies: ["TwinCore", "TwinDatasets", "TwinLLM", "TwinModelStore", "TwinTensor"],
+      path: "Benchmarks/DatasetGeneration",
+      exclude: ["llama_cpp_peer.py"],
+      swiftSettings: nativeCPU),
+
     // Benchmark: feature pipeline throughput (documents/s, chunks/s) on a generated corpus.
     .executableTarget(
       name: "twin-bench-features",

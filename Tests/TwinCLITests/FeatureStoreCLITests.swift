@@ -61,20 +61,30 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
     var killedMidLoad = false
     for attempt in 0..<3 {
       let (process, _, _) = try twin.launch(["features"], environment: environment)
+      let pid = process.processIdentifier
       let deadline = Date().addingTimeInterval(300)
-      var stored = 0
+      var observer: SQLiteVectorStore?
+      // The writer runs in short slices and is stopped (SIGSTOP) while the store is looked at,
+      // so how long looking takes on a busy machine cannot let the whole load slip past.
       while process.isRunning, Date() < deadline {
-        if FileManager.default.fileExists(atPath: vectorsDir.appendingPathComponent("vectors.sqlite").path) {
-          let observer = try SQLiteVectorStore(directory: vectorsDir)
-          let names = Set(try await observer.collections().map(\.name))
-          stored = names.contains("cleaned_posts") ? try await observer.count(in: "cleaned_posts", filter: nil) : 0
+        try await Task.sleep(for: .milliseconds(3))
+        // Opened while the writer runs, and only once the writer has made the file a WAL
+        // database: until then, two connections opening it contend for its exclusive lock.
+        if observer == nil, FileManager.default.fileExists(atPath: vectorsDir.appendingPathComponent("vectors.sqlite-wal").path) {
+          observer = try SQLiteVectorStore(directory: vectorsDir)
+        }
+        guard kill(pid, SIGSTOP) == 0 else { break }
+        var stored = 0
+        if let observer, try await observer.collections().contains(where: { $0.name == "cleaned_posts" }) {
+          stored = try await observer.count(in: "cleaned_posts", filter: nil)
         }
         // Kill once this run has written something but, ideally, not everything.
         if stored > attempt * 20 && stored < total { break }
-        try await Task.sleep(for: .milliseconds(5))
+        kill(pid, SIGCONT)
       }
       guard process.isRunning else { break }
-      kill(process.processIdentifier, SIGKILL)
+      kill(pid, SIGKILL)
+      kill(pid, SIGCONT)
       await TwinProcess.waitForExit(process)
       let reopened = try SQLiteVectorStore(directory: vectorsDir)
       let afterKill = try await expectConsistentFeatureStore(reopened)

@@ -47,6 +47,9 @@ struct TwinProcess {
     // The caller's Twin settings must not leak into the test, except where models are cached.
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TWIN_") || $0.key == "TWIN_MODELS" }
     env["TWIN_HOME"] = workspace.path
+    // Qwen (1.5B), the default dataset teacher when pulled, would make every quickstart in the
+    // suite several times slower; DatasetsCLITests checks the default on its own.
+    env["TWIN_DATASETS_TEACHER"] = "smollm2-135m-instruct"
     env.merge(extra) { $1 }
     process.environment = env
     let out = Pipe()

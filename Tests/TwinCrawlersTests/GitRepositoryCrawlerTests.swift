@@ -145,8 +145,9 @@ import TwinCrawlers
       ) {
         try await crawler.crawl(base + "/hang.git", author: author)
       }
-      // The server answers after 15 s; well before that means the clone timeout fired.
-      #expect(ContinuousClock.now - started < .seconds(8))
+      // The server answers after 60 s; well before that means the clone timeout fired (the
+      // margin is wide because a loaded machine can take seconds to start and stop git).
+      #expect(ContinuousClock.now - started < .seconds(30))
     }
   }
 }

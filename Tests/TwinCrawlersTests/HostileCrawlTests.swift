@@ -68,17 +68,19 @@ import TwinSQLite
 
   // MARK: Failure 4: a slow-drip page must not stall the crawl
 
-  @Test(.timeLimit(.minutes(1))) func aDrippingPageTimesOutAndTheRestIsStored() async throws {
+  @Test(.timeLimit(.minutes(2))) func aDrippingPageTimesOutAndTheRestIsStored() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let workspace = try Workspace(path: directory.url.path)
     try await LoopbackFixtureServer.with { base, _ in
-      try await withDispatcher({ $0.totalTimeout = .seconds(2); $0.respectsRobotsTxt = false }) { dispatcher in
+      // The deadline is generous so that the good pages make it on a loaded machine; the drip
+      // lasts a minute, so only the deadline can end it.
+      try await withDispatcher({ $0.totalTimeout = .seconds(8); $0.respectsRobotsTxt = false }) { dispatcher in
         let started = ContinuousClock.now
         await #expect(throws: FetchError.timeout(url: base + "/hostile/drip")) {
           try await dispatcher.discover(base + "/hostile/drip")
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(40))
 
         // The drip given directly and inside a sitemap: both fail on their own deadline, and
         // the five good pages are stored.

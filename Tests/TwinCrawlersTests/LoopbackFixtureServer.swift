@@ -195,7 +195,7 @@ enum LoopbackFixtureServer {
         extraHeaders: [.retryAfter: "3600"])
     }
     router.get("slow") { _, _ in
-      try await Task.sleep(for: .seconds(15))
+      try await Task.sleep(for: .seconds(60))
       return html("<p>finally</p>")
     }
     router.get("concurrent") { _, _ in
@@ -232,7 +232,7 @@ enum LoopbackFixtureServer {
     }
     // Git's first request of a smart-HTTP clone, answered too late.
     router.get("hang.git/info/refs") { _, _ in
-      try await Task.sleep(for: .seconds(15))
+      try await Task.sleep(for: .seconds(60))
       return html("<p>too late</p>")
     }
     router.get("posts/:slug") { _, context in

@@ -115,6 +115,8 @@ import TwinLLM
 
   @Test func smolLM2MatchesLlamaCpp() async throws { try await check(ModelFiles.smolLM2) }
   @Test func gemma3MatchesLlamaCpp() async throws { try await check(ModelFiles.gemma3) }
+  /// The dataset teacher (Qwen 2: biases on q, k and v, "rotate half" RoPE, an untied head).
+  @Test func qwen25CoderMatchesLlamaCpp() async throws { try await check(ModelFiles.qwen) }
 }
 
 

@@ -4,12 +4,17 @@ reference tests: the first 16 greedy ids of several prompts (repeat penalty 1.0)
 
     CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF" \
         pip install --no-binary llama-cpp-python llama-cpp-python==0.3.36
-    python3 make_generation_fixtures.py ~/.cache/twin/models
+    python3 make_generation_fixtures.py ~/.cache/twin/models [MODEL ...]
+
+With model names, only those entries of generation_reference.json are made again; the others
+are kept as they are.
 
 The reference is llama.cpp's AVX2 build with its default settings (repacked Q4_K, tiled Q6_K):
 a native build on an AVX-512 machine sums in other orders, and Gemma 3's logits move by up to a
-whole unit (see docs/llama-cpp-numerics.md, item 8).
+whole unit (see docs/llama-cpp-numerics.md, item 8). Regenerating every model with that build
+reproduces the committed entries exactly.
 """
+import os
 import json
 import sys
 
@@ -31,7 +36,15 @@ models = {
         f"{root}/gemma3-270m/gemma-3-270m-q4_k_m.gguf",
         ["The capital of France is", "Once upon a time, in a small village,"],
     ),
+    "qwen2.5-coder-1.5b-instruct": (
+        f"{root}/qwen2.5-coder-1.5b-instruct/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        [
+            "def fibonacci(n):",
+            "<|im_start|>user\nWhat is a vector database?<|im_end|>\n<|im_start|>assistant\n",
+        ],
+    ),
 }
+wanted = sys.argv[2:] or list(models)
 long_text = (
     "Retrieval-augmented generation combines a search step with a language model. The system first "
     "splits documents into chunks, embeds each chunk into a vector, and stores the vectors in an index. "
@@ -49,8 +62,10 @@ long_text = (
     "fine-tuning a small open model with LoRA, first with supervised examples and then with preference pairs. "
     "A judge model scores the results for accuracy and style before anything is deployed."
 )
-out = {}
+out = json.load(open("generation_reference.json")) if os.path.exists("generation_reference.json") else {}
 for name, (path, prompts) in models.items():
+    if name not in wanted:
+        continue
     llm = Llama(model_path=path, n_ctx=1024, n_threads=2, logits_all=True, verbose=False)
     greedy = []
     for prompt in prompts:
