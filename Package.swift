@@ -220,7 +220,7 @@ let package = Package(
     // Benchmark: LLM prefill and decode against llama.cpp (llama-cpp-python), same GGUF files.
     .executableTarget(
       name: "twin-bench-llm",
-      dependencies: ["TwinLLM", "TwinGGUF", "TwinTensor", "TwinModelStore"],
+      dependencies: ["TwinLLM", "TwinGGUF", "TwinTensor", "TwinModelStore", "TwinTestSupport"],
       path: "Benchmarks/LLMInference",
       exclude: ["llama_cpp_peer.py"],
       swiftSettings: nativeCPU),
@@ -241,7 +241,7 @@ let package = Package(
     // Benchmark: dataset generation (samples/s) against llama.cpp running the same prompts one at a time.
     .executableTarget(
       name: "twin-bench-datasets",
-      dependencies: ["TwinCore", "TwinDatasets", "TwinLLM", "TwinModelStore", "TwinTensor"],
+      dependencies: ["TwinCore", "TwinDatasets", "TwinLLM", "TwinModelStore", "TwinTensor", "TwinTestSupport"],
       path: "Benchmarks/DatasetGeneration",
       exclude: ["llama_cpp_peer.py"],
       swiftSettings: nativeCPU),

@@ -14,6 +14,7 @@ import TwinDatasets
 import TwinLLM
 import TwinModelStore
 import TwinTensor
+import TwinTestSupport
 
 let usage = """
   usage: twin-bench-datasets [--model NAME] [--strategy backtranslate|generate] [--extracts N]
@@ -91,13 +92,8 @@ else {
   let names = KnownModel.catalog.filter { $0.kind == .gguf }.map(\.name)
   fail("unknown model \(modelName); known: \(names.joined(separator: ", "))")
 }
-let root =
-  ProcessInfo.processInfo.environment["TWIN_MODELS"].map { URL(fileURLWithPath: $0) }
-  ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/twin/models")
-let modelURL = root.appendingPathComponent(modelName).appendingPathComponent(fileName)
-guard FileManager.default.fileExists(atPath: modelURL.path) else {
-  fail("\(modelURL.path) is missing: run `twin models pull \(modelName)` first")
-}
+let modelURL: URL
+do { modelURL = try PulledModels.file(modelName, fileName) } catch { fail("\(error)") }
 
 // The corpus: this repository's own prose, cut as the pipeline cuts documents.
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -139,16 +135,9 @@ func measurePeer() -> (seconds: Double, samples: Int, completionTokens: Int) {
       "prompts": .array(prompts.map { .array($0.map { .int(Int($0)) }) }),
     ])
     try Data(job.canonicalJSON.utf8).write(to: jobFile)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python, peerScript.path, modelURL.path, jobFile.path, String(threads)]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus == 0,
-      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    let outcome = PeerScript.run(
+      python: python, script: peerScript, arguments: [modelURL.path, jobFile.path, String(threads)])
+    if let line = outcome.lastLine, let json = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
       let seconds = json["seconds"] as? Double, let samples = json["samples"] as? Int,
       let completion = json["completion_tokens"] as? Int
     {

@@ -83,21 +83,13 @@ struct PeerResult: Decodable {
 
 var peer: PeerResult?
 if runPeer {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [
-    python, here.appendingPathComponent("sentence_transformers_peer.py").path, modelDir.path, corpusFile.path,
-    "--batch", "\(batch)", "--threads", "\(threads)",
-  ]
-  let out = Pipe()
-  process.standardOutput = out
-  try process.run()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  if process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last {
-    peer = try JSONDecoder().decode(PeerResult.self, from: Data(line.utf8))
+  let outcome = PeerScript.run(
+    python: python, script: here.appendingPathComponent("sentence_transformers_peer.py"),
+    arguments: [modelDir.path, corpusFile.path, "--batch", "\(batch)", "--threads", "\(threads)"])
+  if let line = outcome.lastLine {
+    peer = try JSONDecoder().decode(PeerResult.self, from: line)
   } else {
-    print("peer failed (exit \(process.terminationStatus)); install it with: pip install sentence-transformers")
+    print("peer failed (exit \(outcome.status)); install it with: pip install sentence-transformers")
   }
 }
 

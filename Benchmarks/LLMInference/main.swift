@@ -18,6 +18,7 @@ import TwinGGUF
 import TwinLLM
 import TwinModelStore
 import TwinTensor
+import TwinTestSupport
 
 let usage = """
   usage: twin-bench-llm [--models LIST] [--prompt-tokens N] [--decode-tokens N] [--threads N]
@@ -92,9 +93,6 @@ let python = option("--python") ?? "python3"
 let runPeer = !CommandLine.arguments.contains("--no-peer")
 Parallel.threadCount = threads
 
-let root =
-  ProcessInfo.processInfo.environment["TWIN_MODELS"].map { URL(fileURLWithPath: $0) }
-  ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/twin/models")
 let text = String(
   repeating: """
     Retrieval-augmented generation combines a search step with a language model. Documents are \
@@ -116,10 +114,8 @@ let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().app
 
 for name in models {
   guard let fileName = files[name] else { fail("unknown model \(name); known: \(files.keys.sorted())") }
-  let url = root.appendingPathComponent(name).appendingPathComponent(fileName)
-  guard FileManager.default.fileExists(atPath: url.path) else {
-    fail("\(url.path) is missing: run `twin models pull \(name)` first")
-  }
+  let url: URL
+  do { url = try PulledModels.file(name, fileName) } catch { fail("\(error)") }
   let file = try GGUFFile(url: url)
   let tokenizer = try LLMTokenizer.load(from: file)
   let model = try DecoderModels.load(file)
@@ -132,16 +128,10 @@ for name in models {
     let idsFile = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-llm-\(name).json")
     do {
       try JSONEncoder().encode(prompt).write(to: idsFile)
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments = [python, peerScript.path, url.path, idsFile.path, String(decodeTokens), String(threads), "1"]
-      let out = Pipe()
-      process.standardOutput = out
-      try process.run()
-      let data = out.fileHandleForReading.readDataToEndOfFile()
-      process.waitUntilExit()
-      if process.terminationStatus == 0,
-        let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let outcome = PeerScript.run(
+        python: python, script: peerScript,
+        arguments: [url.path, idsFile.path, String(decodeTokens), String(threads), "1"])
+      if let line = outcome.lastLine, let json = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
         let prefill = json["prefill_seconds"] as? Double, let decode = json["decode_seconds"] as? Double
       {
         let tokens = (json["tokens"] as? [Int] ?? []).map(Int32.init)

@@ -247,29 +247,20 @@ func runPeer(
   }
   try ids.write(to: dir.appendingPathComponent("truth.i32"))
 
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [
-    python, here.appendingPathComponent("hnswlib_peer.py").path, dir.path,
-    "--dim", "\(data[0].count)", "--m", "\(m)", "--ef-construction", "\(efConstruction)",
+  let outcome = PeerScript.run(
+    python: python, script: here.appendingPathComponent("hnswlib_peer.py"),
+    arguments: [
+      dir.path, "--dim", "\(data[0].count)", "--m", "\(m)", "--ef-construction", "\(efConstruction)",
     "--ef-search", efSearch.map(String.init).joined(separator: ","), "--k", "\(k)",
-    "--threads", "\(threads)", "--repeats", "\(repeats)",
-  ]
-  let out = Pipe()
-  process.standardOutput = out
-  try process.run()
-  let output = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0,
-    let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last
-  else {
-    print(
-      "peer failed (exit \(process.terminationStatus)); install it with: pip install hnswlib numpy")
+      "--threads", "\(threads)", "--repeats", "\(repeats)",
+    ])
+  guard let line = outcome.lastLine else {
+    print("peer failed (exit \(outcome.status)); install it with: pip install hnswlib numpy")
     return nil
   }
   let decoder = JSONDecoder()
   decoder.keyDecodingStrategy = .convertFromSnakeCase
-  return try decoder.decode(PeerResult.self, from: Data(line.utf8))
+  return try decoder.decode(PeerResult.self, from: line)
 }
 
 // MARK: Main
