@@ -104,6 +104,12 @@ let package = Package(
       name: "TwinLLM", dependencies: ["TwinCore", "TwinTensor", "TwinTokenizers", "TwinGGUF"],
       swiftSettings: nativeCPU),
 
+    // Training: a Llama-family decoder with LoRA adapters, forward and backward op by op,
+    // AdamW, the SFT and DPO objectives, and adapters in peft's and llama.cpp's formats.
+    .target(
+      name: "TwinTraining", dependencies: ["TwinCore", "TwinTensor", "TwinGGUF", "TwinLLM", "TwinWeights"],
+      swiftSettings: nativeCPU),
+
     // The native vector index: HNSW and exact search, cosine/dot/L2, tombstones, snapshots.
     .target(name: "TwinVectorIndex", dependencies: ["TwinTensor"], swiftSettings: nativeCPU),
 
@@ -275,6 +281,10 @@ let package = Package(
     .testTarget(
       name: "TwinLLMTests", dependencies: ["TwinLLM", "TwinTokenizers", "TwinGGUF", "TwinCore", "TwinTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
+    .testTarget(
+      name: "TwinTrainingTests",
+      dependencies: ["TwinTraining", "TwinLLM", "TwinGGUF", "TwinTensor", "TwinCore", "TwinTestSupport"],
+      exclude: ["torch_reference.py"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(
       name: "TwinDatasetsTests",

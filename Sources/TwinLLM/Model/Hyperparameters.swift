@@ -1,22 +1,55 @@
 import TwinGGUF
 
 /// The shape of a decoder model, read from `<arch>.*` GGUF metadata.
-public struct Hyperparameters: Sendable, Hashable {
+public struct Hyperparameters: Sendable, Hashable, Codable {
+  /// `general.architecture`: `llama`, `qwen2`, `gemma3`.
   public var architecture: String
+  /// Decoder layers.
   public var layers: Int
+  /// The hidden size.
   public var embedding: Int
+  /// The feed-forward (MLP) width.
   public var feedForward: Int
+  /// Query heads.
   public var heads: Int
+  /// Key/value heads (fewer than `heads` with grouped-query attention).
   public var kvHeads: Int
+  /// Elements per head.
   public var headDimension: Int
+  /// Tokens in the vocabulary.
   public var vocabulary: Int
+  /// The longest context the model was trained for.
   public var contextLength: Int
+  /// ε of the RMS normalisations.
   public var rmsEpsilon: Float
+  /// The rotary embedding's base frequency.
   public var ropeBase: Float
   /// Rotated dimensions per head (all of them, for the supported models).
   public var ropeDimensions: Int
 
-  init(file: GGUFFile) throws {
+  /// A shape given field by field (tests build small random models with it).
+  public init(
+    architecture: String, layers: Int, embedding: Int, feedForward: Int, heads: Int, kvHeads: Int, headDimension: Int,
+    vocabulary: Int, contextLength: Int, rmsEpsilon: Float, ropeBase: Float
+  ) {
+    self.architecture = architecture
+    self.layers = layers
+    self.embedding = embedding
+    self.feedForward = feedForward
+    self.heads = heads
+    self.kvHeads = kvHeads
+    self.headDimension = headDimension
+    self.vocabulary = vocabulary
+    self.contextLength = contextLength
+    self.rmsEpsilon = rmsEpsilon
+    self.ropeBase = ropeBase
+    ropeDimensions = headDimension
+  }
+
+  /// The shape in `file`'s `<arch>.*` metadata.
+  ///
+  /// - Throws: ``ModelLoadError`` when a key is missing or the head counts do not divide.
+  public init(file: GGUFFile) throws {
     let a = try file.architecture
     architecture = a
     layers = try file.int("\(a).block_count")
