@@ -107,7 +107,7 @@ let package = Package(
     // Training: a Llama-family decoder with LoRA adapters, forward and backward op by op,
     // AdamW, the SFT and DPO objectives, and adapters in peft's and llama.cpp's formats.
     .target(
-      name: "TwinTraining", dependencies: ["TwinCore", "TwinTensor", "TwinGGUF", "TwinLLM", "TwinWeights"],
+      name: "TwinTraining", dependencies: ["TwinCore", "TwinTensor", "TwinGGUF", "TwinLLM", "TwinWeights", "TwinOrchestrator"],
       swiftSettings: nativeCPU),
 
     // The native vector index: HNSW and exact search, cosine/dot/L2, tombstones, snapshots.
@@ -201,7 +201,7 @@ let package = Package(
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
-        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry", "TwinDatasets",
+        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry", "TwinDatasets", "TwinTraining",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
@@ -252,6 +252,14 @@ let package = Package(
       exclude: ["llama_cpp_peer.py"],
       swiftSettings: nativeCPU),
 
+    // Benchmark: LoRA SFT training tokens/s and peak RSS against PyTorch + transformers + peft.
+    .executableTarget(
+      name: "twin-bench-train",
+      dependencies: ["TwinCore", "TwinGGUF", "TwinLLM", "TwinModelStore", "TwinTensor", "TwinTestSupport", "TwinTraining"],
+      path: "Benchmarks/Training",
+      exclude: ["torch_peer.py"],
+      swiftSettings: nativeCPU),
+
     // Benchmark: feature pipeline throughput (documents/s, chunks/s) on a generated corpus.
     .executableTarget(
       name: "twin-bench-features",
@@ -284,7 +292,7 @@ let package = Package(
     .testTarget(
       name: "TwinTrainingTests",
       dependencies: ["TwinTraining", "TwinLLM", "TwinGGUF", "TwinTensor", "TwinCore", "TwinTestSupport"],
-      exclude: ["torch_reference.py"], swiftSettings: nativeCPU),
+      exclude: ["torch_reference.py", "Fixtures"], swiftSettings: nativeCPU),
     .testTarget(name: "TwinFeaturesTests", dependencies: ["TwinFeatures", "TwinCore"]),
     .testTarget(
       name: "TwinDatasetsTests",

@@ -61,8 +61,9 @@ public struct SampleSource: Sendable, Hashable, Codable {
   }
 }
 
-/// `NAME@VERSION` or `NAME@latest` (`NAME` alone means the latest version).
-public struct DatasetReference: Sendable, Hashable, CustomStringConvertible {
+/// `NAME@VERSION` or `NAME@latest` (`NAME` alone means the latest version): how datasets and
+/// trained models are named.
+public struct VersionReference: Sendable, Hashable, CustomStringConvertible {
   public var name: String
   /// nil: the latest version.
   public var version: Int?
@@ -72,14 +73,15 @@ public struct DatasetReference: Sendable, Hashable, CustomStringConvertible {
     self.version = version
   }
 
-  /// Parses `instruct@3`, `instruct@latest` or `instruct`.
+  /// Parses `instruct@3`, `instruct@latest` or `instruct`; `what` names the kind of thing in
+  /// errors (`dataset`, `model`).
   ///
   /// - Throws: ``TwinError/invalidInput(_:)`` naming the text when it is not one of those.
-  public init(parsing text: String) throws {
+  public init(parsing text: String, of what: String = "dataset") throws {
     let parts = text.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
-    guard (1...2).contains(parts.count), DatasetReference.isValidName(parts[0]) else {
+    guard (1...2).contains(parts.count), VersionReference.isValidName(parts[0]) else {
       throw TwinError.invalidInput(
-        "'\(text)' is not a dataset reference: write NAME@VERSION or NAME@latest (names use letters, digits, '-', '_' and '.')")
+        "'\(text)' is not a \(what) reference: write NAME@VERSION or NAME@latest (names use letters, digits, '-', '_' and '.')")
     }
     name = parts[0]
     if parts.count == 2, parts[1] != "latest" {
@@ -98,6 +100,9 @@ public struct DatasetReference: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { "\(name)@\(version.map(String.init) ?? "latest")" }
 }
+
+/// A dataset's name and version.
+public typealias DatasetReference = VersionReference
 
 /// One stored version of a dataset, without its samples.
 public struct DatasetVersion: Sendable, Hashable, Codable {

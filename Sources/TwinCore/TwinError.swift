@@ -29,6 +29,7 @@ public enum TwinError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What a page, feed or export should have held (article text, feed entries, Shares.csv).
     public static let content = Thing(rawValue: "content")
     public static let dataset = Thing(rawValue: "dataset")
+    public static let model = Thing(rawValue: "model")
   }
 
   public var description: String {

@@ -197,6 +197,26 @@ public final class TwinDatabase: Sendable {
           CREATE INDEX dataset_samples_by_feedback ON dataset_samples(feedback_id) WHERE feedback_id IS NOT NULL;
           """)
     }
+    migrator.registerMigration("v4: model registry") { db in
+      // Trained models: one row per version; the adapter files are blobs named by hash.
+      try db.execute(
+        sql: """
+          CREATE TABLE model_versions (
+            name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            method TEXT NOT NULL CHECK (method IN ('sft', 'dpo')),
+            base_model TEXT NOT NULL,
+            parent TEXT,
+            dataset TEXT NOT NULL,
+            run_id TEXT,
+            files TEXT NOT NULL,
+            lineage TEXT NOT NULL,
+            metrics TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (name, version)
+          )
+          """)
+    }
     return migrator
   }
 

@@ -25,6 +25,8 @@ public struct Workspace: Sendable {
   public let jobs: SQLiteJobStore
   /// Versioned instruction and preference datasets.
   public let datasets: SQLiteDatasetStore
+  /// Trained model versions (their files are in ``blobs``).
+  public let models: SQLiteModelRegistry
 
   /// How a command uses the workspace.
   public enum Access: Sendable {
@@ -62,6 +64,7 @@ public struct Workspace: Sendable {
     traces = SQLiteTraceStore(database: database)
     jobs = SQLiteJobStore(database: database)
     datasets = SQLiteDatasetStore(database: database)
+    models = SQLiteModelRegistry(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"), create: !readOnly)
     vectors = try SQLiteVectorStore(
       directory: root.appendingPathComponent("vectors", isDirectory: true), readOnly: readOnly)

@@ -14,7 +14,7 @@ struct TwinCommand: AsyncParsableCommand {
       """,
     subcommands: [
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
-      ImportCommand.self, FeaturesCommand.self, DatasetsCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
+      ImportCommand.self, FeaturesCommand.self, DatasetsCommand.self, TrainCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
       EmbedCommand.self, GenerateCommand.self, ChatCommand.self, RAGCommand.self, BatchCommand.self, TracesCommand.self, ServeCommand.self, EvaluateCommand.self,
       SettingsCommand.self,
     ])

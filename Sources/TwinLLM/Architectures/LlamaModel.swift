@@ -22,6 +22,8 @@ public struct LlamaModel: DecoderModel {
   let layers: [Layer]
   let rope: RotaryEmbedding
   let attention: CausalAttention
+  /// A LoRA adapter applied on top of the weights, or nil.
+  let adapter: AdapterWeights?
 
   struct Layer: Sendable {
     var attentionNorm: [Float]
@@ -31,8 +33,10 @@ public struct LlamaModel: DecoderModel {
     var gate, up, down: QuantizedMatrix
   }
 
-  public init(file: GGUFFile) throws {
+  /// The model in `file`, with `adapter` (a GGUF LoRA adapter) applied on top when given.
+  public init(file: GGUFFile, adapter: GGUFFile? = nil) throws {
     let h = try Hyperparameters(file: file)
+    self.adapter = try adapter.map { try AdapterWeights(file: $0, base: h) }
     hyperparameters = h
     embeddings = try file.matrix(named: "token_embd.weight")
     output = file.contains(tensor: "output.weight") ? try file.matrix(named: "output.weight") : embeddings
@@ -93,20 +97,35 @@ extension LlamaModel: LayerStack {
     if let b = layer.queryBias { addRows(b, to: scratch.q, rows: n) }
     if let b = layer.keyBias { addRows(b, to: keys, rows: n) }
     if let b = layer.valueBias { addRows(b, to: values, rows: n) }
+    if let adapter {
+      adapter.apply(layer: index, "attn_q", input: scratch.normed, inputs: h.embedding, rows: n, output: scratch.q, outputs: h.queryWidth)
+      adapter.apply(layer: index, "attn_k", input: scratch.normed, inputs: h.embedding, rows: n, output: keys, outputs: h.kvWidth)
+      adapter.apply(layer: index, "attn_v", input: scratch.normed, inputs: h.embedding, rows: n, output: values, outputs: h.kvWidth)
+    }
     pass.rotate(rope, queries: scratch.q, keys: keys, hyperparameters: h)
     pass.store(keys: keys, values: values, layer: index, kvWidth: h.kvWidth)
     pass.attend(attention, queries: scratch.q, layer: index, output: scratch.attended)
     var projection = pass.input(scratch.attended)
     projection.multiply(layer.attentionOutput, into: scratch.projected)
+    adapter?.apply(
+      layer: index, "attn_output", input: scratch.attended, inputs: h.queryWidth, rows: n, output: scratch.projected,
+      outputs: h.embedding)
     Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
 
     ReferenceArithmetic.rmsNorm(
       scratch.x, rows: n, cols: h.embedding, weight: layer.ffnNorm, epsilon: h.rmsEpsilon, into: scratch.normed)
     var feedForwardInput = pass.input(scratch.normed)
     feedForwardInput.multiply([(layer.gate, scratch.gate), (layer.up, scratch.up)])
+    if let adapter {
+      adapter.apply(layer: index, "ffn_gate", input: scratch.normed, inputs: h.embedding, rows: n, output: scratch.gate, outputs: h.feedForward)
+      adapter.apply(layer: index, "ffn_up", input: scratch.normed, inputs: h.embedding, rows: n, output: scratch.up, outputs: h.feedForward)
+    }
     ReferenceArithmetic.swiglu(scratch.gate, scratch.up, count: n * h.feedForward)
     var down = pass.input(scratch.gate)
     down.multiply(layer.down, into: scratch.projected)
+    adapter?.apply(
+      layer: index, "ffn_down", input: scratch.gate, inputs: h.feedForward, rows: n, output: scratch.projected,
+      outputs: h.embedding)
     Kernels.add(scratch.x, scratch.projected, into: scratch.x, count: n * h.embedding)
   }
 }

@@ -5,11 +5,12 @@ import TwinGGUF
 /// Loads a GGUF language model: the one path from a file to a ``LanguageModelContext``.
 public enum LanguageModelLoader {
   /// Reads the GGUF file at `url`: its tokenizer from the metadata, the chat template it
-  /// declares (or the family's), and the decoder of its architecture.
+  /// declares (or the family's), and the decoder of its architecture, with the GGUF LoRA
+  /// adapter at `adapter` applied when given (a trained model).
   ///
   /// - Throws: ``TwinError/invalidInput(_:)`` when the file is not a GGUF file; the reader's,
   ///   tokenizer's or model's error naming what is wrong otherwise.
-  public static func load(url: URL, name: String? = nil) throws -> LanguageModelContext {
+  public static func load(url: URL, name: String? = nil, adapter: URL? = nil) throws -> LanguageModelContext {
     guard url.pathExtension.lowercased() == "gguf" else {
       throw TwinError.invalidInput("\(name ?? url.lastPathComponent) is not a GGUF language model (\(url.path))")
     }
@@ -17,7 +18,7 @@ public enum LanguageModelLoader {
     let tokenizer = try LLMTokenizer.load(from: file)
     let jinja = file.contains(key: "tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
     return LanguageModelContext(
-      name: name ?? url.deletingPathExtension().lastPathComponent, model: try DecoderModels.load(file),
+      name: name ?? url.deletingPathExtension().lastPathComponent, model: try DecoderModels.load(file, adapter: try adapter.map { try GGUFFile(url: $0) }),
       tokenizer: tokenizer, template: try ChatTemplate.detect(jinja: jinja))
   }
 }

@@ -22,9 +22,12 @@ public protocol DecoderModel: Sendable {
 public enum ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible {
   case unsupportedArchitecture(String, file: String)
   case badShape(tensor: String, expected: String, actual: String)
+  /// A LoRA adapter file that cannot be applied to the model.
+  case badAdapter(file: String, reason: String)
 
   public var description: String {
     switch self {
+    case .badAdapter(let file, let reason): "\(file): \(reason)"
     case .unsupportedArchitecture(let arch, let file):
       "\(file): architecture '\(arch)' is not supported (llama, qwen2 and gemma3 are)"
     case .badShape(let tensor, let expected, let actual):
@@ -35,11 +38,15 @@ public enum ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// Loads the architecture a GGUF file declares.
 public enum DecoderModels {
-  public static func load(_ file: GGUFFile) throws -> any DecoderModel {
+  public static func load(_ file: GGUFFile, adapter: GGUFFile? = nil) throws -> any DecoderModel {
     let architecture = try file.architecture
     switch architecture {
-    case "llama", "qwen2": return try LlamaModel(file: file)
-    case "gemma3": return try Gemma3Model(file: file)
+    case "llama", "qwen2": return try LlamaModel(file: file, adapter: adapter)
+    case "gemma3":
+      if let adapter {
+        throw ModelLoadError.badAdapter(file: adapter.url.path, reason: "adapters apply to llama and qwen2 models, not gemma3")
+      }
+      return try Gemma3Model(file: file)
     default: throw ModelLoadError.unsupportedArchitecture(architecture, file: file.url.path)
     }
   }

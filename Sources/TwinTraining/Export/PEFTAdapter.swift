@@ -52,9 +52,23 @@ public enum PEFTAdapter {
   ///   target is unknown, or a tensor is missing or has the wrong shape.
   public static func read(from directory: URL, shape: Hyperparameters) throws -> LoRAAdapter {
     let configURL = directory.appendingPathComponent(configurationFile)
+    let data: Data
+    do { data = try Data(contentsOf: configURL) } catch {
+      throw TrainingError.badFile(path: configURL.path, reason: "unreadable: \(error.localizedDescription)")
+    }
+    return try read(
+      configuration: data, weights: directory.appendingPathComponent(weightsFile), shape: shape, configurationPath: configURL.path)
+  }
+
+  /// Loads an adapter from its configuration's bytes and its weights file (the blob store keeps
+  /// them apart, named by hash).
+  public static func read(configuration data: Data, weights weightsURL: URL, shape: Hyperparameters, configurationPath: String = configurationFile)
+    throws -> LoRAAdapter
+  {
+    let configURL = URL(fileURLWithPath: configurationPath)
     let configuration: Configuration
     do {
-      configuration = try JSONDecoder().decode(Configuration.self, from: Data(contentsOf: configURL))
+      configuration = try JSONDecoder().decode(Configuration.self, from: data)
     } catch {
       throw TrainingError.badFile(path: configURL.path, reason: "not a peft LoRA configuration: \(error)")
     }
@@ -69,7 +83,6 @@ public enum PEFTAdapter {
       rank: configuration.r, alpha: configuration.lora_alpha, dropout: configuration.lora_dropout, targets: targets)
     try lora.validate()
     let adapter = LoRAAdapter(shape: shape, configuration: lora, seed: 0)
-    let weightsURL = directory.appendingPathComponent(weightsFile)
     let file = try SafetensorsFile(url: weightsURL)
     for p in adapter.parameters {
       guard file.tensorNames.contains(p.name) else {

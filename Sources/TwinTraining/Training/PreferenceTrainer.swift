@@ -119,17 +119,25 @@ public struct PreferenceTrainer: Sendable {
   public static func evaluate(_ model: LoRADecoder, _ pairs: [PreferenceExample], beta: Float, maxLength: Int)
     -> EvaluationResult
   {
+    evaluate(policy: (model, true), reference: (model, false), pairs, beta: beta, maxLength: maxLength)
+  }
+
+  /// The same metrics for any policy and reference, each a model and whether its adapter is on
+  /// (a DPO model stored as one stacked adapter is scored against its SFT parent this way).
+  public static func evaluate(
+    policy: (LoRADecoder, Bool), reference: (LoRADecoder, Bool), _ pairs: [PreferenceExample], beta: Float, maxLength: Int
+  ) -> EvaluationResult {
     var (loss, wins, prefers, margins) = (0.0, 0, 0, 0.0)
     for pair in pairs {
-      let policy = logProbabilities(model, pair, maxLength: maxLength, adapter: true)
-      let reference = logProbabilities(model, pair, maxLength: maxLength, adapter: false)
-      let r = Objective.preference(
-        policyChosen: policy.chosen, policyRejected: policy.rejected, referenceChosen: reference.chosen,
-        referenceRejected: reference.rejected, beta: Double(beta), pairsInStep: 1)
-      loss += r.loss
-      if r.margin > 0 { wins += 1 }
-      if policy.chosen > policy.rejected { prefers += 1 }
-      margins += r.margin / Double(beta)
+      let p = logProbabilities(policy.0, pair, maxLength: maxLength, adapter: policy.1)
+      let r = logProbabilities(reference.0, pair, maxLength: maxLength, adapter: reference.1)
+      let o = Objective.preference(
+        policyChosen: p.chosen, policyRejected: p.rejected, referenceChosen: r.chosen, referenceRejected: r.rejected,
+        beta: Double(beta), pairsInStep: 1)
+      loss += o.loss
+      if o.margin > 0 { wins += 1 }
+      if p.chosen > p.rejected { prefers += 1 }
+      margins += o.margin / Double(beta)
     }
     let n = Double(max(pairs.count, 1))
     return EvaluationResult(

@@ -73,8 +73,10 @@ public struct SupervisedTrainer: Sendable {
   }
 
   /// The mean negative log-likelihood per answer token of `examples` (each alone, cut to
-  /// `maxLength`) and its perplexity.
-  public static func evaluate(_ model: LoRADecoder, _ examples: [TrainingExample], maxLength: Int) -> EvaluationResult {
+  /// `maxLength`) and its perplexity, with the adapter on or (the base model) off.
+  public static func evaluate(
+    _ model: LoRADecoder, _ examples: [TrainingExample], maxLength: Int, adapterEnabled: Bool = true
+  ) -> EvaluationResult {
     var total = 0.0
     var count = 0
     for example in examples {
@@ -82,7 +84,7 @@ public struct SupervisedTrainer: Sendable {
       guard e.labelledCount > 0 else { continue }
       var sequence = PackedSequence()
       sequence.append(tokens: e.tokens, trained: e.trained)
-      let pass = model.forward(sequence, options: .init(checkpointing: true))
+      let pass = model.forward(sequence, options: .init(adapterEnabled: adapterEnabled, checkpointing: true))
       total -= pass.tokenLogProbabilities.reduce(0.0) { $0 + Double($1) }
       count += pass.tokenLogProbabilities.count
     }

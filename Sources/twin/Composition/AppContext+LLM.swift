@@ -6,10 +6,15 @@ import TwinConfig
 import TwinModelStore
 
 extension AppContext {
-  /// A GGUF language model by name (`twin models list`) or path, loaded; `pull` fetches a
-  /// known model on first use.
+  /// A GGUF language model by name (`twin models list`), trained model (`twin-sft@2`: its base
+  /// with its adapter) or path, loaded; `pull` fetches a known model on first use.
   func languageModelContext(_ nameOrPath: String? = nil, pull: Bool = false) async throws -> LanguageModelContext {
     let name = nameOrPath ?? settings.llm.model
+    if let (trained, adapter) = try await trainedModel(name) {
+      if pull { try await ensureModel(trained.baseModel) }
+      let base = try models.resolve(trained.baseModel)
+      return try LanguageModelLoader.load(url: base.url, name: trained.label, adapter: adapter)
+    }
     if pull { try await ensureModel(name) }
     let resolved = try models.resolve(name)
     return try LanguageModelLoader.load(url: resolved.url, name: resolved.name ?? resolved.url.lastPathComponent)

@@ -65,6 +65,9 @@ struct AppContext: Sendable {
     return openedWorkspace
   }
 
+  /// The workspace, when the command opened one.
+  var openedWorkspaceIfAny: Workspace? { openedWorkspace }
+
   /// Clears the progress line before results are printed.
   func finishProgress() {
     (progress as? TerminalProgress)?.finish()
