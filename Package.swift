@@ -20,6 +20,16 @@ let hasVNNI: Bool = {
   let present = Set(flags.split(separator: " ").map(String.init))
   return ["avx512_vnni", "avx512bw", "avx512vl"].allSatisfy(present.contains)
 }()
+/// Whether the build machine's CPU has AVX-512F: the fp32 GEMM micro-kernel then works on zmm
+/// registers (16 floats) instead of ymm (8). `TWIN_PORTABLE_KERNELS=1` turns it off too.
+let hasAVX512: Bool = {
+  guard ProcessInfo.processInfo.environment["TWIN_PORTABLE_KERNELS"] != "1",
+    let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+  else { return false }
+  return flags.split(separator: " ").contains("avx512f")
+}()
+let tensorKernels: [SwiftSetting] = nativeCPU + (hasAVX512 ? [.define("TWIN_AVX512")] : [])
 let quantisedKernels: [SwiftSetting] =
   nativeCPU + (hasVNNI ? [.define("TWIN_AVX512_VNNI"), .enableExperimentalFeature("BuiltinModule")] : [])
 
@@ -140,7 +150,7 @@ let package = Package(
       resources: [.copy("Site")]),
 
     // Numeric kernels: GEMM, matrix-vector, softmax, norms, activations; threading over cores.
-    .target(name: "TwinTensor", swiftSettings: nativeCPU),
+    .target(name: "TwinTensor", swiftSettings: tensorKernels),
 
     // Tokenizers: WordPiece (BERT) now; BPE and SentencePiece with the LLM engine.
     .target(name: "TwinTokenizers", dependencies: ["TwinCore"]),

@@ -4,8 +4,9 @@
 //
 //   swift build -c release --product twin-bench-train && .build/release/twin-bench-train
 //
-// Both sides run the same optimiser steps (AdamW, loss on every token); the first step is a
-// warm-up and is not timed. Each side runs in its own process, so peak RSS is its own: Twin's
+// Both sides run the same optimiser steps (AdamW, loss on every token) from the same adapter
+// matrices (Twin writes its initial adapter; peft loads it), so their loss curves agree; the
+// first step is a warm-up and is not timed. Each side runs in its own process, so peak RSS is its own: Twin's
 // is read from /proc/self/status before the peer starts, the peer's from getrusage.
 import Foundation
 import TwinCore
@@ -70,9 +71,12 @@ print("\(modelName): \(steps) timed steps of \(batch) × \(length) tokens, rank 
 
 // Twin. The packer shuffles; the peer receives the sequences in the order Twin trains them.
 let examples = sequences.map { TrainingExample(tokens: $0, trained: $0.map { _ in true }) }
-let trainer = try SupervisedTrainer(
-  model: LoRADecoder(weights: weights, adapter: LoRAAdapter(shape: weights.shape, configuration: settings.lora, seed: 0)),
-  settings: settings, examples: examples)
+let adapter = LoRAAdapter(shape: weights.shape, configuration: settings.lora, seed: 0)
+// The peer starts from the same adapter matrices, so the two loss curves should agree.
+let adapterFolder = FileManager.default.temporaryDirectory.appendingPathComponent("twin-bench-train-\(UUID())")
+defer { try? FileManager.default.removeItem(at: adapterFolder) }
+try PEFTAdapter.write(adapter, baseModel: modelName, to: adapterFolder)
+let trainer = try SupervisedTrainer(model: LoRADecoder(weights: weights, adapter: adapter), settings: settings, examples: examples)
 let ordered = SequencePacker(maxLength: length, packing: false, seed: 0).sequences(examples, epoch: 0).map(\.tokens)
 let clock = ContinuousClock()
 var timedFrom: ContinuousClock.Instant?
@@ -97,7 +101,7 @@ if !options.flags.contains("--no-peer") {
   defer { try? FileManager.default.removeItem(at: job) }
   let payload: [String: Any] = [
     "sequences": ordered.map { $0.map(Int.init) }, "batch": batch, "rank": rank, "alpha": 2 * rank,
-    "learning_rate": 1e-4, "threads": threads,
+    "learning_rate": 1e-4, "threads": threads, "adapter": adapterFolder.path,
   ]
   try JSONSerialization.data(withJSONObject: payload).write(to: job)
   let peer = PeerScript.run(
@@ -111,6 +115,8 @@ if !options.flags.contains("--no-peer") {
     String(
       format: "  pytorch: %7.1f training tokens/s, peak RSS %6.0f MB, losses %@", rate, peak / 1e6,
       peerLosses.map { String(format: "%.3f", $0) }.joined(separator: " ")))
+  let drift = zip(losses, peerLosses).map { abs($0 - $1) / abs($1) }.max() ?? .nan
+  print(String(format: "largest relative loss difference over the %d steps: %.1e", losses.count, drift))
   print(
     String(
       format: "training tokens/s ratio (twin / pytorch): %.2f×; peak RSS ratio: %.2f×", twinRate / rate,

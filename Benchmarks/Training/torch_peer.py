@@ -3,8 +3,8 @@
     python torch_peer.py GGUF_FILE JOB_JSON
 
 JOB_JSON: {"sequences": [[ids...], ...], "batch": B, "rank": r, "alpha": a, "learning_rate": lr,
-"threads": n}. Runs len(sequences) / B optimiser steps (AdamW, no weight decay, gradient
-clipping at 1, loss on every token), the first untimed. Prints one JSON line:
+"threads": n, "adapter": PEFT_FOLDER}; training starts from the peft adapter in PEFT_FOLDER. Runs len(sequences) / B optimiser steps (AdamW, no weight decay, gradient
+clipping at 1, a linear schedule to 0, loss on every token), the first untimed. Prints one JSON line:
 {"tokens_per_second", "peak_rss_bytes", "losses"}.
 """
 import json
@@ -14,7 +14,7 @@ import sys
 import time
 
 import torch
-from peft import LoraConfig, get_peft_model
+from peft import PeftModel
 from transformers import AutoModelForCausalLM
 
 
@@ -26,14 +26,15 @@ def main():
     torch.manual_seed(0)
     base = AutoModelForCausalLM.from_pretrained(
         os.path.dirname(gguf_file), gguf_file=os.path.basename(gguf_file), torch_dtype=torch.float32)
-    config = LoraConfig(
-        r=job["rank"], lora_alpha=job["alpha"], lora_dropout=0.0, task_type="CAUSAL_LM",
-        target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
-    model = get_peft_model(base, config)
+    # Twin's initial adapter (rank, alpha and targets in its adapter_config.json).
+    model = PeftModel.from_pretrained(base, job["adapter"], is_trainable=True)
     model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=job["learning_rate"], weight_decay=0.0)
     sequences = job["sequences"]
     batch = job["batch"]
+    total = len(sequences) // batch
+    # Twin's schedule with no warm-up: linear from the peak to 0 at the last step.
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, (total - step) / total))
     losses = []
     start = None
     tokens = 0
@@ -43,6 +44,7 @@ def main():
         out.loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
         optimizer.step()
+        scheduler.step()
         optimizer.zero_grad()
         losses.append(out.loss.item())
         if step == 0:

@@ -100,13 +100,13 @@ enum GEMMDriver {
               let a = TileRows(op.a + i * op.lda + p0, lda: op.lda, count: mr)
               let c = op.c + i * op.ldc + j0
               if mr == height && nc == width {
-                microKernel6x16(depth: kc, a: a, b: panel, c: c, ldc: op.ldc, epilogue: epilogue)
+                microKernel(depth: kc, a: a, b: panel, c: c, ldc: op.ldc, epilogue: epilogue)
               } else {
-                // Edge tile: compute all 6 × 16 into scratch, then merge the live part.
+                // Edge tile: compute the whole tile into scratch, then merge the live part.
                 epilogue.accumulate = false
                 let bias = epilogue.bias
                 epilogue.bias = nil
-                microKernel6x16(depth: kc, a: a, b: panel, c: tile, ldc: width, epilogue: epilogue)
+                microKernel(depth: kc, a: a, b: panel, c: tile, ldc: width, epilogue: epilogue)
                 let add = !first || op.accumulate
                 for r in 0..<mr {
                   for col in 0..<nc {

@@ -1,22 +1,29 @@
-/// The register-blocked heart of every GEMM: a 6 × 16 tile of C.
+/// The register-blocked heart of every GEMM: a 6 × 2V tile of C, V being the SIMD width.
 ///
-/// `C[i, j] += Σ_p A[i, p] · B̃[p, j]` for i < 6, j < 16, where B̃ is a packed panel (`p`-major,
-/// 16 contiguous floats per `p`). Per step `p` the kernel loads two 8-float vectors of B̃ and,
-/// for each of the 6 rows, broadcasts `A[i, p]` and issues two FMAs: 12 FMAs on 12 accumulator
-/// registers. With AVX2's 16 ymm registers that leaves 2 for B̃ and 1 for the broadcast, and 12
-/// independent accumulators cover the FMA latency (4 cycles × 2 pipes = 8 in flight). On this
-/// machine the kernel runs at ≈ 100 GFLOP/s per core, the FMA peak, when its operands are in L1.
+/// `C[i, j] += Σ_p A[i, p] · B̃[p, j]` for i < 6, j < 2V, where B̃ is a packed panel (`p`-major,
+/// 2V contiguous floats per `p`). Per step `p` the kernel loads two vectors of B̃ and, for each
+/// of the 6 rows, broadcasts `A[i, p]` and issues two FMAs: 12 FMAs on 12 accumulator
+/// registers, which cover the FMA latency (4 cycles × 2 pipes = 8 in flight) and leave
+/// registers for B̃ and the broadcast.
 ///
-/// AVX2, not AVX-512: the build VM's CPUID hides AVX-512 and its kernel does not enable the ZMM
-/// register state (an AVX-512 instruction faults), so `-target-cpu native` gives 16 ymm
-/// registers. With 32 zmm registers a 6 × 32 or 12 × 32 tile of `SIMD16<Float>` would be the
-/// natural next step; 4 × 24 and 8 × 8 measured no better than 6 × 16 here.
+/// V is 16 floats (zmm) where the build machine has AVX-512 (`TWIN_AVX512`, see Package.swift):
+/// each FMA then does twice the work of AVX2's, and a 6 × 32 tile measured about 1.8× the
+/// 6 × 16 AVX2 tile's GFLOP/s on Zen 5. Elsewhere V is 8 floats (ymm): a 6 × 16 tile that fits
+/// AVX2's 16 registers (4 × 24 and 8 × 8 measured no better).
 enum MicroTile {
   /// Rows of C per tile (rows of A streamed).
   static let rows = 6
   /// Columns of C per tile: the width of a packed B panel.
-  static let cols = 16
+  static let cols = 2 * MicroVector.scalarCount
 }
+
+#if TWIN_AVX512
+  /// The micro-kernel's vector: one zmm register.
+  typealias MicroVector = SIMD16<Float>
+#else
+  /// The micro-kernel's vector: one ymm register.
+  typealias MicroVector = SIMD8<Float>
+#endif
 
 /// The six row pointers into A a tile reads. Rows past the end of A repeat the last real row, so
 /// the kernel never reads out of bounds and never needs a padded copy of A; their results are
@@ -48,16 +55,17 @@ struct TileEpilogue {
   var bias: UnsafePointer<Float>?
 }
 
-/// Computes one full 6 × 16 tile: `C = α · A·B̃ (+ bias) (+ C)` over `depth` steps.
+/// Computes one full 6 × ``MicroTile/cols`` tile: `C = α · A·B̃ (+ bias) (+ C)` over `depth` steps.
 ///
 /// `b` points at the panel's first used step; `c` at the tile's top-left element, with leading
-/// dimension `ldc`. All 6 × 16 elements of C are written, so edge tiles go through a scratch tile.
+/// dimension `ldc`. Every element of the tile is written, so edge tiles go through a scratch tile.
 @inline(never)
-func microKernel6x16(
+func microKernel(
   depth: Int, a: TileRows, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
   epilogue: TileEpilogue
 ) {
-  typealias V = SIMD8<Float>
+  typealias V = MicroVector
+  let stride = MemoryLayout<V>.size
   let a0 = a.r0
   let a1 = a.r1
   let a2 = a.r2
@@ -79,8 +87,8 @@ func microKernel6x16(
   var c51 = V()
   var p = 0
   while p < depth {
-    let b0 = panel.loadUnaligned(fromByteOffset: p &* 64, as: V.self)
-    let b1 = panel.loadUnaligned(fromByteOffset: p &* 64 &+ 32, as: V.self)
+    let b0 = panel.loadUnaligned(fromByteOffset: p &* (2 &* stride), as: V.self)
+    let b1 = panel.loadUnaligned(fromByteOffset: p &* (2 &* stride) &+ stride, as: V.self)
     let x0 = V(repeating: a0[p])
     c00 = c00.addingProduct(x0, b0)
     c01 = c01.addingProduct(x0, b1)
@@ -109,7 +117,7 @@ func microKernel6x16(
   var bias1 = V()
   if let bias = epilogue.bias {
     bias0 = UnsafeRawPointer(bias).loadUnaligned(as: V.self)
-    bias1 = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: 32, as: V.self)
+    bias1 = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: stride, as: V.self)
   }
   let accumulate = epilogue.accumulate
   @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) {
@@ -118,10 +126,10 @@ func microKernel6x16(
     var vhi = bias1.addingProduct(hi, alpha)
     if accumulate {
       vlo += out.loadUnaligned(as: V.self)
-      vhi += out.loadUnaligned(fromByteOffset: 32, as: V.self)
+      vhi += out.loadUnaligned(fromByteOffset: stride, as: V.self)
     }
     out.storeBytes(of: vlo, as: V.self)
-    out.storeBytes(of: vhi, toByteOffset: 32, as: V.self)
+    out.storeBytes(of: vhi, toByteOffset: stride, as: V.self)
   }
   store(0, c00, c01)
   store(1, c10, c11)

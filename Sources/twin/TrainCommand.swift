@@ -24,8 +24,8 @@ struct TrainCommand: AsyncParsableCommand {
       from it and gives the same curve as an uninterrupted run.
 
       Adapters are stored as peft files (adapter_config.json, adapter_model.safetensors) and as \
-      a GGUF LoRA adapter that llama.cpp loads with --lora; `twin models export` writes them, or \
-      a merged GGUF.
+      a GGUF LoRA adapter that llama.cpp loads with --lora; `twin models export` writes them \
+      (and a merged GGUF with --merged); `twin models trained` lists the trained models.
       """,
     subcommands: [SFT.self, DPO.self])
 
@@ -246,3 +246,5 @@ enum TrainingRun {
     var model: RegisteredModel?
   }
 }
+
+extension GGUFExport.MergedType: ExpressibleByArgument {}

@@ -49,6 +49,25 @@ import TwinTraining
     #expect(runs[0] == runs[1])
   }
 
+  @Test func theFusedHeadGivesTheSameGradients() {
+    let weights = RandomModel.weights(seed: 35)
+    let adapter = RandomModel.adapter(for: weights, seed: 36)
+    let model = LoRADecoder(weights: weights, adapter: adapter)
+    let sequence = RandomModel.sequence(seed: 37)
+    var rng = SplitMix64(seed: 38)
+    let c = rng.floats(sequence.labelledRows.count, in: -1...1)
+    var runs: [[[Float]]] = []
+    for fused in [false, true] {
+      adapter.zeroGradients()
+      let pass = model.forward(sequence, upstream: fused ? c : nil)
+      model.backward(pass, upstream: c)
+      runs.append(adapter.parameters.map(\.gradient.values))
+    }
+    for (a, b) in zip(runs[0], runs[1]) {
+      #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($0)) })
+    }
+  }
+
   @Test func packedSamplesDoNotSeeEachOther() {
     let weights = RandomModel.weights(seed: 41)
     let model = LoRADecoder(weights: weights, adapter: RandomModel.adapter(for: weights, seed: 42))

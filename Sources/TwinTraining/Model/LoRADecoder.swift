@@ -62,10 +62,13 @@ public final class LoRADecoder: @unchecked Sendable {
     let finalRho: [Float]
     let finalNormed: Tensor
     let lse: [Float]
+    /// The head's gradient, when the upstream was given to the forward pass.
+    let fusedHead: (upstream: [Float], dNormed: Tensor)?
 
     init(
       sequence: PackedSequence, tokenLogProbabilities: [Float], options: PassOptions, table: (cos: [Float], sin: [Float]),
-      tapes: [LayerTape], finalInput: Tensor, finalRho: [Float], finalNormed: Tensor, lse: [Float]
+      tapes: [LayerTape], finalInput: Tensor, finalRho: [Float], finalNormed: Tensor, lse: [Float],
+      fusedHead: (upstream: [Float], dNormed: Tensor)?
     ) {
       self.sequence = sequence
       self.tokenLogProbabilities = tokenLogProbabilities
@@ -76,6 +79,7 @@ public final class LoRADecoder: @unchecked Sendable {
       self.finalRho = finalRho
       self.finalNormed = finalNormed
       self.lse = lse
+      self.fusedHead = fusedHead
     }
 
     /// The sum of the labels' log-probabilities per packed sample.
@@ -87,7 +91,11 @@ public final class LoRADecoder: @unchecked Sendable {
   }
 
   /// Runs the model over `sequence`, keeping what ``backward(_:upstream:)`` needs.
-  public func forward(_ sequence: PackedSequence, options: PassOptions = PassOptions()) -> Pass {
+  ///
+  /// When the upstream gradient is known before the pass (`upstream`, one per labelled row:
+  /// SFT's), the output head computes its gradient at once and ``backward(_:upstream:)`` must
+  /// be given the same upstream.
+  public func forward(_ sequence: PackedSequence, options: PassOptions = PassOptions(), upstream: [Float]? = nil) -> Pass {
     let s = weights.shape
     let t = sequence.count
     precondition(t > 0, "empty sequence")
@@ -105,10 +113,21 @@ public final class LoRADecoder: @unchecked Sendable {
     }
     let normed = Tensor(rows: t, cols: s.embedding)
     let rho = RMSNorm.forward(current, weight: weights.outputNorm, epsilon: s.rmsEpsilon, into: normed)
-    let (logp, lse) = OutputHead.forward(normed, rows: sequence.labelledRows, labels: sequence.labels, weight: weights.output)
+    var fusedHead: (upstream: [Float], dNormed: Tensor)?
+    let logp: [Float]
+    let lse: [Float]
+    if let upstream {
+      precondition(upstream.count == sequence.labelledRows.count, "one upstream gradient per labelled row")
+      let dNormed = Tensor(rows: t, cols: s.embedding)
+      (logp, lse) = OutputHead.fused(
+        normed, rows: sequence.labelledRows, labels: sequence.labels, weights: upstream, weight: weights.output, into: dNormed)
+      fusedHead = (upstream, dNormed)
+    } else {
+      (logp, lse) = OutputHead.forward(normed, rows: sequence.labelledRows, labels: sequence.labels, weight: weights.output)
+    }
     return Pass(
       sequence: sequence, tokenLogProbabilities: logp, options: options, table: table, tapes: tapes, finalInput: current,
-      finalRho: rho, finalNormed: normed, lse: lse)
+      finalRho: rho, finalNormed: normed, lse: lse, fusedHead: fusedHead)
   }
 
   /// Accumulates the adapter's gradients of `L` into its `gradA`/`gradB`, given
@@ -118,10 +137,16 @@ public final class LoRADecoder: @unchecked Sendable {
     let sequence = pass.sequence
     precondition(upstream.count == sequence.labelledRows.count, "one upstream gradient per labelled row")
     let t = sequence.count
-    let dNormed = Tensor(rows: t, cols: s.embedding)
-    OutputHead.backward(
-      pass.finalNormed, rows: sequence.labelledRows, labels: sequence.labels, lse: pass.lse, weights: upstream,
-      weight: weights.output, into: dNormed)
+    let dNormed: Tensor
+    if let fused = pass.fusedHead {
+      precondition(fused.upstream == upstream, "backward's upstream differs from the one given to forward")
+      dNormed = fused.dNormed
+    } else {
+      dNormed = Tensor(rows: t, cols: s.embedding)
+      OutputHead.backward(
+        pass.finalNormed, rows: sequence.labelledRows, labels: sequence.labels, lse: pass.lse, weights: upstream,
+        weight: weights.output, into: dNormed)
+    }
     var dx = Tensor(rows: t, cols: s.embedding)
     RMSNorm.backward(dNormed, input: pass.finalInput, weight: weights.outputNorm, rho: pass.finalRho, into: dx)
     for i in stride(from: weights.layers.count - 1, through: 0, by: -1) {

@@ -44,4 +44,20 @@ public struct PackedSequence: Sendable, Hashable {
 
   /// The number of rows.
   public var count: Int { tokens.count }
+
+  /// The samples of `self` followed by those of `other`, renumbered: one pass over the result
+  /// computes what passes over each would (samples never attend across), with larger products.
+  public func appending(_ other: PackedSequence) -> PackedSequence {
+    var out = self
+    let offset = count
+    out.tokens += other.tokens
+    out.positions += other.positions
+    out.starts += other.starts.map { $0 + offset }
+    out.labelledRows += other.labelledRows.map { $0 + offset }
+    out.labels += other.labels
+    out.labelSamples += other.labelSamples.map { $0 + sampleCount }
+    out.sampleCount += other.sampleCount
+    return out
+  }
+
 }

@@ -8,7 +8,7 @@ import TwinTensor
 ///     S = c · Q_h K_gᵀ,  P = softmax(S) over keys j with start(i) ≤ j ≤ i,  O_h = P V_g
 ///
 /// where `start(i)` is the first row of row `i`'s sample, so packed samples never see each
-/// other. Backward, for `∂O_h`:
+/// other (each sample's block is computed alone). Backward, for `∂O_h`:
 ///
 ///     ∂P = ∂O_h V_gᵀ,   ∂V_g += Pᵀ ∂O_h
 ///     ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P))
@@ -32,23 +32,46 @@ public struct CausalSelfAttention: Sendable {
   /// `1/√d`, the scores' scale.
   public var scale: Float { 1 / Float(headDimension).squareRoot() }
 
-  /// Writes the attention output into `out` (`T × heads·d`) and returns the probabilities,
-  /// `heads` blocks of `T × T`.
+  /// Writes the attention output into `out` (`T × heads·d`) and returns the probabilities.
+  ///
+  /// Rows form segments (`starts`: each row's first row, segments contiguous), and only a
+  /// segment's own `n × n` block of scores is computed: the probabilities hold, per segment of
+  /// `n` rows starting at row `s`, `heads` blocks of `n × n` from offset `heads · Σ earlier n²`.
   public func forward(queries q: Tensor, keys k: Tensor, values v: Tensor, starts: [Int], into out: Tensor) -> Tensor {
-    let t = q.rows
-    let d = headDimension
-    let group = heads / kvHeads
-    let probabilities = Tensor(rows: heads * t, cols: t)
-    for h in 0..<heads {
-      let g = h / group
-      let p = probabilities.row(h * t)
-      Kernels.gemmNT(
-        m: t, n: t, k: d, a: q.data + h * d, lda: q.cols, b: k.data + g * d, ldb: k.cols, c: p, ldc: t, alpha: scale)
-      for i in 0..<t { Self.softmaxRow(p + i * t, from: starts[i], through: i, count: t) }
-      Kernels.gemmNN(
-        m: t, n: d, k: t, a: p, lda: t, b: v.data + g * d, ldb: v.cols, c: out.data + h * d, ldc: out.cols)
+    let segments = Self.segments(starts)
+    let probabilities = Tensor(rows: 1, cols: heads * segments.reduce(0) { $0 + $1.count * $1.count })
+    var offset = 0
+    for (s, n) in segments {
+      forward(segment: s, rows: n, q, k, v, probabilities: probabilities.data + offset, into: out)
+      offset += heads * n * n
     }
     return probabilities
+  }
+
+  private func forward(
+    segment s: Int, rows t: Int, _ q: Tensor, _ k: Tensor, _ v: Tensor, probabilities: UnsafeMutablePointer<Float>,
+    into out: Tensor
+  ) {
+    let d = headDimension
+    let group = heads / kvHeads
+    for h in 0..<heads {
+      let g = h / group
+      let p = probabilities + h * t * t
+      Kernels.gemmNT(
+        m: t, n: t, k: d, a: q.row(s) + h * d, lda: q.cols, b: k.row(s) + g * d, ldb: k.cols, c: p, ldc: t, alpha: scale)
+      for i in 0..<t { Self.softmaxRow(p + i * t, from: 0, through: i, count: t) }
+      Kernels.gemmNN(
+        m: t, n: d, k: t, a: p, lda: t, b: v.row(s) + g * d, ldb: v.cols, c: out.row(s) + h * d, ldc: out.cols)
+    }
+  }
+
+  /// `(first row, rows)` of each segment of `starts`.
+  static func segments(_ starts: [Int]) -> [(start: Int, count: Int)] {
+    var out: [(start: Int, count: Int)] = []
+    for (row, start) in starts.enumerated() {
+      if row == start || out.isEmpty { out.append((row, 1)) } else { out[out.count - 1].count += 1 }
+    }
+    return out
   }
 
   /// Writes `∂Q` into `dq` and `∂K`, `∂V` into `dk`, `dv` (all overwritten).
@@ -56,32 +79,42 @@ public struct CausalSelfAttention: Sendable {
     _ dOut: Tensor, queries q: Tensor, keys k: Tensor, values v: Tensor, probabilities: Tensor, starts: [Int],
     dq: Tensor, dk: Tensor, dv: Tensor
   ) {
-    let t = q.rows
-    let d = headDimension
-    let group = heads / kvHeads
     dk.zero()
     dv.zero()
+    var offset = 0
+    for (s, n) in Self.segments(starts) {
+      backward(segment: s, rows: n, dOut, q, k, v, probabilities: probabilities.data + offset, dq: dq, dk: dk, dv: dv)
+      offset += heads * n * n
+    }
+  }
+
+  private func backward(
+    segment s: Int, rows t: Int, _ dOut: Tensor, _ q: Tensor, _ k: Tensor, _ v: Tensor,
+    probabilities: UnsafeMutablePointer<Float>, dq: Tensor, dk: Tensor, dv: Tensor
+  ) {
+    let d = headDimension
+    let group = heads / kvHeads
     let dp = Tensor(rows: t, cols: t)
     for h in 0..<heads {
       let g = h / group
-      let p = probabilities.row(h * t)
+      let p = probabilities + h * t * t
       Kernels.gemmNT(
-        m: t, n: t, k: d, a: dOut.data + h * d, lda: dOut.cols, b: v.data + g * d, ldb: v.cols, c: dp.data, ldc: t)
+        m: t, n: t, k: d, a: dOut.row(s) + h * d, lda: dOut.cols, b: v.row(s) + g * d, ldb: v.cols, c: dp.data, ldc: t)
       Kernels.gemmTN(
-        m: t, n: d, k: t, a: p, lda: t, b: dOut.data + h * d, ldb: dOut.cols, c: dv.data + g * d, ldc: dv.cols,
+        m: t, n: d, k: t, a: p, lda: t, b: dOut.row(s) + h * d, ldb: dOut.cols, c: dv.row(s) + g * d, ldc: dv.cols,
         accumulate: true)
       for i in 0..<t {
         let (pr, dr) = (p + i * t, dp.row(i))
-        let lo = starts[i]
         var dot: Float = 0
-        for j in lo...i { dot += pr[j] * dr[j] }
-        for j in 0..<t { dr[j] = (lo...i).contains(j) ? pr[j] * (dr[j] - dot) : 0 }
+        for j in 0...i { dot += pr[j] * dr[j] }
+        for j in 0...i { dr[j] = pr[j] * (dr[j] - dot) }
+        for j in (i + 1)..<t { dr[j] = 0 }
       }
       Kernels.gemmNN(
-        m: t, n: d, k: t, a: dp.data, lda: t, b: k.data + g * d, ldb: k.cols, c: dq.data + h * d, ldc: dq.cols,
+        m: t, n: d, k: t, a: dp.data, lda: t, b: k.row(s) + g * d, ldb: k.cols, c: dq.row(s) + h * d, ldc: dq.cols,
         alpha: scale)
       Kernels.gemmTN(
-        m: t, n: d, k: t, a: dp.data, lda: t, b: q.data + h * d, ldb: q.cols, c: dk.data + g * d, ldc: dk.cols,
+        m: t, n: d, k: t, a: dp.data, lda: t, b: q.row(s) + h * d, ldb: q.cols, c: dk.row(s) + g * d, ldc: dk.cols,
         alpha: scale, accumulate: true)
     }
   }

@@ -59,9 +59,15 @@ public enum Linear {
       ldc: dx.cols, accumulate: true)
     guard let adapter, let saved else { return }
     let r = adapter.rank
+    // ∂Bᵀ = s · uᵀ ∂y, [r × out]: the product transposes u (T × r) rather than ∂y (T × out).
+    let gradBT = Tensor(rows: r, cols: dy.cols)
     Kernels.gemmTN(
-      m: dy.cols, n: r, k: t, a: dy.data, lda: dy.cols, b: saved.down.data, ldb: r, c: adapter.gradB.data, ldc: r,
-      alpha: adapter.scale, accumulate: true)
+      m: r, n: dy.cols, k: t, a: saved.down.data, lda: r, b: dy.data, ldb: dy.cols, c: gradBT.data, ldc: dy.cols,
+      alpha: adapter.scale)
+    for o in 0..<dy.cols {
+      let row = adapter.gradB.row(o)
+      for j in 0..<r { row[j] += gradBT[j, o] }
+    }
     let g = Tensor(rows: t, cols: r)
     Kernels.gemmNN(
       m: t, n: r, k: dy.cols, a: dy.data, lda: dy.cols, b: adapter.b.data, ldb: r, c: g.data, ldc: r,

@@ -12,9 +12,10 @@ import TwinTensor
 ///     ∂z = w (onehot(y) − softmax(z)),   ∂h = ∂z W
 ///
 /// The logits are recomputed in backward rather than kept (`T × V` floats would dwarf the
-/// model's own activations).
+/// model's own activations), unless the upstream is known up front (``fused(_:rows:labels:weights:weight:into:)``).
 public enum OutputHead {
-  public static let chunk = 64
+  /// Labelled rows whose logits are computed at once (`chunk × V` floats at most).
+  public static let chunk = 256
 
   /// The rows' labels' log-probabilities and log-normalisers (`lse`), for the labelled rows
   /// `rows` of `hidden`.
@@ -22,17 +23,7 @@ public enum OutputHead {
     var logp = [Float](repeating: 0, count: rows.count)
     var lse = logp
     forEachChunk(hidden, rows: rows, weight: weight) { offset, count, logits in
-      for i in 0..<count {
-        let z = logits.row(i)
-        let v = logits.cols
-        var m = -Float.infinity
-        for j in 0..<v { m = max(m, z[j]) }
-        var sum: Double = 0
-        for j in 0..<v { sum += Double(expf(z[j] - m)) }
-        let l = m + Float(log(sum))
-        lse[offset + i] = l
-        logp[offset + i] = z[Int(labels[offset + i])] - l
-      }
+      score(logits, count: count, labels: labels, offset: offset, logp: &logp, lse: &lse)
     }
     return (logp, lse)
   }
@@ -41,22 +32,62 @@ public enum OutputHead {
   public static func backward(
     _ hidden: Tensor, rows: [Int], labels: [Int32], lse: [Float], weights: [Float], weight: Tensor, into dHidden: Tensor
   ) {
-    let d = hidden.cols
     forEachChunk(hidden, rows: rows, weight: weight) { offset, count, logits in
-      for i in 0..<count {
-        let z = logits.row(i)
-        let w = weights[offset + i]
-        let l = lse[offset + i]
-        for j in 0..<logits.cols { z[j] = -w * expf(z[j] - l) }
-        z[Int(labels[offset + i])] += w
-      }
-      let dh = Tensor(rows: count, cols: d)
-      Kernels.gemmNN(
-        m: count, n: d, k: weight.rows, a: logits.data, lda: logits.cols, b: weight.data, ldb: d, c: dh.data, ldc: d)
-      for i in 0..<count {
-        let target = dHidden.row(rows[offset + i])
-        Kernels.add(target, dh.row(i), into: target, count: d)
-      }
+      gradient(logits, count: count, offset: offset, rows: rows, labels: labels, lse: lse, weights: weights, weight: weight, into: dHidden)
+    }
+  }
+
+  /// ``forward(_:rows:labels:weight:)`` and ``backward(_:rows:labels:lse:weights:weight:into:)``
+  /// in one pass over the logits, when the upstream gradient is known before the forward pass
+  /// (SFT's is `−1/N` for every labelled token): the vocabulary-wide product runs once, not twice.
+  public static func fused(
+    _ hidden: Tensor, rows: [Int], labels: [Int32], weights: [Float], weight: Tensor, into dHidden: Tensor
+  ) -> (logp: [Float], lse: [Float]) {
+    var logp = [Float](repeating: 0, count: rows.count)
+    var lse = logp
+    forEachChunk(hidden, rows: rows, weight: weight) { offset, count, logits in
+      score(logits, count: count, labels: labels, offset: offset, logp: &logp, lse: &lse)
+      gradient(logits, count: count, offset: offset, rows: rows, labels: labels, lse: lse, weights: weights, weight: weight, into: dHidden)
+    }
+    return (logp, lse)
+  }
+
+  /// `lse` and `log p(label)` of a chunk's rows.
+  private static func score(
+    _ logits: Tensor, count: Int, labels: [Int32], offset: Int, logp: inout [Float], lse: inout [Float]
+  ) {
+    for i in 0..<count {
+      let z = logits.row(i)
+      let v = logits.cols
+      var m = -Float.infinity
+      for j in 0..<v { m = max(m, z[j]) }
+      var sum: Double = 0
+      for j in 0..<v { sum += Double(expf(z[j] - m)) }
+      let l = m + Float(log(sum))
+      lse[offset + i] = l
+      logp[offset + i] = z[Int(labels[offset + i])] - l
+    }
+  }
+
+  /// Turns a chunk's logits into `∂z` in place and adds `∂h = ∂z W` to its rows of `dHidden`.
+  private static func gradient(
+    _ logits: Tensor, count: Int, offset: Int, rows: [Int], labels: [Int32], lse: [Float], weights: [Float], weight: Tensor,
+    into dHidden: Tensor
+  ) {
+    let d = weight.cols
+    for i in 0..<count {
+      let z = logits.row(i)
+      let w = weights[offset + i]
+      let l = lse[offset + i]
+      for j in 0..<logits.cols { z[j] = -w * expf(z[j] - l) }
+      z[Int(labels[offset + i])] += w
+    }
+    let dh = Tensor(rows: count, cols: d)
+    Kernels.gemmNN(
+      m: count, n: d, k: weight.rows, a: logits.data, lda: logits.cols, b: weight.data, ldb: d, c: dh.data, ldc: d)
+    for i in 0..<count {
+      let target = dHidden.row(rows[offset + i])
+      Kernels.add(target, dh.row(i), into: target, count: d)
     }
   }
 

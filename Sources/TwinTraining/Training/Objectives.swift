@@ -7,9 +7,14 @@ public enum Objective {
   /// gradient accumulation. Returns the summed loss contribution and the upstream gradient of
   /// one pass.
   public static func supervised(_ pass: LoRADecoder.Pass, tokensInStep tokens: Int) -> (loss: Double, upstream: [Float]) {
-    let n = Float(max(tokens, 1))
     let loss = -pass.tokenLogProbabilities.reduce(0.0) { $0 + Double($1) } / Double(max(tokens, 1))
-    return (loss, [Float](repeating: -1 / n, count: pass.tokenLogProbabilities.count))
+    return (loss, supervisedUpstream(pass.sequence, tokensInStep: tokens))
+  }
+
+  /// SFT's upstream gradient for `sequence`, known before its forward pass: `−1/N` per
+  /// labelled token (see ``LoRADecoder/forward(_:options:upstream:)``).
+  public static func supervisedUpstream(_ sequence: PackedSequence, tokensInStep tokens: Int) -> [Float] {
+    [Float](repeating: -1 / Float(max(tokens, 1)), count: sequence.labelledRows.count)
   }
 
   /// Direct preference optimisation (Rafailov et al.) for one pair:

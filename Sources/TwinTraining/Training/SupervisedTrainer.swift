@@ -56,14 +56,20 @@ public struct SupervisedTrainer: Sendable {
         events(.evaluation(step: step, Self.evaluate(model, evaluation, maxLength: settings.maxLength)))
       }
     ) { step in
-      let sequences = steps[step].sequences
+      let sequences = Array(steps[step].sequences)
       let labelled = sequences.reduce(0) { $0 + $1.labelledRows.count }
       var loss = 0.0
       var tokens = 0
-      for (i, sequence) in sequences.enumerated() {
+      // A micro-batch runs as one pass over its sequences laid end to end: the same numbers,
+      // in products `batchSize` times taller.
+      for (i, start) in stride(from: 0, to: sequences.count, by: settings.batchSize).enumerated() {
+        let batch = sequences[start..<min(start + settings.batchSize, sequences.count)]
+        let sequence = batch.dropFirst().reduce(batch.first!) { $0.appending($1) }
         let seed = settings.lora.dropout > 0 ? settings.seed &* 0x100_0000_01B3 &+ UInt64(step) &* 4096 &+ UInt64(i) : nil
-        let pass = model.forward(sequence, options: .init(dropoutSeed: seed, checkpointing: settings.gradientCheckpointing))
-        let (l, upstream) = Objective.supervised(pass, tokensInStep: labelled)
+        let upstream = Objective.supervisedUpstream(sequence, tokensInStep: labelled)
+        let pass = model.forward(
+          sequence, options: .init(dropoutSeed: seed, checkpointing: settings.gradientCheckpointing), upstream: upstream)
+        let (l, _) = Objective.supervised(pass, tokensInStep: labelled)
         model.backward(pass, upstream: upstream)
         loss += l
         tokens += sequence.count
