@@ -56,16 +56,24 @@ public enum OutputHead {
   private static func score(
     _ logits: Tensor, count: Int, labels: [Int32], offset: Int, logp: inout [Float], lse: inout [Float]
   ) {
-    for i in 0..<count {
-      let z = logits.row(i)
-      let v = logits.cols
-      var m = -Float.infinity
-      for j in 0..<v { m = max(m, z[j]) }
-      var sum: Double = 0
-      for j in 0..<v { sum += Double(expf(z[j] - m)) }
-      let l = m + Float(log(sum))
-      lse[offset + i] = l
-      logp[offset + i] = z[Int(labels[offset + i])] - l
+    let v = logits.cols
+    logp.withUnsafeMutableBufferPointer { logp in
+      lse.withUnsafeMutableBufferPointer { lse in
+        let (logp, lse) = (logp.baseAddress!, lse.baseAddress!)
+        // Rows are independent: each thread takes whole rows (tens of microseconds each).
+        Parallel.forRange(count, minChunk: 4) { rows in
+          for i in rows {
+            let z = logits.row(i)
+            var m = -Float.infinity
+            for j in 0..<v { m = max(m, z[j]) }
+            var sum: Double = 0
+            for j in 0..<v { sum += Double(expf(z[j] - m)) }
+            let l = m + Float(log(sum))
+            lse[offset + i] = l
+            logp[offset + i] = z[Int(labels[offset + i])] - l
+          }
+        }
+      }
     }
   }
 
@@ -75,12 +83,14 @@ public enum OutputHead {
     into dHidden: Tensor
   ) {
     let d = weight.cols
-    for i in 0..<count {
-      let z = logits.row(i)
-      let w = weights[offset + i]
-      let l = lse[offset + i]
-      for j in 0..<logits.cols { z[j] = -w * expf(z[j] - l) }
-      z[Int(labels[offset + i])] += w
+    Parallel.forRange(count, minChunk: 4) { rows in
+      for i in rows {
+        let z = logits.row(i)
+        let w = weights[offset + i]
+        let l = lse[offset + i]
+        for j in 0..<logits.cols { z[j] = -w * expf(z[j] - l) }
+        z[Int(labels[offset + i])] += w
+      }
     }
     let dh = Tensor(rows: count, cols: d)
     Kernels.gemmNN(

@@ -1,4 +1,5 @@
 import Foundation
+import TwinTensor
 
 /// The gated activation of the Llama feed-forward block, elementwise:
 ///
@@ -8,20 +9,24 @@ import Foundation
 public enum SwiGLU {
   /// `h = SiLU(gate) ⊙ up`.
   public static func forward(gate: Tensor, up: Tensor, into h: Tensor) {
-    for i in 0..<h.count {
-      let g = gate.data[i]
-      h.data[i] = g / (1 + expf(-g)) * up.data[i]
+    Parallel.forRange(h.count, minChunk: 16_384) { range in
+      for i in range {
+        let g = gate.data[i]
+        h.data[i] = g / (1 + expf(-g)) * up.data[i]
+      }
     }
   }
 
   /// Writes `∂gate` and `∂up` for the upstream `dh`.
   public static func backward(_ dh: Tensor, gate: Tensor, up: Tensor, gateGradient: Tensor, upGradient: Tensor) {
-    for i in 0..<dh.count {
-      let g = gate.data[i]
-      let s = 1 / (1 + expf(-g))
-      let d = dh.data[i]
-      upGradient.data[i] = d * g * s
-      gateGradient.data[i] = d * up.data[i] * s * (1 + g * (1 - s))
+    Parallel.forRange(dh.count, minChunk: 16_384) { range in
+      for i in range {
+        let g = gate.data[i]
+        let s = 1 / (1 + expf(-g))
+        let d = dh.data[i]
+        upGradient.data[i] = d * g * s
+        gateGradient.data[i] = d * up.data[i] * s * (1 + g * (1 - s))
+      }
     }
   }
 }
