@@ -31,41 +31,41 @@ struct TrainCommand: AsyncParsableCommand {
 
   /// The options both methods share; their defaults are the method's preset (the Handbook's).
   struct Options: ParsableArguments {
-    @Option(name: .long, help: "Passes over the training split (default: SFT 3, DPO 1).")
+    @Option(name: .long, help: "Passes over the training split (default: SFT \(TrainingSettings.supervised.epochs), DPO \(TrainingSettings.preference.epochs)).")
     var epochs: Int?
-    @Option(name: .long, help: "Peak learning rate (default: SFT 3e-4, DPO 2e-6).")
+    @Option(name: .long, help: "Peak learning rate (default: SFT \(TrainingSettings.supervised.learningRate), DPO \(TrainingSettings.preference.learningRate)).")
     var learningRate: Float?
-    @Option(name: .long, help: "LoRA rank r (default 32).")
+    @Option(name: .long, help: "LoRA rank r (default \(TrainingSettings.supervised.lora.rank)).")
     var rank: Int?
-    @Option(name: .long, help: "LoRA α; the update is scaled by α/r (default 32).")
+    @Option(name: .long, help: "LoRA α; the update is scaled by α/r (default \(TrainingSettings.supervised.lora.alpha), or r when --rank is given).")
     var alpha: Float?
-    @Option(name: .long, help: "Dropout on the adapters' input (default 0).")
+    @Option(name: .long, help: "Dropout on the adapters' input (default \(TrainingSettings.supervised.lora.dropout)).")
     var dropout: Float?
     @Option(
       name: .long, parsing: .upToNextOption,
       help: "Adapted projections (default: all of q_proj k_proj v_proj o_proj gate_proj up_proj down_proj).")
     var targets: [String] = []
-    @Option(name: .long, help: "Sequences per micro-batch (default 2).")
+    @Option(name: .long, help: "Sequences per micro-batch (default \(TrainingSettings.supervised.batchSize)).")
     var batchSize: Int?
-    @Option(name: .long, help: "Micro-batches per optimiser step (default 4).")
+    @Option(name: .long, help: "Micro-batches per optimiser step (default \(TrainingSettings.supervised.gradientAccumulation)).")
     var gradientAccumulation: Int?
-    @Option(name: .long, help: "Longest sequence in tokens; longer samples are cut (default 512).")
+    @Option(name: .long, help: "Longest sequence in tokens; longer samples are cut (default \(TrainingSettings.supervised.maxLength)).")
     var maxLength: Int?
     @Flag(name: .long, help: "One sample per sequence (SFT packs samples by default).")
     var noPacking = false
     @Flag(name: .long, help: "Train on the prompt's tokens too, not only the answer's.")
     var allTokens = false
-    @Option(name: .long, help: "Linear warm-up steps (default 10).")
+    @Option(name: .long, help: "Linear warm-up steps (default \(TrainingSettings.supervised.warmupSteps)).")
     var warmupSteps: Int?
-    @Option(name: .long, help: "AdamW's decoupled weight decay (default 0.01).")
+    @Option(name: .long, help: "AdamW's decoupled weight decay (default \(TrainingSettings.supervised.optimizer.weightDecay)).")
     var weightDecay: Float?
-    @Option(name: .long, help: "Clip the gradient norm to this; 0 turns clipping off (default 1).")
+    @Option(name: .long, help: "Clip the gradient norm to this; 0 turns clipping off (default \(TrainingSettings.supervised.maxGradientNorm)).")
     var maxGradNorm: Float?
-    @Option(name: .long, help: "Seed of the adapter's initialisation, the data order and dropout (default 0).")
+    @Option(name: .long, help: "Seed of the adapter's initialisation, the data order and dropout (default \(TrainingSettings.supervised.seed)).")
     var seed: UInt64?
     @Option(name: .long, help: "Score the test split every N steps (default: only at the end).")
     var evalEvery: Int?
-    @Option(name: .long, help: "Write a checkpoint every N steps (default 50; always at Ctrl-C).")
+    @Option(name: .long, help: "Write a checkpoint every N steps (default \(TrainingSettings.supervised.checkpointEvery); always at Ctrl-C and at the end).")
     var checkpointEvery: Int?
     @Flag(name: .long, help: "Recompute activations in backward: less memory, about a third more time.")
     var gradientCheckpointing = false
@@ -163,7 +163,7 @@ struct TrainCommand: AsyncParsableCommand {
     var from: String
     @Option(name: .long, help: "The preference dataset (NAME@VERSION or NAME@latest).")
     var dataset = "preference@latest"
-    @Option(name: .long, help: "β: how far the policy may move from the reference (default 0.5).")
+    @Option(name: .long, help: "β: how far the policy may move from the reference (default \(TrainingSettings.preference.beta)).")
     var beta: Float?
     @OptionGroup var options: Options
     @OptionGroup var global: GlobalOptions
