@@ -91,17 +91,11 @@ public struct SQLiteDatasetStore: DatasetStore {
       ).map(Self.version)
     }
     if let found { return found }
-    let existing = try await versions(name: reference.name)
-    let hint: String
-    if let latest = existing.first {
-      hint = "'\(reference.name)' has versions 1 to \(latest.version)"
-    } else {
-      let names = Set(try await versions(name: nil).map(\.name)).sorted()
-      hint = names.isEmpty
-        ? "there are no datasets yet: `twin datasets generate` makes one"
-        : "known datasets: \(names.joined(separator: ", "))"
-    }
-    throw TwinError.notFound(kind: .dataset, name: reference.description, hint: hint)
+    let latest = try await versions(name: reference.name).first?.version
+    let names = latest == nil ? Set(try await versions(name: nil).map(\.name)).sorted() : []
+    throw VersionNotFound.error(
+      reference, kind: .dataset, latest: latest, names: names,
+      noneYet: "there are no datasets yet: `twin datasets generate` makes one", known: "known datasets")
   }
 
   public func samples(of version: DatasetVersion, split: DatasetSplit?, limit: Int?) async throws -> [DatasetSample] {

@@ -63,17 +63,11 @@ public struct SQLiteModelRegistry: ModelRegistry {
       ).map(Self.version)
     }
     if let found { return found }
-    let existing = try await versions(name: reference.name)
-    let hint: String
-    if let latest = existing.first {
-      hint = "'\(reference.name)' has versions 1 to \(latest.version)"
-    } else {
-      let names = Set(try await versions(name: nil).map(\.name)).sorted()
-      hint = names.isEmpty
-        ? "no model is trained yet: `twin train sft` trains one"
-        : "trained models: \(names.joined(separator: ", "))"
-    }
-    throw TwinError.notFound(kind: .model, name: reference.description, hint: hint)
+    let latest = try await versions(name: reference.name).first?.version
+    let names = latest == nil ? Set(try await versions(name: nil).map(\.name)).sorted() : []
+    throw VersionNotFound.error(
+      reference, kind: .model, latest: latest, names: names,
+      noneYet: "no model is trained yet: `twin train sft` trains one", known: "trained models")
   }
 
   private static func version(_ row: Row) throws -> ModelVersion {
