@@ -72,12 +72,30 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     if case .string(let s) = self { return s }
     return nil
   }
+
+  /// The leaves of nested objects under dotted keys (`settings.lora.rank` → `32`), sorted by
+  /// key; strings bare, other values as JSON. Parameters compared side by side, or sent to a
+  /// tracker that takes flat string parameters, read this way.
+  public var flattened: [(key: String, value: String)] {
+    var leaves: [(key: String, value: String)] = []
+    func walk(_ value: JSONValue, _ prefix: String) {
+      switch value {
+      case .object(let object) where !object.isEmpty:
+        for (key, child) in object { walk(child, prefix.isEmpty ? key : "\(prefix).\(key)") }
+      case .string(let s): leaves.append((prefix, s))
+      default: leaves.append((prefix, value.canonicalJSON))
+      }
+    }
+    walk(self, "")
+    return leaves.sorted { $0.key < $1.key }
+  }
 }
 
 /// Literals, so JSON values (schemas, trace attributes) read as JSON in code.
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-  ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+  ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+  public init(floatLiteral value: Double) { self = .double(value) }
   public init(stringLiteral value: String) { self = .string(value) }
   public init(integerLiteral value: Int) { self = .int(value) }
   public init(booleanLiteral value: Bool) { self = .bool(value) }

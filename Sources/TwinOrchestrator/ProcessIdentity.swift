@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 #if canImport(Glibc)
   import Glibc
@@ -41,15 +42,8 @@ public struct ProcessIdentity: Sendable, Codable, Hashable {
     return now == startTicks
   }
 
-  /// Field 22 of `/proc/<pid>/stat`: the process start time. The command name (field 2) may
-  /// contain spaces and parentheses, so parsing starts after its last ')'.
+  /// The process start time (field 22 of `/proc/<pid>/stat`).
   static func startTicks(of pid: Int32) -> UInt64? {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-      let close = stat.lastIndex(of: ")")
-    else { return nil }
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    // After ')' the fields start at field 3 (state); field 22 is index 19.
-    guard fields.count > 19 else { return nil }
-    return UInt64(fields[19])
+    ProcessStat.read(pid: pid)?.startTicks
   }
 }

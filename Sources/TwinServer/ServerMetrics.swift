@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Prometheus
 import Synchronization
+import TwinCore
 
 /// Every metric a server exports, each declared here once with its help text, on the registry
 /// that `GET /metrics` serves. The exposition passes `promtool check metrics`: counters end in
@@ -162,15 +163,8 @@ final class ProcessSampler: Sendable {
   private let reportedCPU = Mutex(0.0)
 
   func sample(into registry: PrometheusCollectorRegistry) {
-    guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-      let close = stat.lastIndex(of: ")")
-    else { return }
-    // Fields after the command name (which may hold spaces), numbered from 3 (`state`).
-    let fields = stat[stat.index(after: close)...].split(separator: " ")
-    func field(_ number: Int) -> Double { Double(fields[number - 3]) ?? 0 }
-    guard fields.count > 21 else { return }
-    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-    let cpu = (field(14) + field(15)) / ticks
+    guard let stat = ProcessStat.read() else { return }
+    let cpu = stat.cpuSeconds
     let delta = reportedCPU.withLock { reported in
       let delta = max(0, cpu - reported)
       reported += delta
@@ -181,16 +175,16 @@ final class ProcessSampler: Sendable {
     ).increment(by: delta)
     registry.makeGauge(
       descriptor: .init(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes.")
-    ).set(field(24) * Double(sysconf(Int32(_SC_PAGESIZE))))
+    ).set(stat.residentBytes)
     registry.makeGauge(
       descriptor: .init(metricName: "process_virtual_memory", unitName: "bytes", helpText: "Virtual memory size in bytes.")
-    ).set(field(23))
+    ).set(stat.virtualBytes)
     if let boot = Self.bootTime() {
       registry.makeGauge(
         descriptor: .init(
           metricName: "process_start_time", unitName: "seconds",
           helpText: "Start time of the process since unix epoch in seconds.")
-      ).set(boot + field(22) / ticks)
+      ).set(boot + Double(stat.startTicks) / ProcessStat.ticksPerSecond)
     }
     if let open = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
       registry.makeGauge(

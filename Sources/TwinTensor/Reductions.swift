@@ -16,6 +16,17 @@ extension Kernels {
     reduce(count, DotTerms(a: a, b: b))
   }
 
+  /// The cosine similarity of two vectors; 0 when their lengths differ, they are empty, or
+  /// one is all zeros.
+  public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
+    guard a.count == b.count, !a.isEmpty else { return 0 }
+    func dot(_ x: [Float], _ y: [Float]) -> Float {
+      x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in Kernels.dot(x.baseAddress!, y.baseAddress!, count: x.count) } }
+    }
+    let (na, nb) = (dot(a, a), dot(b, b))
+    return na > 0 && nb > 0 ? dot(a, b) / (na * nb).squareRoot() : 0
+  }
+
   /// `out[c] = Σ_r x[r, c]`: the column sums of a `rows × cols` block whose rows are `rowStride`
   /// floats apart (default `cols`). `out` must not overlap `x`.
   public static func sumRows(

@@ -26,18 +26,9 @@ public struct Deduplicator: Sendable, Hashable, Codable {
     return zip(samples, vectors).map { sample, vector in
       let key = SampleFilters.normalized(sample.instruction) + "\u{0}" + SampleFilters.normalized(sample.answer)
       guard seen.insert(key).inserted else { return .duplicate }
-      if kept.contains(where: { Double(Self.cosine($0, vector)) >= threshold }) { return .nearDuplicate }
+      if kept.contains(where: { Double(Kernels.cosine($0, vector)) >= threshold }) { return .nearDuplicate }
       kept.append(vector)
       return nil
     }
-  }
-
-  static func cosine(_ a: [Float], _ b: [Float]) -> Float {
-    guard a.count == b.count, !a.isEmpty else { return 0 }
-    func dot(_ x: [Float], _ y: [Float]) -> Float {
-      x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in Kernels.dot(x.baseAddress!, y.baseAddress!, count: x.count) } }
-    }
-    let (na, nb) = (dot(a, a), dot(b, b))
-    return na > 0 && nb > 0 ? dot(a, b) / (na * nb).squareRoot() : 0
   }
 }
