@@ -99,7 +99,9 @@ public struct Setting: Sendable {
         let value = verbatim ? raw : raw.trimmingCharacters(in: .whitespaces)
         guard mayBeEmpty || !value.isEmpty else { throw fail("must not be empty") }
         settings[keyPath: path] = value
-      }, render: { Self.yaml($0[keyPath: path]) })
+      },
+      // A URL setting may carry `user:password@`; listing settings must not print it.
+      render: { Self.yaml(CredentialRedaction.redact($0[keyPath: path])) })
   }
 
   /// A secret: stored trimmed, never echoed (an error message would otherwise print it).

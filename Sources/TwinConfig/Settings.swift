@@ -32,6 +32,21 @@ public struct Settings: Sendable, Equatable {
   /// Where traces are exported over OTLP/HTTP (such as `http://localhost:4318/v1/traces`);
   /// empty: traces are only stored in the workspace.
   public var otlpEndpoint = ""
+  /// An MLflow tracking server (`http://127.0.0.1:5000`) that runs and registered models are
+  /// mirrored to; empty: they stay in the workspace only.
+  public var mlflowURI = ""
+  /// The metric `twin registry promote` compares (a ``EvaluationMetric`` name).
+  public var promotionMetric = PromotionPolicy.standard.metric.rawValue
+  /// How much better, relatively, a candidate must be than `production`.
+  public var promotionMargin = PromotionPolicy.standard.margin
+  /// The model that judges answers in `twin evaluate`; empty: no judge (judge-free metrics).
+  public var evaluationJudge = ""
+
+  /// The promotion gate the settings describe.
+  public var promotionPolicy: PromotionPolicy {
+    // The table validated the metric's name, so parsing cannot fail here.
+    PromotionPolicy(metric: EvaluationMetric(rawValue: promotionMetric) ?? .perplexity, margin: promotionMargin)
+  }
 
   /// Which language model answers: the in-process engine, or an OpenAI-compatible server.
   public struct LLM: Sendable, Equatable, CustomStringConvertible {

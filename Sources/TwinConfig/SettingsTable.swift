@@ -139,6 +139,19 @@ extension Settings {
     .text(
       "telemetry.otlp_endpoint", \.otlpEndpoint, mayBeEmpty: true,
       "such as http://localhost:4318/v1/traces; empty: traces stay in the workspace"),
+    .text(
+      "tracking.mlflow_uri", \.mlflowURI, mayBeEmpty: true,
+      "an MLflow tracking server runs and models are mirrored to, such as http://127.0.0.1:5000; empty: none"),
+
+    .choice(
+      "registry.promotion_metric", \.promotionMetric, EvaluationMetric.allCases.map(\.rawValue),
+      "the evaluation metric `twin registry promote` compares with production"),
+    .number(
+      "registry.promotion_margin", \.promotionMargin, PromotionPolicy.marginRange,
+      "how much better (relatively: 0.02 is 2 %) a candidate must be than production"),
+    .text(
+      "evaluation.judge", \.evaluationJudge, mayBeEmpty: true,
+      "the model that scores accuracy and style in `twin evaluate`; empty: judge-free metrics only"),
   ]
 
   /// The setting whose YAML key is `key`.

@@ -65,30 +65,38 @@ public struct SampleSource: Sendable, Hashable, Codable {
 /// trained models are named.
 public struct VersionReference: Sendable, Hashable, CustomStringConvertible {
   public var name: String
-  /// nil: the latest version.
+  /// nil: the latest version, or the version ``alias`` points to.
   public var version: Int?
+  /// A registry alias (`production`, `staging`) the registry resolves to a version; nil for a
+  /// number or the latest. Only models have aliases.
+  public var alias: String?
 
-  public init(name: String, version: Int? = nil) {
+  public init(name: String, version: Int? = nil, alias: String? = nil) {
     self.name = name
     self.version = version
+    self.alias = alias
   }
 
-  /// Parses `instruct@3`, `instruct@latest` or `instruct`; `what` names the kind of thing in
-  /// errors (`dataset`, `model`).
+  /// Parses `instruct@3`, `instruct@latest`, `instruct`, or `twin-sft@production` (an alias);
+  /// `what` names the kind of thing in errors (`dataset`, `model`).
   ///
   /// - Throws: ``TwinError/invalidInput(_:)`` naming the text when it is not one of those.
   public init(parsing text: String, of what: String = "dataset") throws {
     let parts = text.split(separator: "@", omittingEmptySubsequences: false).map(String.init)
     guard (1...2).contains(parts.count), VersionReference.isValidName(parts[0]) else {
       throw TwinError.invalidInput(
-        "'\(text)' is not a \(what) reference: write NAME@VERSION or NAME@latest (names use letters, digits, '-', '_' and '.')")
+        "'\(text)' is not a \(what) reference: write NAME@VERSION, NAME@latest or NAME@ALIAS (names use letters, digits, '-', '_' and '.')")
     }
     name = parts[0]
-    if parts.count == 2, parts[1] != "latest" {
-      guard let number = Int(parts[1]), number > 0 else {
-        throw TwinError.invalidInput("'\(text)': the version must be a positive number or 'latest'")
-      }
+    guard parts.count == 2, parts[1] != "latest" else { return }
+    if let number = Int(parts[1]) {
+      guard number > 0 else { throw TwinError.invalidInput("'\(text)': a version number starts at 1") }
       version = number
+    } else if VersionReference.isValidAlias(parts[1]) {
+      alias = parts[1]
+    } else {
+      throw TwinError.invalidInput(
+        "'\(text)': after '@' comes a version number, 'latest', or an alias (a letter, then letters, digits, '-' or '_')")
     }
   }
 
@@ -98,7 +106,15 @@ public struct VersionReference: Sendable, Hashable, CustomStringConvertible {
       && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
   }
 
-  public var description: String { "\(name)@\(version.map(String.init) ?? "latest")" }
+  /// An ASCII letter, then ASCII letters, digits, `-` and `_`, up to 32 characters; not `latest`.
+  public static func isValidAlias(_ alias: String) -> Bool {
+    guard let first = alias.unicodeScalars.first, alias.count <= 32, alias != "latest",
+      first.properties.isAlphabetic, first.isASCII
+    else { return false }
+    return alias.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0)) }
+  }
+
+  public var description: String { "\(name)@\(alias ?? version.map(String.init) ?? "latest")" }
 }
 
 /// A dataset's name and version.

@@ -98,7 +98,26 @@ public struct NewModelVersion: Sendable {
   }
 }
 
-/// Where trained models are registered, each name with numbered versions.
+/// A named pointer (`production`, `staging`) at one version of a model; it moves between
+/// versions, and `name@alias` resolves through it wherever a model is named.
+public struct ModelAlias: Sendable, Hashable, Codable {
+  public var name: String
+  public var alias: String
+  public var version: Int
+  public var updatedAt: Date
+
+  public init(name: String, alias: String, version: Int, updatedAt: Date) {
+    self.name = name
+    self.alias = alias
+    self.version = version
+    self.updatedAt = updatedAt
+  }
+
+  /// `name@version`, the version it points to.
+  public var target: String { "\(name)@\(version)" }
+}
+
+/// Where trained models are registered, each name with numbered versions and aliases.
 public protocol ModelRegistry: Sendable {
   /// Registers `model` as the next version of its name. When the latest version has the same
   /// adapter it is returned instead (`created` false): re-runs are idempotent.
@@ -107,8 +126,27 @@ public protocol ModelRegistry: Sendable {
   func register(_ model: NewModelVersion) async throws -> (version: ModelVersion, created: Bool)
   /// Every version, newest first, optionally of one name.
   func versions(name: String?) async throws -> [ModelVersion]
-  /// The version `reference` names (the latest when it has no version).
+  /// The version `reference` names: a number, an alias, or the latest when it has neither.
   ///
   /// - Throws: ``TwinError/notFound(kind:name:hint:)`` naming the reference.
   func version(_ reference: ModelReference) async throws -> ModelVersion
+  /// Points `alias` of the reference's name at the version `reference` names, moving it from
+  /// wherever it pointed; returns the alias and the version it pointed to before.
+  ///
+  /// - Throws: ``TwinError/invalidInput(_:)`` for an invalid alias,
+  ///   ``TwinError/notFound(kind:name:hint:)`` for an unknown version.
+  func setAlias(_ alias: String, to reference: ModelReference) async throws -> (alias: ModelAlias, previous: Int?)
+  /// Deletes `alias` of `name`; false when there was none.
+  func removeAlias(_ alias: String, of name: String) async throws -> Bool
+  /// Every alias, optionally of one name.
+  func aliases(of name: String?) async throws -> [ModelAlias]
+  /// Deletes the version `reference` names (its blobs stay until collected).
+  ///
+  /// - Throws: ``TwinError/invalidInput(_:)`` when an alias points to it (move the alias first),
+  ///   ``TwinError/notFound(kind:name:hint:)`` for an unknown version.
+  func remove(_ reference: ModelReference) async throws -> ModelVersion
+  /// Attaches an evaluation to the model it names (a registry label or a catalog model).
+  func record(_ evaluation: ModelEvaluationRecord) async throws
+  /// Evaluations, newest first, of one model label (`twin-sft@2`, a catalog name) or of all.
+  func evaluations(of model: String?) async throws -> [ModelEvaluationRecord]
 }

@@ -30,6 +30,7 @@ public enum TwinError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let content = Thing(rawValue: "content")
     public static let dataset = Thing(rawValue: "dataset")
     public static let model = Thing(rawValue: "model")
+    public static let experimentRun = Thing(rawValue: "experiment run")
   }
 
   public var description: String {

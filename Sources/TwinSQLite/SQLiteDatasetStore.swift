@@ -80,6 +80,10 @@ public struct SQLiteDatasetStore: DatasetStore {
   }
 
   public func version(_ reference: DatasetReference) async throws -> DatasetVersion {
+    if let alias = reference.alias {
+      throw TwinError.invalidInput(
+        "'\(reference)': datasets have numbered versions, not aliases ('\(alias)'); write \(reference.name)@N or \(reference.name)@latest")
+    }
     let found = try await database.pool.read { db in
       if let number = reference.version {
         return try Row.fetchOne(

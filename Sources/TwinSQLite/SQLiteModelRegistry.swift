@@ -52,22 +52,144 @@ public struct SQLiteModelRegistry: ModelRegistry {
   }
 
   public func version(_ reference: ModelReference) async throws -> ModelVersion {
-    let found = try await database.pool.read { db in
-      if let number = reference.version {
-        return try Row.fetchOne(
-          db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [reference.name, number]
-        ).map(Self.version)
-      }
+    let found = try await database.pool.read { db in try Self.find(reference, db) }
+    if let found { return found }
+    try await throwNotFound(reference)
+  }
+
+  /// The version `reference` names, or nil.
+  static func find(_ reference: ModelReference, _ db: Database) throws -> ModelVersion? {
+    if let alias = reference.alias {
       return try Row.fetchOne(
-        db, sql: "SELECT * FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1", arguments: [reference.name]
+        db,
+        sql: """
+          SELECT v.* FROM model_aliases a JOIN model_versions v ON v.name = a.name AND v.version = a.version
+          WHERE a.name = ? AND a.alias = ?
+          """, arguments: [reference.name, alias]
       ).map(Self.version)
     }
-    if let found { return found }
+    if let number = reference.version {
+      return try Row.fetchOne(
+        db, sql: "SELECT * FROM model_versions WHERE name = ? AND version = ?", arguments: [reference.name, number]
+      ).map(Self.version)
+    }
+    return try Row.fetchOne(
+      db, sql: "SELECT * FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1", arguments: [reference.name]
+    ).map(Self.version)
+  }
+
+  private func throwNotFound(_ reference: ModelReference) async throws -> Never {
     let latest = try await versions(name: reference.name).first?.version
+    if let alias = reference.alias, latest != nil {
+      let known = try await aliases(of: reference.name).map(\.alias)
+      throw TwinError.notFound(
+        kind: .model, name: reference.description,
+        hint: known.isEmpty
+          ? "'\(reference.name)' has no aliases yet: `twin registry alias \(reference.name)@N \(alias)` sets one"
+          : "'\(reference.name)' has the aliases \(known.joined(separator: ", "))")
+    }
     let names = latest == nil ? Set(try await versions(name: nil).map(\.name)).sorted() : []
     throw VersionNotFound.error(
       reference, kind: .model, latest: latest, names: names,
       noneYet: "no model is trained yet: `twin train sft` trains one", known: "trained models")
+  }
+
+  public func setAlias(_ alias: String, to reference: ModelReference) async throws -> (alias: ModelAlias, previous: Int?) {
+    guard ModelReference.isValidAlias(alias) else {
+      throw TwinError.invalidInput(
+        "'\(alias)' is not an alias: a letter, then letters, digits, '-' or '_', up to 32 characters (and not 'latest')")
+    }
+    let result: (ModelAlias, Int?)? = try await database.pool.write { db in
+      guard let target = try Self.find(reference, db) else { return nil }
+      let previous = try Int.fetchOne(
+        db, sql: "SELECT version FROM model_aliases WHERE name = ? AND alias = ?", arguments: [target.name, alias])
+      let moved = ModelAlias(name: target.name, alias: alias, version: target.version, updatedAt: Date())
+      try db.execute(
+        sql: """
+          INSERT INTO model_aliases (name, alias, version, updated_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+          """, arguments: [moved.name, moved.alias, moved.version, moved.updatedAt.storedValue])
+      return (moved, previous)
+    }
+    guard let result else { try await throwNotFound(reference) }
+    return result
+  }
+
+  public func removeAlias(_ alias: String, of name: String) async throws -> Bool {
+    try await database.pool.write { db in
+      try db.execute(sql: "DELETE FROM model_aliases WHERE name = ? AND alias = ?", arguments: [name, alias])
+      return db.changesCount > 0
+    }
+  }
+
+  public func aliases(of name: String?) async throws -> [ModelAlias] {
+    try await database.pool.read { db in
+      let rows =
+        if let name {
+          try Row.fetchAll(db, sql: "SELECT * FROM model_aliases WHERE name = ? ORDER BY alias", arguments: [name])
+        } else {
+          try Row.fetchAll(db, sql: "SELECT * FROM model_aliases ORDER BY name, alias")
+        }
+      return rows.map {
+        ModelAlias(name: $0["name"], alias: $0["alias"], version: $0["version"], updatedAt: Date(stored: $0["updated_at"]))
+      }
+    }
+  }
+
+  public func remove(_ reference: ModelReference) async throws -> ModelVersion {
+    let outcome: Result<ModelVersion, TwinError>? = try await database.pool.write { db in
+      guard let target = try Self.find(reference, db) else { return nil }
+      let pinned = try String.fetchAll(
+        db, sql: "SELECT alias FROM model_aliases WHERE name = ? AND version = ? ORDER BY alias",
+        arguments: [target.name, target.version])
+      guard pinned.isEmpty else {
+        return .failure(
+          .invalidInput(
+            "\(target.label) is what \(pinned.map { "\(target.name)@\($0)" }.joined(separator: " and ")) points to: "
+              + "move the alias to another version first (`twin registry alias`)"))
+      }
+      try db.execute(
+        sql: "DELETE FROM model_versions WHERE name = ? AND version = ?", arguments: [target.name, target.version])
+      return .success(target)
+    }
+    guard let outcome else { try await throwNotFound(reference) }
+    return try outcome.get()
+  }
+
+  public func record(_ evaluation: ModelEvaluationRecord) async throws {
+    let metrics = String(decoding: try JSONEncoder.sorted.encode(evaluation.metrics), as: UTF8.self)
+    try await database.pool.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO model_evaluations (model, dataset, run_id, metrics, created_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (model, run_id) DO UPDATE SET dataset = excluded.dataset, metrics = excluded.metrics
+          """,
+        arguments: [
+          evaluation.model, evaluation.dataset, evaluation.runID.uuidString.lowercased(), metrics,
+          evaluation.createdAt.storedValue,
+        ])
+    }
+  }
+
+  public func evaluations(of model: String?) async throws -> [ModelEvaluationRecord] {
+    try await database.pool.read { db in
+      let rows =
+        if let model {
+          try Row.fetchAll(
+            db, sql: "SELECT * FROM model_evaluations WHERE model = ? ORDER BY created_at DESC", arguments: [model])
+        } else {
+          try Row.fetchAll(db, sql: "SELECT * FROM model_evaluations ORDER BY created_at DESC")
+        }
+      return try rows.map { row in
+        let model: String = row["model"]
+        guard let runID = UUID(uuidString: row["run_id"]),
+          let metrics = try? JSONDecoder().decode(
+            [EvaluationMetric: MetricSummary].self, from: Data((row["metrics"] as String).utf8))
+        else { throw TwinError.storage("the evaluation of \(model) in run \(row["run_id"] as String) is unreadable") }
+        return ModelEvaluationRecord(
+          model: model, dataset: row["dataset"], runID: runID, metrics: metrics, createdAt: Date(stored: row["created_at"]))
+      }
+    }
   }
 
   private static func version(_ row: Row) throws -> ModelVersion {

@@ -217,6 +217,58 @@ public final class TwinDatabase: Sendable {
           )
           """)
     }
+    migrator.registerMigration("v5: aliases, evaluations, experiments") { db in
+      // An alias pins its version: the version cannot be deleted while an alias points to it.
+      try db.execute(
+        sql: """
+          CREATE TABLE model_aliases (
+            name TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (name, alias),
+            FOREIGN KEY (name, version) REFERENCES model_versions(name, version) ON DELETE RESTRICT
+          );
+          CREATE TABLE model_evaluations (
+            model TEXT NOT NULL,
+            dataset TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            metrics TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (model, run_id)
+          );
+          CREATE TABLE experiment_runs (
+            id TEXT PRIMARY KEY,
+            experiment TEXT NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'interrupted')),
+            parameters TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            pipeline_run_id TEXT,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            owner_pid INTEGER NOT NULL,
+            owner_start INTEGER NOT NULL,
+            owner_host TEXT NOT NULL
+          );
+          CREATE INDEX experiment_runs_by_start ON experiment_runs(started_at);
+          CREATE TABLE experiment_metrics (
+            run_id TEXT NOT NULL REFERENCES experiment_runs(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            value REAL,
+            time REAL NOT NULL,
+            PRIMARY KEY (run_id, key, step)
+          );
+          CREATE TABLE experiment_artifacts (
+            run_id TEXT NOT NULL REFERENCES experiment_runs(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            blob TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            PRIMARY KEY (run_id, path)
+          );
+          """)
+    }
     return migrator
   }
 

@@ -27,6 +27,8 @@ public struct Workspace: Sendable {
   public let datasets: SQLiteDatasetStore
   /// Trained model versions (their files are in ``blobs``).
   public let models: SQLiteModelRegistry
+  /// Training and evaluation runs: parameters, metrics by step, artifacts.
+  public let experiments: SQLiteExperimentStore
 
   /// How a command uses the workspace.
   public enum Access: Sendable {
@@ -65,6 +67,7 @@ public struct Workspace: Sendable {
     jobs = SQLiteJobStore(database: database)
     datasets = SQLiteDatasetStore(database: database)
     models = SQLiteModelRegistry(database: database)
+    experiments = SQLiteExperimentStore(database: database)
     blobs = try ArtifactBlobStore(root: root.appendingPathComponent("artifacts"), create: !readOnly)
     vectors = try SQLiteVectorStore(
       directory: root.appendingPathComponent("vectors", isDirectory: true), readOnly: readOnly)

@@ -174,4 +174,13 @@ import TwinCore
     #expect(settings.llm.apiKey == "sk-secret-value")
     #expect(setting.value(in: settings) == "\"(set)\"")
   }
+
+  @Test func credentialsInAURLSettingAreNotListed() throws {
+    let setting = try #require(Settings.setting(forKey: "tracking.mlflow_uri"))
+    var settings = Settings()
+    try setting.apply("http://twin:s3cret@mlflow.internal:5000", to: &settings, source: "test")
+    #expect(settings.mlflowURI == "http://twin:s3cret@mlflow.internal:5000")
+    #expect(!setting.value(in: settings).contains("s3cret"))
+    #expect(setting.value(in: settings).contains("mlflow.internal:5000"))
+  }
 }
