@@ -51,10 +51,18 @@ public enum TrainingPipeline {
     }
   }
 
+  /// The experiment runs' experiment.
+  public static let experiment = "training"
+
+  /// - Parameter tracker: Where the run is recorded as an experiment run (its id is the
+  ///   pipeline run's): parameters, metrics by step, system metrics, the adapter's files. The
+  ///   caller marks it failed or interrupted when the pipeline ends so; the register step
+  ///   finishes it.
   /// - Throws: ``TwinError/invalidInput(_:)`` for a bad name, a dataset of the wrong kind or
   ///   settings out of range.
   public static func pipeline(
-    request: Request, datasets: any DatasetStore, registry: any ModelRegistry, blobs: ArtifactBlobStore
+    request: Request, datasets: any DatasetStore, registry: any ModelRegistry, blobs: ArtifactBlobStore,
+    tracker: (any ExperimentTracker)? = nil
   ) throws -> Pipeline {
     guard ModelReference.isValidName(request.name) else {
       throw TwinError.invalidInput("'\(request.name)' is not a model name: use letters, digits, '-', '_' and '.'")
@@ -115,15 +123,25 @@ public enum TrainingPipeline {
           context in
           let splits = try context.blobs.get(try context.input(Self.tokenized).splits)
           let progress = context.progress
+          let tracking = await Self.startTracking(tracker, request: request, parameters: parameters, context: context)
           // Cancelling the run (Ctrl-C) stops training after its current step, with a checkpoint.
           let stop = OneWayFlag()
-          let result = try await withTaskCancellationHandler {
-            try await BlockingWork.run {
-              try Self.train(request: request, model: model, splits: splits, folder: checkpointFolder, progress: progress, cancelled: stop)
+          let result: (LoRAAdapter, TrainingOutcome)?
+          do {
+            result = try await withTaskCancellationHandler {
+              try await BlockingWork.run {
+                try Self.train(
+                  request: request, model: model, splits: splits, folder: checkpointFolder, progress: progress, cancelled: stop,
+                  observe: { tracking?.record($0) })
+              }
+            } onCancel: {
+              stop.set()
             }
-          } onCancel: {
-            stop.set()
+          } catch {
+            await tracking?.flush()
+            throw error
           }
+          await tracking?.flush()
           guard let (adapter, outcome) = result else { throw CancellationError() }
           let files = try Self.store(adapter, request: request, model: model, blobs: context.blobs)
           let output = TrainedAdapter(
@@ -148,6 +166,14 @@ public enum TrainingPipeline {
           let evaluation = try await BlockingWork.run {
             try Self.evaluate(request: request, model: model, splits: splits, files: adapterFiles, blobs: blobs, progress: progress)
           }
+          if let tracker {
+            let step = try context.input(Self.trained).steps
+            await Self.quietly(progress) {
+              try await tracker.log(
+                Self.points(evaluation.before, phase: "before", step: step) + Self.points(evaluation.after, phase: "after", step: step),
+                run: context.runID)
+            }
+          }
           return (evaluation, ["before": try JSONValue.from(evaluation.before), "after": try JSONValue.from(evaluation.after)])
         },
         Step(
@@ -169,6 +195,21 @@ public enum TrainingPipeline {
             NewModelVersion(
               name: request.name, method: request.method, baseModel: request.baseModel, parent: request.parent?.label,
               dataset: request.dataset.label, runID: context.runID, files: adapter.files, lineage: lineage, metrics: metrics))
+          if let tracker {
+            let blobs = context.blobs
+            await Self.quietly(context.progress) {
+              for (path, blob) in [
+                ("adapter/adapter.gguf", adapter.files.ggufAdapter),
+                ("adapter/\(PEFTAdapter.configurationFile)", adapter.files.peftConfiguration),
+                ("adapter/\(PEFTAdapter.weightsFile)", adapter.files.peftWeights),
+              ] {
+                let file = blobs.location(of: blob)
+                let bytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+                try await tracker.attach(RunArtifact(path: path, blob: blob, bytes: bytes), file: file, run: context.runID)
+              }
+              try await tracker.finish(context.runID, status: .finished)
+            }
+          }
           return (
             RegisteredModel(name: version.name, version: version.version, created: created),
             ["model": .string(version.label), "created": .bool(created)]
@@ -177,12 +218,43 @@ public enum TrainingPipeline {
       ])
   }
 
+  // MARK: - Tracking
+
+  /// Starts the experiment run of this pipeline run; nil without a tracker.
+  static func startTracking(
+    _ tracker: (any ExperimentTracker)?, request: Request, parameters: JSONValue, context: StepContext
+  ) async -> TrainingTracking? {
+    guard let tracker else { return nil }
+    let inputs = [request.baseModel] + (request.parent.map { [$0.label] } ?? []) + [request.dataset.label]
+    await quietly(context.progress) {
+      try await tracker.start(
+        ExperimentRun(
+          id: context.runID, experiment: experiment, name: "\(request.name) \(request.method) on \(request.dataset.label)",
+          parameters: parameters, inputs: inputs, pipelineRunID: context.runID))
+    }
+    return TrainingTracking(tracker: tracker, run: context.runID, progress: context.progress)
+  }
+
+  /// Runs a tracker call; a failure is noted, never thrown: tracking never fails a training.
+  static func quietly(_ progress: any ProgressReporter, _ work: () async throws -> Void) async {
+    do { try await work() } catch { progress.note("experiment tracking: \(error)") }
+  }
+
+  /// An evaluation's metrics as points (`after/eval_loss`, `after/perplexity`, …).
+  static func points(_ result: EvaluationResult, phase: String, step: Int) -> [MetricPoint] {
+    let values: [(String, Double?)] = [
+      (MetricKey.evaluationLoss, result.loss), (EvaluationMetric.perplexity.rawValue, result.perplexity),
+      (MetricKey.rewardAccuracy, result.rewardAccuracy), (MetricKey.rewardMargin, result.rewardMargin),
+    ]
+    return values.compactMap { key, value in value.map { MetricPoint(key: "\(phase)/\(key)", step: step, value: $0) } }
+  }
+
   // MARK: - Steps' work
 
   /// Trains; nil when cancelled (a checkpoint was written).
   static func train(
     request: Request, model: ModelLoader, splits: TokenizedSplits, folder: URL, progress: any ProgressReporter,
-    cancelled: OneWayFlag
+    cancelled: OneWayFlag, observe: @escaping (TrainingEvent) -> Void = { _ in }
   ) throws -> (LoRAAdapter, TrainingOutcome)? {
     let settings = request.settings
     progress.update(task: "train", completed: 0, total: 1, detail: "loading \(request.baseModel)")
@@ -198,6 +270,7 @@ public enum TrainingPipeline {
       try? FileManager.default.removeItem(at: folder)
     }
     let report: (TrainingEvent) -> Void = { event in
+      observe(event)
       switch event {
       case .reference(let done, let total):
         progress.update(task: "reference", completed: done, total: total, detail: "scoring pairs with the adapter off")

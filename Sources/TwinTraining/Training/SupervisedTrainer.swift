@@ -83,18 +83,22 @@ public struct SupervisedTrainer: Sendable {
   public static func evaluate(
     _ model: LoRADecoder, _ examples: [TrainingExample], maxLength: Int, adapterEnabled: Bool = true
   ) -> EvaluationResult {
-    var total = 0.0
-    var count = 0
-    for example in examples {
-      let e = example.truncated(to: maxLength)
-      guard e.labelledCount > 0 else { continue }
-      var sequence = PackedSequence()
-      sequence.append(tokens: e.tokens, trained: e.trained)
-      let pass = model.forward(sequence, options: .init(adapterEnabled: adapterEnabled, checkpointing: true))
-      total -= pass.tokenLogProbabilities.reduce(0.0) { $0 + Double($1) }
-      count += pass.tokenLogProbabilities.count
-    }
-    let loss = count > 0 ? total / Double(count) : .nan
+    let scored = examples.compactMap { answerLogLikelihood(model, $0, maxLength: maxLength, adapterEnabled: adapterEnabled) }
+    let count = scored.reduce(0) { $0 + $1.tokens }
+    let loss = count > 0 ? -scored.reduce(0.0) { $0 + $1.sum } / Double(count) : .nan
     return EvaluationResult(loss: loss, perplexity: exp(loss), count: examples.count)
+  }
+
+  /// The summed log-probability of `example`'s answer tokens (cut to `maxLength`) and how many
+  /// there are; nil when no answer token is left.
+  public static func answerLogLikelihood(
+    _ model: LoRADecoder, _ example: TrainingExample, maxLength: Int, adapterEnabled: Bool = true
+  ) -> (sum: Double, tokens: Int)? {
+    let e = example.truncated(to: maxLength)
+    guard e.labelledCount > 0 else { return nil }
+    var sequence = PackedSequence()
+    sequence.append(tokens: e.tokens, trained: e.trained)
+    let pass = model.forward(sequence, options: .init(adapterEnabled: adapterEnabled, checkpointing: true))
+    return (pass.tokenLogProbabilities.reduce(0.0) { $0 + Double($1) }, pass.tokenLogProbabilities.count)
   }
 }
