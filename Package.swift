@@ -182,6 +182,15 @@ let package = Package(
     // versioned prompts, generation through the LLM port; one trace per call.
     .target(name: "TwinRAG", dependencies: ["TwinCore", "TwinFeatureStore"]),
 
+    // Evaluation: the judge (the Handbook's accuracy and style, under a JSON schema), the
+    // judge-free metrics (similarity, ROUGE-L, style match) and the model evaluation service.
+    .target(name: "TwinEvaluation", dependencies: ["TwinCore", "TwinTensor", "TwinOrchestrator"], swiftSettings: nativeCPU),
+
+    // The MLflow mirror: runs and registered models sent to an MLflow tracking server (REST).
+    .target(
+      name: "TwinMLflow",
+      dependencies: ["TwinCore", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+
     // HTTP services (Hummingbird): `twin serve llm`, the OpenAI-compatible LLM microservice, and
     // `twin serve api`, the RAG business service with async jobs and feedback.
     .target(
@@ -211,8 +220,8 @@ let package = Package(
       dependencies: [
         "TwinCore", "TwinConfig", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore", "TwinCrawlers", "TwinPipelines",
         "TwinSampleSite", "TwinModelStore", "TwinEmbeddings", "TwinFeatures", "TwinGGUF", "TwinLLM",
-        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry", "TwinDatasets", "TwinTraining",
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        "TwinOpenAI", "TwinRAG", "TwinServer", "TwinTelemetry", "TwinDatasets", "TwinTraining", "TwinEvaluation",
+        "TwinMLflow", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
         .product(name: "Logging", package: "swift-log"),
@@ -308,6 +317,9 @@ let package = Package(
       name: "TwinDatasetsTests",
       dependencies: ["TwinDatasets", "TwinCore", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
+    .testTarget(name: "TwinEvaluationTests", dependencies: ["TwinEvaluation", "TwinCore"]),
+    .testTarget(
+      name: "TwinMLflowTests", dependencies: ["TwinMLflow", "TwinCore", "TwinSQLite"], exclude: ["readback.py"]),
     .testTarget(
       name: "TwinRAGTests",
       dependencies: ["TwinRAG", "TwinCore", "TwinFeatureStore", "TwinPipelines", "TwinSQLite", "TwinOpenAI"]),

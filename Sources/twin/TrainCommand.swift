@@ -188,11 +188,17 @@ struct TrainCommand: AsyncParsableCommand {
 /// Running and reporting the training pipeline.
 enum TrainingRun {
   static func run(_ request: TrainingPipeline.Request, app: AppContext) async throws {
+    let tracker = try app.experimentTracker()
     let pipeline = try TrainingPipeline.pipeline(
-      request: request, datasets: app.workspace.datasets, registry: app.workspace.models, blobs: app.workspace.blobs)
+      request: request, datasets: app.workspace.datasets, registry: try app.modelRegistry(), blobs: app.workspace.blobs,
+      tracker: tracker)
     let runner = app.runner()
     let result = try await Interruption.run { try await runner.run(pipeline, noCache: false) }
     app.finishProgress()
+    // The register step finishes the experiment run; a run that ended before it is closed here.
+    if result.run.status != .succeeded, (try? await app.workspace.experiments.run(result.run.id.uuidString)) != nil {
+      try? await tracker.finish(result.run.id, status: result.run.status == .interrupted ? .interrupted : .failed)
+    }
     let trained = try? result.output(TrainingPipeline.trained)
     let evaluation = try? result.output(TrainingPipeline.evaluated)
     let registered = try? result.output(TrainingPipeline.registered)
@@ -228,6 +234,7 @@ enum TrainingRun {
         ])
     }
     print(registered.created ? "registered \(registered.label)" : "\(registered.label) already holds this adapter")
+    print("experiment run \(result.run.id.uuidString.prefix(8).lowercased()): twin experiments show \(result.run.id.uuidString.prefix(8).lowercased())")
     print("next: twin generate --model \(registered.label) \"…\"   twin chat --model \(registered.name)")
   }
 

@@ -16,6 +16,6 @@ struct TwinCommand: AsyncParsableCommand {
       QuickstartCommand.self, ETLCommand.self, DocumentsCommand.self, ExportCommand.self,
       ImportCommand.self, FeaturesCommand.self, DatasetsCommand.self, TrainCommand.self, SearchCommand.self, RunsCommand.self, ModelsCommand.self,
       EmbedCommand.self, GenerateCommand.self, ChatCommand.self, RAGCommand.self, BatchCommand.self, TracesCommand.self, ServeCommand.self, EvaluateCommand.self,
-      SettingsCommand.self,
+      RegistryCommand.self, ExperimentsCommand.self, SettingsCommand.self,
     ])
 }

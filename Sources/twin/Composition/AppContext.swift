@@ -36,7 +36,10 @@ struct AppContext: Sendable {
     global: GlobalOptions, workspace use: WorkspaceUse = .readWrite, allowPrivateNetwork: Bool = false
   ) async throws -> AppContext {
     let context = try AppContext(global: global, use: use, allowPrivateNetwork: allowPrivateNetwork)
-    if use == .readWrite { try await context.workspace.runs.reapOrphanedRuns() }
+    if use == .readWrite {
+      try await context.workspace.runs.reapOrphanedRuns()
+      _ = try await context.workspace.experiments.reapOrphanedRuns()
+    }
     return context
   }
 
