@@ -317,7 +317,7 @@ let package = Package(
       name: "TwinDatasetsTests",
       dependencies: ["TwinDatasets", "TwinCore", "TwinOrchestrator", "TwinSQLite", "TwinFeatureStore"]),
     .testTarget(name: "TwinConfigTests", dependencies: ["TwinConfig"]),
-    .testTarget(name: "TwinEvaluationTests", dependencies: ["TwinEvaluation", "TwinCore"]),
+    .testTarget(name: "TwinEvaluationTests", dependencies: ["TwinEvaluation", "TwinCore", "TwinLLM"]),
     .testTarget(
       name: "TwinMLflowTests", dependencies: ["TwinMLflow", "TwinCore", "TwinSQLite"], exclude: ["readback.py"]),
     .testTarget(

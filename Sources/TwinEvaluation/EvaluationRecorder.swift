@@ -29,12 +29,10 @@ public struct EvaluationRecorder: Sendable {
     models: [String], candidate: (String) async throws -> CandidateModel, cases: [EvaluationCase], dataset: String,
     evaluation: ModelEvaluation, parameters: JSONValue, progress: any ProgressReporter
   ) async throws -> (run: UUID, results: [ModelEvaluationResult]) {
-    let id = UUID()
-    try await tracker.start(
-      ExperimentRun(
-        id: id, experiment: Self.experiment, name: "\(models.joined(separator: ", ")) on \(dataset)", parameters: parameters,
-        inputs: [dataset] + models, pipelineRunID: nil))
-    do {
+    try await tracked(
+      Self.experiment, name: "\(models.joined(separator: ", ")) on \(dataset)", parameters: parameters,
+      inputs: [dataset] + models
+    ) { id in
       var results: [ModelEvaluationResult] = []
       for name in models {
         let model = try await candidate(name)
@@ -47,11 +45,44 @@ public struct EvaluationRecorder: Sendable {
         try await registry.record(
           ModelEvaluationRecord(model: result.model, dataset: dataset, runID: id, metrics: result.summaries, createdAt: Date()))
       }
-      let answers = try JSONEncoder().encode(Answers(cases: cases, results: results))
+      return (results, try JSONEncoder().encode(Answers(cases: cases, results: results)))
+    }
+  }
+
+  /// The experiment RAG evaluations are runs of.
+  public static let ragExperiment = "rag-evaluation"
+
+  /// Runs `evaluation` on `questions` through `answer` (the RAG path of `model`) as an
+  /// experiment run whose metrics are the means and whose `answers.json` holds every question.
+  public func run(
+    rag evaluation: RAGEvaluation, questions: [RAGQuestion], source: String, model: String,
+    answer: @escaping @Sendable (String) async throws -> RAGOutcome, parameters: JSONValue, progress: any ProgressReporter
+  ) async throws -> (run: UUID, result: RAGEvaluationResult) {
+    try await tracked(Self.ragExperiment, name: "rag of \(model) on \(source)", parameters: parameters, inputs: [model]) { id in
+      let result = await evaluation.run(questions, answer: answer, progress: progress)
+      try Task.checkCancellation()
+      try await tracker.log(
+        RAGMetric.allCases.compactMap { m in result.summaries[m].map { MetricPoint(key: m.rawValue, step: 0, value: $0.mean) } },
+        run: id)
+      return (result, try JSONEncoder().encode(result))
+    }
+  }
+
+  /// Starts a run, does `body`, attaches the `answers.json` it returns and finishes the run:
+  /// failed, or interrupted when cancelled, if `body` throws.
+  func tracked<Result>(
+    _ experiment: String, name: String, parameters: JSONValue, inputs: [String],
+    body: (UUID) async throws -> (Result, Data)
+  ) async throws -> (UUID, Result) {
+    let id = UUID()
+    try await tracker.start(
+      ExperimentRun(id: id, experiment: experiment, name: name, parameters: parameters, inputs: inputs, pipelineRunID: nil))
+    do {
+      let (result, answers) = try await body(id)
       let blob = try blobs.put(answers)
       try await tracker.attach(RunArtifact(path: "answers.json", blob: blob, bytes: answers.count), file: blobs.location(of: blob), run: id)
       try await tracker.finish(id, status: .finished)
-      return (id, results)
+      return (id, result)
     } catch {
       try? await tracker.finish(id, status: error is CancellationError ? .interrupted : .failed)
       throw error

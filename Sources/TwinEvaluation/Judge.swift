@@ -112,15 +112,25 @@ public struct Judge: Sendable {
 
   /// Scores `answer`; never throws: a judge that fails is a ``Failure``.
   public func judge(instruction: String, answer: String, reference: String?) async -> Result<Verdict, Failure> {
+    await Self.ask(
+      llm, system: Self.system, prompt: Self.prompt(instruction: instruction, answer: answer, reference: reference),
+      schema: Self.schema, named: "verdict", maxTokens: maxTokens, retries: retries, read: Self.verdict(from:))
+  }
+
+  /// Asks `llm` for a schema-constrained reply and reads it with `read`, asking again (at a
+  /// higher temperature) while the reply is malformed; the one retry policy every judge uses.
+  static func ask<Reply>(
+    _ llm: any LanguageModelClient, system: String, prompt: String, schema: JSONValue, named name: String, maxTokens: Int,
+    retries: Int, read: (Completion) throws -> Reply
+  ) async -> Result<Reply, Failure> {
     var reason = ""
     for attempt in 0...retries {
       if Task.isCancelled { return .failure(Failure(attempts: attempt, reason: "cancelled")) }
       let request = CompletionRequest(
-        messages: [.system(Self.system), .user(Self.prompt(instruction: instruction, answer: answer, reference: reference))],
-        maxTokens: maxTokens, temperature: attempt == 0 ? 0 : 0.7, seed: UInt64(attempt),
-        responseFormat: .jsonSchema(name: "verdict", schema: Self.schema))
+        messages: [.system(system), .user(prompt)], maxTokens: maxTokens, temperature: attempt == 0 ? 0 : 0.7,
+        seed: UInt64(attempt), responseFormat: .jsonSchema(name: name, schema: schema))
       do {
-        return .success(try Self.verdict(from: try await llm.complete(request)))
+        return .success(try read(try await llm.complete(request)))
       } catch {
         reason = "\(error)"
       }

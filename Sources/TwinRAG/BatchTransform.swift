@@ -55,10 +55,7 @@ public struct BatchTransform: Sendable {
     guard let data = FileManager.default.contents(atPath: input.path) else {
       throw TwinError.notFound(kind: .file, name: input.path, hint: "the batch input")
     }
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-      .enumerated().compactMap { i, text -> (Int, Substring)? in
-        text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (i + 1, text)
-      }
+    let lines = JSONLines.lines(data)
     let done = try Self.answeredLines(in: output)
     let handle = try Self.openForAppend(output)
     defer { try? handle.close() }
@@ -118,10 +115,10 @@ public struct BatchTransform: Sendable {
       try handle.close()
     }
     var lines: Set<Int> = []
-    for (i, text) in String(decoding: complete, as: UTF8.self).split(separator: "\n").enumerated() {
+    for (number, text) in JSONLines.lines(complete) {
       guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)),
         case .int(let line)? = object["line"]
-      else { throw TwinError.invalidInput("\(output.path) line \(i + 1) is not a batch answer; refusing to append to it") }
+      else { throw TwinError.invalidInput("\(output.path) line \(number) is not a batch answer; refusing to append to it") }
       lines.insert(line)
     }
     return lines

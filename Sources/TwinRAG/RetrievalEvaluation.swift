@@ -39,17 +39,8 @@ public enum RetrievalEvaluation {
 
   /// Reads a JSON Lines set; a bad line is an error naming the file and line.
   public static func load(_ url: URL) throws -> [Case] {
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw TwinError.notFound(kind: .file, name: url.path, hint: "the evaluation set")
-    }
-    return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().compactMap { i, line in
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-      do { return try JSONDecoder().decode(Case.self, from: Data(line.utf8)) } catch {
-        throw TwinError.invalidInput("\(url.lastPathComponent) line \(i + 1): expected {\"question\", \"relevant\"}")
-      }
-    }
+    try JSONLines.decode(Case.self, from: url, what: "the evaluation set", expected: #"{"question", "relevant"}"#)
   }
-
   /// Scores every reranker on the same candidates for each case.
   public static func run(_ cases: [Case], search: ChunkSearch, rerankers: [Reranker]) async throws -> [Scores] {
     var ranks = [[Int?]](repeating: [], count: rerankers.count)

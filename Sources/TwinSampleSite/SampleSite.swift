@@ -25,6 +25,12 @@ public struct SampleSite: Sendable {
     directory.appendingPathComponent("eval/retrieval.jsonl")
   }
 
+  /// The sample corpus's RAG evaluation set: JSON Lines of `{"question", "expected_links"}`,
+  /// one question per article, for `twin evaluate rag`.
+  public static var ragEvaluationSet: URL {
+    directory.appendingPathComponent("eval/rag.jsonl")
+  }
+
   public static func manifest() throws -> SampleSiteManifest {
     let data = try Data(contentsOf: directory.appendingPathComponent("site.json"))
     return try JSONDecoder().decode(SampleSiteManifest.self, from: data)
