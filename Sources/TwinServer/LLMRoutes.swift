@@ -9,6 +9,8 @@ import TwinOpenAI
 /// server-sent events when asked), embeddings, the model list, health and metrics.
 struct LLMRoutes: Sendable {
   let model: LocalLanguageModel
+  /// The names requests may give the model by (its id, and the name it was asked for).
+  let names: Set<String>
   let embedder: (any TextEmbedder)?
   let queue: PermitQueue
   let metrics: ServerMetrics
@@ -45,7 +47,7 @@ struct LLMRoutes: Sendable {
     do { request = try Self.options(body, messages: messages) } catch let error as LanguageModelError {
       return HTTPJSON.error(.badRequest, "\(error)")
     }
-    if let name = body.model, !name.isEmpty, name != model.modelID {
+    if let name = body.model, !name.isEmpty, !names.contains(name) {
       return HTTPJSON.error(.notFound, "model '\(name)' is not served here (this server has \(model.modelID))", type: "not_found_error")
     }
     let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")

@@ -15,6 +15,9 @@ public enum LLMServer {
     /// Requests that may wait beyond those being decoded together; more get 429.
     public var queueCapacity = 64
     public var timeoutSeconds: Double = 300
+    /// Further names requests may give the model by: the `name@alias` it was started with,
+    /// which resolved to the version it serves.
+    public var modelNames: [String] = []
     /// How long a stopping server lets generations finish before cancelling them.
     public var shutdownGrace: Duration = .seconds(10)
     public init() {}
@@ -34,7 +37,8 @@ public enum LLMServer {
         Health(status: "ok", model: model.modelID, running: depth.held, waiting: depth.waiting))
     }
     LLMRoutes(
-      model: model, embedder: embedder, queue: queue, metrics: scaffold.metrics, timeoutSeconds: c.timeoutSeconds
+      model: model, names: Set([model.modelID] + c.modelNames), embedder: embedder, queue: queue, metrics: scaffold.metrics,
+      timeoutSeconds: c.timeoutSeconds
     ).register(on: scaffold.router)
     try await scaffold.run(
       host: c.host, port: c.port, grace: c.shutdownGrace, logger: logger, onListening: onListening)

@@ -134,16 +134,19 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
       let keys = try ServeCommand.keys(apiKey, host: host)
       let app = try await AppContext.open(global: global, workspace: .none)
-      let model = try await app.localLanguageModel(model, maxBatch: maxBatch)
+      let requested = model ?? app.settings.llm.model
+      let model = try await app.localLanguageModel(requested, maxBatch: maxBatch)
       let embedder = noEmbeddings ? nil : try app.embedder()
       var configuration = LLMServer.Configuration()
+      // Clients may name the model as it was asked for (`twin-sft@production`).
+      configuration.modelNames = [requested]
       configuration.host = host
       configuration.port = port
       configuration.apiKeys = keys
       configuration.queueCapacity = queue
       configuration.timeoutSeconds = timeout
       let banner = keys.isEmpty ? "" : " (API key required)"
-      let name = model.modelID
+      let name = requested == model.modelID ? requested : "\(model.modelID) (as \(requested))"
       try await LLMServer.run(model: model, embedder: embedder, configuration: configuration, logger: app.logger) { url in
         // One line on standard output that scripts (and tests) wait for; written unbuffered.
         FileHandle.standardOutput.write(Data("serving \(name) at \(url)/v1\(banner)\n".utf8))
