@@ -58,7 +58,8 @@ public struct RAGService: Sendable {
     public var answer: String
     public var sources: [Source]
     public var traceID: String
-    /// The author filter used (given or found by self-query), if any.
+    /// The author filter used (given or found by self-query), if any; several authors the
+    /// question names are listed comma-separated.
     public var author: String?
     /// The searched queries: the question, then its expansions.
     public var queries: [String]
@@ -176,13 +177,13 @@ public struct RAGService: Sendable {
 
     // 2. Self-query: the author filter, from the question or given.
     let users = try await warehouse.users()
-    let author: User?
+    let authors: [User]
     if let name = query.author {
       guard let user = users.first(where: { $0.fullName.caseInsensitiveCompare(name) == .orderedSame }) else {
         let known = users.map(\.fullName).joined(separator: ", ")
         throw Failure(kind: .notFound, reason: "unknown author '\(name)' (known: \(known.isEmpty ? "none" : known))", traceID: trace.id)
       }
-      author = user
+      authors = [user]
     } else if settings.selfQuery {
       let names = users.map(\.fullName)
       let llm = llm
@@ -195,10 +196,11 @@ public struct RAGService: Sendable {
           Self.modelAttributes(llm.modelID, SelfQuery.templateVersion, outcome.promptTokens, outcome.completionTokens)
         )
       }
-      author = outcome.author.flatMap { name in users.first { $0.fullName == name } }
+      authors = outcome.authors.compactMap { name in users.first { $0.fullName == name } }
     } else {
-      author = nil
+      authors = []
     }
+    let authorNames = authors.map(\.fullName).joined(separator: ", ")
 
     // 3. Query expansion.
     let expansions = settings.expansions
@@ -215,7 +217,7 @@ public struct RAGService: Sendable {
 
     // 4. Filtered searches, in parallel, deduplicated by chunk id.
     let candidates = try await search.run(
-      queries: expanded.queries, authorIDs: author.map { [$0.id] }, categories: settings.categories,
+      queries: expanded.queries, authorIDs: authors.isEmpty ? nil : authors.map(\.id), categories: settings.categories,
       trace: trace)
 
     // 5. Rerank and keep the top k.
@@ -232,7 +234,7 @@ public struct RAGService: Sendable {
     guard !ranked.isEmpty else {
       throw Failure(
         kind: .failed,
-        reason: "the feature store has no chunks\(author.map { " by \($0.fullName)" } ?? "") (run `twin features`)",
+        reason: "the feature store has no chunks\(authors.isEmpty ? "" : " by \(authorNames)") (run `twin features`)",
         traceID: trace.id)
     }
     let chunks = ranked.map(\.candidate.chunk)
@@ -277,7 +279,7 @@ public struct RAGService: Sendable {
           title: c.title ?? c.filePath, link: c.link, platform: c.platform, author: c.authorFullName, chunk: c.content,
           score: item.score, category: c.category, chunkID: c.id)
       },
-      traceID: trace.id, author: author?.fullName, queries: expanded.queries, model: completion.model,
+      traceID: trace.id, author: authors.isEmpty ? nil : authorNames, queries: expanded.queries, model: completion.model,
       promptTemplate: template.id)
   }
 

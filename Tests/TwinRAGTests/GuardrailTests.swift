@@ -68,5 +68,44 @@ struct GuardrailTests {
     #expect(!SelfQuery.mentions("How should I chunk documents?", author: "Ben Okafor"))
     // Name parts shorter than three letters are not evidence ("Al" in "all").
     #expect(!SelfQuery.mentions("Is all of it true?", author: "Al Smith"))
+    #expect(SelfQuery.mentions("Que dit Zoe Lefevre ?", author: "Zoë Lefèvre"))
+  }
+
+  @Test func namedAuthorsAreFoundWithoutTheModel() {
+    let authors = ["Maxime Labonne", "Paul Iusztin", "Paul Smith", "Zoë Lefèvre"]
+    func named(_ question: String) -> [String] { SelfQuery.namedAuthors(in: question, among: authors) }
+    #expect(named("According to Paul Iusztin, what is an LLM twin?") == ["Paul Iusztin"])
+    #expect(named("What does Iusztin say about RAG?") == ["Paul Iusztin"])
+    #expect(named("paul iusztin on feature stores") == ["Paul Iusztin"])
+    #expect(named("IUSZTIN PAUL: why ZenML?") == ["Paul Iusztin"])
+    #expect(named("What would Paul I. do here?") == ["Paul Iusztin"])
+    #expect(named("What would Paul do if I asked?").isEmpty, "the pronoun I is not an initial")
+    #expect(named("Iusztin's view on chunking") == ["Paul Iusztin"])
+    #expect(named("Que pense Zoe Lefevre du chunking ?") == ["Zoë Lefèvre"])
+    // Several named authors: all of them.
+    #expect(named("Do Maxime Labonne and Paul Iusztin agree on DPO?") == ["Maxime Labonne", "Paul Iusztin"])
+    // A first name two authors share names neither; no name at all names nobody.
+    #expect(named("What does Paul think of DPO?").isEmpty)
+    #expect(named("How should documents be chunked?").isEmpty)
+    #expect(named("Is this for all of us?").isEmpty)
+  }
+
+  @Test func theModelIsAskedOnlyForAmbiguousMentionsAndMustPickAMentionedAuthor() async throws {
+    let authors = ["Paul Iusztin", "Paul Smith", "Maxime Labonne"]
+    let named = try await SelfQuery().run(question: "What does Iusztin say?", authors: authors, llm: ScriptedLLM())
+    #expect(named.authors == ["Paul Iusztin"] && named.method == "name" && named.promptTokens == 0)
+
+    let nobody = ScriptedLLM(selfQuery: #"{"author":"Maxime Labonne"}"#)
+    let unnamed = try await SelfQuery().run(question: "How big should chunks be?", authors: authors, llm: nobody)
+    #expect(unnamed.authors.isEmpty && nobody.requests.isEmpty)
+
+    let resolves = ScriptedLLM(selfQuery: #"{"author":"Paul Smith"}"#)
+    let shared = try await SelfQuery().run(question: "What does Paul think of DPO?", authors: authors, llm: resolves)
+    #expect(shared.authors == ["Paul Smith"] && shared.method == "llm" && resolves.requests.count == 1)
+
+    // The model's habit of answering the first name is not a filter the question does not support.
+    let guesses = ScriptedLLM(selfQuery: #"{"author":"Maxime Labonne"}"#)
+    let guessed = try await SelfQuery().run(question: "What does Paul think of DPO?", authors: authors, llm: guesses)
+    #expect(guessed.authors.isEmpty && guessed.modelAnswer == "Maxime Labonne")
   }
 }

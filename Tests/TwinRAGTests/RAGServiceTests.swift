@@ -36,10 +36,12 @@ struct RAGServiceTests {
     #expect(answer.answer == "Read robots.txt and wait [1].")
     #expect(streamed.withLock { $0 }.contains("robots.txt"))
 
-    // The expansion prompt carries the question's text, not a repr of some query object.
+    // The author is named: self-query needs no model call. The expansion prompt carries the
+    // question's text, not a repr of some query object.
     let requests = llm.requests
-    #expect(requests.count == 3)
-    #expect(requests[1].messages.last?.content == "What does Ada Lovecraft say about polite crawlers?")
+    #expect(requests.count == 2)
+    #expect(!requests.contains { if case .jsonSchema("self_query", _) = $0.responseFormat { true } else { false } })
+    #expect(requests[0].messages.last?.content == "What does Ada Lovecraft say about polite crawlers?")
     // The answer prompt numbers the context passages it cites.
     let prompt = try #require(requests.last?.messages.last?.content)
     #expect(prompt.contains("[1] Polite crawlers (Ada Lovecraft, sample)"))
@@ -79,6 +81,14 @@ struct RAGServiceTests {
     } else {
       Issue.record("self_query output is not an object")
     }
+  }
+
+  @Test func severalNamedAuthorsBecomeOneFilter() async throws {
+    let fixture = try await RAGFixture()
+    let llm = ScriptedLLM()
+    let answer = try await service(fixture, llm) { $0.k = 4 }.answer(.init(query: "Do Okafor and Lovecraft agree on crawling?"))
+    #expect(answer.author == "Ada Lovecraft, Ben Okafor")
+    #expect(Set(answer.sources.map(\.author)).isSubset(of: ["Ada Lovecraft", "Ben Okafor"]) && !answer.sources.isEmpty)
   }
 
   @Test func aGivenAuthorSkipsSelfQueryAndAnUnknownOneIsAnError() async throws {
