@@ -69,9 +69,9 @@ struct MLflowServer {
   let process: Process
   let uri: String
 
-  /// The Python that has MLflow: `TWIN_MLFLOW_PYTHON`, else the venv `scripts/test` makes.
+  /// The Python that has MLflow: `TWINTEST_MLFLOW_PYTHON`, else the venv `scripts/test` makes.
   static var python: String {
-    ProcessInfo.processInfo.environment["TWIN_MLFLOW_PYTHON"]
+    ProcessInfo.processInfo.environment["TWINTEST_MLFLOW_PYTHON"]
       ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/twin/mlflow-venv/bin/python").path
   }
 
@@ -93,7 +93,7 @@ struct MLflowServer {
 
   static func start(in folder: URL) async throws -> MLflowServer {
     guard FileManager.default.isExecutableFile(atPath: python) else {
-      throw TwinError.configuration("no MLflow at \(python): scripts/test installs it (or set TWIN_MLFLOW_PYTHON)")
+      throw TwinError.configuration("no MLflow at \(python): scripts/test installs it (or set TWINTEST_MLFLOW_PYTHON)")
     }
     let port = try freePort()
     let process = Process()
