@@ -17,6 +17,8 @@ public enum CompletionLimits {
   public static let penalty = -2.0...2.0
   /// `top_logprobs`: alternatives reported per token.
   public static let topLogprobs = 0...20
+  /// `n`: choices per request, each its own sequence in the engine's batch.
+  public static let choices = 1...8
 
   /// Fails with a message naming `field`, its range and the value given.
   public static func check(_ value: Int, in range: ClosedRange<Int>, field: String) throws(LanguageModelError) {

@@ -20,9 +20,13 @@ public enum OpenAIWire {
     public var topLogprobs: Int?
     public var presencePenalty: Double?
     public var frequencyPenalty: Double?
+    /// Choices to generate (1 when absent).
+    public var n: Int?
+    public var streamOptions: StreamOptions?
 
     enum CodingKeys: String, CodingKey {
-      case model, messages, temperature, seed, stop, stream, logprobs
+      case model, messages, temperature, seed, stop, stream, logprobs, n
+      case streamOptions = "stream_options"
       case maxTokens = "max_tokens"
       case maxCompletionTokens = "max_completion_tokens"
       case topP = "top_p"
@@ -50,6 +54,13 @@ public enum OpenAIWire {
         responseFormat = Format(type: "json_schema", jsonSchema: .init(name: name, schema: schema, strict: true))
       }
     }
+  }
+
+  /// `stream_options`: with `include_usage`, a last chunk (no choices) carries the usage.
+  public struct StreamOptions: Codable, Sendable {
+    public var includeUsage: Bool?
+    public init(includeUsage: Bool?) { self.includeUsage = includeUsage }
+    enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
   }
 
   public struct Message: Codable, Sendable {

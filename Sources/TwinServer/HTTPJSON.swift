@@ -43,12 +43,15 @@ enum HTTPJSON {
   }
 
   /// Decodes a request body of at most `limit` bytes; an error names what is wrong with it.
-  static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 4 << 20) async throws -> T {
+  static func decode<T: Decodable>(
+    _ type: T.Type, from request: Request, limit: Int = 4 << 20, fields: RequestFields? = nil
+  ) async throws -> T {
     let buffer: ByteBuffer
     do { buffer = try await request.body.collect(upTo: limit) } catch {
       throw HTTPError(.contentTooLarge, message: "the request body is over \(limit) bytes")
     }
     let data = Data(buffer.readableBytesView)
+    if let fields, let problem = fields.problem(in: data) { throw HTTPError(.badRequest, message: problem) }
     do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
       // Well-formed JSON with a field of the wrong type or size is not "invalid JSON": say
       // which field is wrong.

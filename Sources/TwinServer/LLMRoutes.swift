@@ -34,7 +34,7 @@ struct LLMRoutes: Sendable {
   // MARK: Chat
 
   func chat(_ http: Request) async throws -> Response {
-    let body = try await HTTPJSON.decode(OpenAIWire.ChatRequest.self, from: http)
+    let body = try await HTTPJSON.decode(OpenAIWire.ChatRequest.self, from: http, fields: .chatCompletions)
     var messages: [ChatMessage] = []
     for (i, m) in body.messages.enumerated() {
       guard let role = ChatMessage.Role(rawValue: m.role) else {
@@ -44,7 +44,11 @@ struct LLMRoutes: Sendable {
     }
     guard !messages.isEmpty else { return HTTPJSON.error(.badRequest, "messages must not be empty") }
     let request: CompletionRequest
-    do { request = try Self.options(body, messages: messages) } catch let error as LanguageModelError {
+    let choices: Int
+    do {
+      request = try Self.options(body, messages: messages)
+      choices = try Self.choices(body.n, streaming: body.stream == true)
+    } catch let error as LanguageModelError {
       return HTTPJSON.error(.badRequest, "\(error)")
     }
     if let name = body.model, !name.isEmpty, !names.contains(name) {
@@ -53,11 +57,15 @@ struct LLMRoutes: Sendable {
     let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     let model = model
     if body.stream == true {
-      return await stream(id: id) { onText in try await model.complete(request, onText: onText) } chunk: { piece, finish in
+      return await stream(id: id, includeUsage: body.streamOptions?.includeUsage == true) { onText in
+        try await model.complete(request, onText: onText)
+      } chunk: { piece, finish in
         OpenAIWire.ChatChunk(
           id: id, model: model.modelID,
           choices: [.init(index: 0, delta: .init(role: piece == nil && finish == nil ? "assistant" : nil, content: piece), finishReason: finish)],
           usage: nil)
+      } usage: { completion in
+        OpenAIWire.ChatChunk(id: id, model: model.modelID, choices: [], usage: Self.usage([completion]))
       }
     }
     let logprobs = body.logprobs == true ? body.topLogprobs ?? 0 : nil
@@ -67,24 +75,48 @@ struct LLMRoutes: Sendable {
       }
     }
     return try await admitted {
-      var completion: Completion
-      var entries: OpenAIWire.Logprobs?
-      if let top = logprobs {
-        let (result, tokens) = try await model.completeWithLogprobs(request, top: top)
-        completion = result
-        entries = OpenAIWire.Logprobs(content: tokens.map { Self.entry($0, tokenizer: model.tokenizer) })
-      } else {
-        completion = try await model.complete(request, onText: nil)
+      let generated = try await Self.generate(choices, request) { request -> (Completion, OpenAIWire.Logprobs?) in
+        if let top = logprobs {
+          let (result, tokens) = try await model.completeWithLogprobs(request, top: top)
+          return (result, OpenAIWire.Logprobs(content: tokens.map { Self.entry($0, tokenizer: model.tokenizer) }))
+        }
+        return (try await model.complete(request, onText: nil), nil)
       }
       return try HTTPJSON.response(
         OpenAIWire.ChatResponse(
           id: id, object: "chat.completion", created: Int(Date().timeIntervalSince1970), model: model.modelID,
-          choices: [
+          choices: generated.enumerated().map { index, choice in
             .init(
-              index: 0, message: .init(role: "assistant", content: completion.text),
-              finishReason: completion.finishReason.rawValue, logprobs: entries)
-          ],
-          usage: Self.usage(completion)))
+              index: index, message: .init(role: "assistant", content: choice.0.text),
+              finishReason: choice.0.finishReason.rawValue, logprobs: choice.1)
+          },
+          usage: Self.usage(generated.map(\.0))))
+    }
+  }
+
+  /// How many choices `n` asks for: 1 when absent; more only without streaming.
+  static func choices(_ n: Int?, streaming: Bool) throws(LanguageModelError) -> Int {
+    guard let n else { return 1 }
+    try CompletionLimits.check(n, in: CompletionLimits.choices, field: "n")
+    if n > 1 && streaming { throw .invalidRequest("n: more than one choice is not supported with stream") }
+    return n
+  }
+
+  /// Generates `count` choices of `request` at once, so the engine decodes them as one batch.
+  /// Each has its own sampling seed (the request's plus its index), so sampled choices differ.
+  static func generate<Output: Sendable>(
+    _ count: Int, _ request: CompletionRequest, _ work: @escaping @Sendable (CompletionRequest) async throws -> Output
+  ) async throws -> [Output] {
+    guard count > 1 else { return [try await work(request)] }
+    return try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+      for index in 0..<count {
+        var choice = request
+        choice.seed = request.seed.map { $0 &+ UInt64(index) } ?? UInt64.random(in: 0...UInt64.max)
+        group.addTask { (index, try await work(choice)) }
+      }
+      var outputs = [Output?](repeating: nil, count: count)
+      for try await (index, output) in group { outputs[index] = output }
+      return outputs.map { $0! }
     }
   }
 
@@ -99,10 +131,13 @@ struct LLMRoutes: Sendable {
     var seed: UInt64?
     var stop: OpenAIWire.StopList?
     var stream: Bool?
+    var n: Int?
+    var streamOptions: OpenAIWire.StreamOptions?
     enum CodingKeys: String, CodingKey {
-      case model, prompt, temperature, seed, stop, stream
+      case model, prompt, temperature, seed, stop, stream, n
       case maxTokens = "max_tokens"
       case topP = "top_p"
+      case streamOptions = "stream_options"
     }
   }
 
@@ -125,28 +160,40 @@ struct LLMRoutes: Sendable {
   }
 
   func textCompletion(_ http: Request) async throws -> Response {
-    let body = try await HTTPJSON.decode(TextRequest.self, from: http)
+    let body = try await HTTPJSON.decode(TextRequest.self, from: http, fields: .completions)
     let options = CompletionRequest(
       messages: [], maxTokens: body.maxTokens ?? 16, temperature: body.temperature ?? 1, topP: body.topP ?? 1,
       seed: body.seed, stop: body.stop?.values ?? [])
-    do { try options.validate() } catch { return HTTPJSON.error(.badRequest, "\(error)") }
+    let choices: Int
+    do {
+      try options.validate()
+      choices = try Self.choices(body.n, streaming: body.stream == true)
+    } catch { return HTTPJSON.error(.badRequest, "\(error)") }
     let id = "cmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     let model = model
     let prompt = body.prompt
     if body.stream == true {
-      return await stream(id: id) { onText in try await model.complete(prompt: prompt, options: options, onText: onText) } chunk: {
-        piece, finish in
+      return await stream(id: id, includeUsage: body.streamOptions?.includeUsage == true) { onText in
+        try await model.complete(prompt: prompt, options: options, onText: onText)
+      } chunk: { piece, finish in
         TextResponse(
           id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
           choices: [.init(text: piece ?? "", finishReason: finish)])
+      } usage: { completion in
+        TextResponse(
+          id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID, choices: [],
+          usage: Self.usage([completion]))
       }
     }
     return try await admitted {
-      let completion = try await model.complete(prompt: prompt, options: options, onText: nil)
+      let completions = try await Self.generate(choices, options) { options in
+        try await model.complete(prompt: prompt, options: options, onText: nil)
+      }
       return try HTTPJSON.response(
         TextResponse(
           id: id, created: Int(Date().timeIntervalSince1970), model: model.modelID,
-          choices: [.init(text: completion.text, finishReason: completion.finishReason.rawValue)], usage: Self.usage(completion)))
+          choices: completions.enumerated().map { .init(index: $0, text: $1.text, finishReason: $1.finishReason.rawValue) },
+          usage: Self.usage(completions)))
     }
   }
 
@@ -255,9 +302,11 @@ struct LLMRoutes: Sendable {
       })
   }
 
-  static func usage(_ c: Completion) -> OpenAIWire.Usage {
-    OpenAIWire.Usage(
-      promptTokens: c.promptTokens, completionTokens: c.completionTokens, totalTokens: c.promptTokens + c.completionTokens)
+  /// The usage of the choices of one request: the prompt once, every choice's tokens.
+  static func usage(_ choices: [Completion]) -> OpenAIWire.Usage {
+    let prompt = choices.first?.promptTokens ?? 0
+    let completion = choices.reduce(0) { $0 + $1.completionTokens }
+    return OpenAIWire.Usage(promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion)
   }
 
   /// Runs `work` once admitted, within the timeout; a full queue is a 429 with `Retry-After`.
@@ -294,8 +343,10 @@ struct LLMRoutes: Sendable {
   /// reason, then `data: [DONE]`. A client that disconnects stops the generation at the next
   /// token.
   func stream<Chunk: Encodable & Sendable>(
-    id: String, run: @escaping @Sendable (@escaping @Sendable (String) -> Bool) async throws -> Completion,
-    chunk: @escaping @Sendable (_ piece: String?, _ finish: String?) -> Chunk
+    id: String, includeUsage: Bool = false,
+    run: @escaping @Sendable (@escaping @Sendable (String) -> Bool) async throws -> Completion,
+    chunk: @escaping @Sendable (_ piece: String?, _ finish: String?) -> Chunk,
+    usage: @escaping @Sendable (Completion) -> Chunk
   ) async -> Response {
     // Admitted before the 200 goes out, so a full queue is a plain 429 a client can retry.
     if let busy = await admit() { return busy }
@@ -320,6 +371,8 @@ struct LLMRoutes: Sendable {
         for await piece in pieces { try await writer.write(Operations.event(chunk(piece, nil))) }
         let completion = try await generation.value
         try await writer.write(Operations.event(chunk(nil, completion.finishReason.rawValue)))
+        // `stream_options.include_usage`: one more chunk, without choices, with the usage.
+        if includeUsage { try await writer.write(Operations.event(usage(completion))) }
         try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
         metrics.llmRequest("ok")
       } catch {

@@ -101,6 +101,48 @@ if anything.choices[0].finish_reason == "stop":
 else:
     check("json_object prefix", content.startswith("{"), content)
 
+# n: every choice, each its own sampled sequence; the usage counts them all.
+several = client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "Name a colour."}],
+    max_tokens=8, temperature=1.0, seed=7, n=3, user="someone")
+check("n", [c.index for c in several.choices] == [0, 1, 2] and all(c.message.content for c in several.choices),
+      str(several.choices))
+single = client.chat.completions.create(
+    model="smollm2-135m-instruct", messages=[{"role": "user", "content": "Name a colour."}], max_tokens=8, seed=7)
+check("n usage", several.usage.prompt_tokens == single.usage.prompt_tokens
+      and 3 <= several.usage.completion_tokens <= 24, str(several.usage))
+texts = client.completions.create(model="smollm2-135m-instruct", prompt="Paris is", max_tokens=4, n=2, seed=1)
+check("completions n", len(texts.choices) == 2, str(texts.choices))
+
+# stream_options.include_usage: a last chunk without choices carries the usage.
+chunks = list(client.chat.completions.create(
+    model="smollm2-135m-instruct",
+    messages=[{"role": "user", "content": "What is the capital of France?"}],
+    max_tokens=24, temperature=0, stream=True, stream_options={"include_usage": True}))
+last = chunks[-1]
+check("stream usage", not last.choices and last.usage is not None
+      and last.usage.completion_tokens == reply.usage.completion_tokens
+      and all(c.usage is None for c in chunks[:-1]), str(last))
+
+# Fields the server does not implement are refused by name, never dropped.
+weather = {"type": "function", "function": {"name": "weather", "parameters": {
+    "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+refusals = {
+    "tools": dict(tools=[weather]),
+    "logit_bias": dict(logit_bias={"1": 5}),
+    "made_up_field": dict(extra_body={"made_up_field": 1}),
+    "n": dict(n=2, stream=True),
+}
+for field, extra in refusals.items():
+    try:
+        client.chat.completions.create(
+            model="smollm2-135m-instruct", messages=[{"role": "user", "content": "What's the weather in Paris?"}],
+            max_tokens=4, **extra)
+        check(f"{field} refused", False)
+    except Exception as error:  # openai.BadRequestError
+        check(f"{field} refused", "400" in str(error) and field in str(error), str(error))
+
 embeddings = client.embeddings.create(model="minilm", input=["a cat sat", "a dog ran"])
 vectors = [d.embedding for d in embeddings.data]
 norm = sum(x * x for x in vectors[0]) ** 0.5
