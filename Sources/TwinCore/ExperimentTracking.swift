@@ -60,6 +60,14 @@ public struct MetricPoint: Sendable, Hashable, Codable {
   }
 }
 
+/// The experiments Twin's runs belong to, written once for the writers (training, the
+/// evaluation recorder), the MLflow mirror and the readers.
+public enum ExperimentName {
+  public static let training = "training"
+  public static let evaluation = "evaluation"
+  public static let ragEvaluation = "rag-evaluation"
+}
+
 /// The names of the metrics Twin's runs log, written once for the writers and the readers
 /// (`twin experiments show` draws ``loss``).
 public enum MetricKey {

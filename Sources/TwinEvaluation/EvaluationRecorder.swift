@@ -15,7 +15,7 @@ public struct EvaluationRecorder: Sendable {
   public let blobs: ArtifactBlobStore
 
   /// The experiment runs' experiment.
-  public static let experiment = "evaluation"
+  public static let experiment = ExperimentName.evaluation
 
   public init(tracker: any ExperimentTracker, registry: any ModelRegistry, blobs: ArtifactBlobStore) {
     self.tracker = tracker
@@ -50,7 +50,7 @@ public struct EvaluationRecorder: Sendable {
   }
 
   /// The experiment RAG evaluations are runs of.
-  public static let ragExperiment = "rag-evaluation"
+  public static let ragExperiment = ExperimentName.ragEvaluation
 
   /// Runs `evaluation` on `questions` through `answer` (the RAG path of `model`) as an
   /// experiment run whose metrics are the means and whose `answers.json` holds every question.

@@ -78,7 +78,7 @@ public struct MLflowModelRegistry: ModelRegistry {
     // The source is the training run's adapter in MLflow, when that run was mirrored.
     var run: MLflowClient.RunInfo?
     if let runID = version.runID {
-      let experiment = try await client.experimentID(named: "training")
+      let experiment = try await client.experimentID(named: ExperimentName.training)
       run = try await client.findRun(experimentID: experiment, tag: MLflowTracker.runTag, value: MLflowTracker.runKey(runID))
     }
     let source = run.map { "runs:/\($0.runID)/adapter" } ?? "twin://\(version.name)/\(version.version)/\(version.files.ggufAdapter)"

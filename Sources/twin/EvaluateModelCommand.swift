@@ -84,7 +84,7 @@ extension EvaluateCommand {
       for r in results where r.generationFailures + r.judgeFailures > 0 {
         print("\(r.model): \(r.generationFailures) unanswered, \(r.judgeFailures) without a valid verdict")
       }
-      print("experiment run \(ExperimentsCommand.short(run)): twin experiments show \(ExperimentsCommand.short(run))")
+      print("experiment run \(RunText.shortID(run)): twin experiments show \(RunText.shortID(run))")
     }
 
     struct Report: Encodable {

@@ -84,7 +84,7 @@ extension EvaluateCommand {
         if let failure = q.failure { print("✗ \(q.question): \(failure)") }
         else if q.scores[.hit] == 0 { print("miss: \(q.question) (sources: \(q.links.joined(separator: ", ")))") }
       }
-      print("experiment run \(ExperimentsCommand.short(run)): twin experiments show \(ExperimentsCommand.short(run))")
+      print("experiment run \(RunText.shortID(run)): twin experiments show \(RunText.shortID(run))")
     }
 
     struct Report: Encodable {

@@ -39,7 +39,7 @@ struct ExperimentsCommand: AsyncParsableCommand {
         ["run", "experiment", "name", "status", "started", "took"],
         runs.map { r in
           [
-            ExperimentsCommand.short(r.id), r.experiment, r.name, r.status.rawValue, Output.timestamp(r.startedAt),
+            RunText.shortID(r.id), r.experiment, r.name, r.status.rawValue, Output.timestamp(r.startedAt),
             Output.duration(r.endedAt.map { $0.timeIntervalSince(r.startedAt) }),
           ]
         })
@@ -63,7 +63,7 @@ struct ExperimentsCommand: AsyncParsableCommand {
       let points = try await store.metrics(run: record.id)
       let artifacts = try await store.artifacts(run: record.id)
       if app.json { return try Output.json(Details(run: record, metrics: points, artifacts: artifacts)) }
-      print("\(ExperimentsCommand.short(record.id))  \(record.name)  [\(record.experiment), \(record.status)]")
+      print("\(RunText.shortID(record.id))  \(record.name)  [\(record.experiment), \(record.status)]")
       print(
         "started \(Output.timestamp(record.startedAt))"
           + (record.endedAt.map { ", took \(Output.duration($0.timeIntervalSince(record.startedAt)))" } ?? ""))
@@ -134,7 +134,7 @@ struct ExperimentsCommand: AsyncParsableCommand {
         let values = finals.map { $0[key].map { String(format: "%.6g", $0.value) } ?? "-" }
         rows.append([(Set(values).count > 1 ? "* " : "  ") + key] + values)
       }
-      Output.table(["run"] + records.map { ExperimentsCommand.short($0.id) }, rows)
+      Output.table(["run"] + records.map { RunText.shortID($0.id) }, rows)
       print("(* differs)")
     }
 
@@ -144,8 +144,6 @@ struct ExperimentsCommand: AsyncParsableCommand {
       var metrics: [String: Double]
     }
   }
-
-  static func short(_ id: UUID) -> String { String(id.uuidString.lowercased().prefix(8)) }
 
   /// Each metric's value at its highest step.
   static func finalValues(_ points: [MetricPoint]) -> [String: MetricPoint] {

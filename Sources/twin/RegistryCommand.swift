@@ -72,7 +72,7 @@ struct RegistryCommand: AsyncParsableCommand {
       print("  method     \(version.method)")
       print("  base       \(version.baseModel)\(version.parent.map { " + \($0)" } ?? "")")
       print("  dataset    \(version.dataset)")
-      print("  run        \(version.runID.map { $0.uuidString.prefix(8).lowercased() } ?? "-")  (twin experiments show, twin runs show)")
+      print("  run        \(version.runID.map(RunText.shortID) ?? "-")  (twin experiments show, twin runs show)")
       print("  created    \(Output.timestamp(version.createdAt))")
       print("  adapter    \(version.files.ggufAdapter.prefix(16))… (GGUF), \(version.files.peftWeights.prefix(16))… (peft)")
       print("  training   \(ModelsCommand.Trained.effect(version))")
@@ -83,7 +83,7 @@ struct RegistryCommand: AsyncParsableCommand {
       print("evaluations:")
       for e in evaluations {
         let metrics = EvaluationMetric.allCases.compactMap { m in e.metrics[m].map { "\(m) \($0.formatted())" } }
-        print("  \(Output.timestamp(e.createdAt))  \(e.dataset)  run \(e.runID.uuidString.prefix(8).lowercased())")
+        print("  \(Output.timestamp(e.createdAt))  \(e.dataset)  run \(RunText.shortID(e.runID))")
         print("    " + metrics.joined(separator: " · "))
       }
     }

@@ -234,7 +234,7 @@ enum TrainingRun {
         ])
     }
     print(registered.created ? "registered \(registered.label)" : "\(registered.label) already holds this adapter")
-    print("experiment run \(result.run.id.uuidString.prefix(8).lowercased()): twin experiments show \(result.run.id.uuidString.prefix(8).lowercased())")
+    print("experiment run \(RunText.shortID(result.run.id)): twin experiments show \(RunText.shortID(result.run.id))")
     print("next: twin generate --model \(registered.label) \"…\"   twin chat --model \(registered.name)")
   }
 

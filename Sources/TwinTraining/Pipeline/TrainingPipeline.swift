@@ -52,7 +52,7 @@ public enum TrainingPipeline {
   }
 
   /// The experiment runs' experiment.
-  public static let experiment = "training"
+  public static let experiment = ExperimentName.training
 
   /// - Parameter tracker: Where the run is recorded as an experiment run (its id is the
   ///   pipeline run's): parameters, metrics by step, system metrics, the adapter's files. The
