@@ -344,7 +344,7 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
       ],
-      exclude: ["openai_client_check.py", "overload_check.py"]),
+      exclude: ["openai_client_check.py", "overload_check.py", "langchain_tools_check.py"]),
   ],
   swiftLanguageModes: [.v6]
 )

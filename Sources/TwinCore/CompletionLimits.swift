@@ -43,6 +43,7 @@ extension CompletionRequest {
     try CompletionLimits.check(topP, in: CompletionLimits.topP, field: "top_p")
     try CompletionLimits.check(presencePenalty, in: CompletionLimits.penalty, field: "presence_penalty")
     try CompletionLimits.check(frequencyPenalty, in: CompletionLimits.penalty, field: "frequency_penalty")
+    try validateTools()
   }
 }
 

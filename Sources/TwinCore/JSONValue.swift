@@ -104,3 +104,71 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
   }
 }
+
+extension JSONValue {
+  /// The value as Python's `json.dumps(value, ensure_ascii=False, sort_keys=True)` writes it,
+  /// with `", "` and `": "` between items: the form a chat template's `tojson` filter renders
+  /// tools and arguments in, so a prompt reads as the model saw in training. (Keys are sorted:
+  /// a `JSONValue` object keeps no order.)
+  public var pythonJSON: String {
+    var out = ""
+    write(into: &out)
+    return out
+  }
+
+  private func write(into out: inout String) {
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .double(let d):
+      if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else if d == d.rounded(), abs(d) < 1e16 {
+        out += String(format: "%.1f", d)
+      } else {
+        out += "\(d)"
+      }
+    case .string(let s): Self.writeString(s, into: &out)
+    case .array(let items):
+      out += "["
+      for (i, item) in items.enumerated() {
+        if i > 0 { out += ", " }
+        item.write(into: &out)
+      }
+      out += "]"
+    case .object(let object):
+      out += "{"
+      for (i, key) in object.keys.sorted().enumerated() {
+        if i > 0 { out += ", " }
+        Self.writeString(key, into: &out)
+        out += ": "
+        object[key]!.write(into: &out)
+      }
+      out += "}"
+    }
+  }
+
+  private static func writeString(_ s: String, into out: inout String) {
+    out += "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    out += "\""
+  }
+}
+
+extension JSONValue {
+  /// The value of a JSON text.
+  public static func parse(_ text: String) throws -> JSONValue {
+    try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+  }
+}

@@ -41,12 +41,21 @@ public struct CompletionRequest: Sendable, Hashable {
   /// Subtracted once per earlier occurrence of a token (OpenAI's, -2…2): small models loop
   /// without it.
   public var frequencyPenalty: Double
+  /// Functions the model may call instead of answering in text.
+  public var tools: [ToolDefinition]
+  public var toolChoice: ToolChoice
+  /// Whether one reply may hold several calls.
+  public var parallelToolCalls: Bool
 
   public init(
     messages: [ChatMessage], maxTokens: Int = 256, temperature: Double = 0, topP: Double = 1, seed: UInt64? = nil,
     stop: [String] = [], responseFormat: ResponseFormat = .text, presencePenalty: Double = 0,
-    frequencyPenalty: Double = 0
+    frequencyPenalty: Double = 0, tools: [ToolDefinition] = [], toolChoice: ToolChoice = .auto,
+    parallelToolCalls: Bool = true
   ) {
+    self.tools = tools
+    self.toolChoice = toolChoice
+    self.parallelToolCalls = parallelToolCalls
     self.presencePenalty = presencePenalty
     self.frequencyPenalty = frequencyPenalty
     self.messages = messages
@@ -77,6 +86,9 @@ public struct Completion: Sendable, Hashable, Codable {
   public var completionTokens: Int
   /// The model that answered, as the backend names it.
   public var model: String
+  /// The tools the model called (finish reason ``FinishReason/toolCalls``); nil when it
+  /// answered in text.
+  public var toolCalls: [ToolCall]?
 
   /// Why generation stopped, in the OpenAI API's vocabulary (its raw values).
   public enum FinishReason: String, Sendable, Hashable, Codable, CaseIterable {
@@ -95,7 +107,11 @@ public struct Completion: Sendable, Hashable, Codable {
     }
   }
 
-  public init(text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, model: String) {
+  public init(
+    text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, model: String,
+    toolCalls: [ToolCall]? = nil
+  ) {
+    self.toolCalls = toolCalls
     self.text = text
     self.finishReason = finishReason
     self.promptTokens = promptTokens

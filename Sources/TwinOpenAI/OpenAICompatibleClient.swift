@@ -63,10 +63,16 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
       throw LanguageModelError.malformedReply("\(baseURL): \(error)")
     }
     guard let choice = reply.choices.first else { throw LanguageModelError.malformedReply("\(baseURL): no choices") }
+    var calls: [ToolCall] = []
+    for (i, call) in (choice.message.toolCalls ?? []).enumerated() {
+      do { calls.append(try call.call(at: "choices[0].message.tool_calls[\(i)]")) } catch {
+        throw LanguageModelError.malformedReply("\(baseURL): \(error)")
+      }
+    }
     return Completion(
       text: choice.message.content ?? "", finishReason: Completion.FinishReason(wire: choice.finishReason),
       promptTokens: reply.usage?.promptTokens ?? 0, completionTokens: reply.usage?.completionTokens ?? 0,
-      model: reply.model)
+      model: reply.model, toolCalls: calls.isEmpty ? nil : calls)
   }
 
   /// Reads server-sent events (`data: {chunk}` lines, ending with `data: [DONE]`).
@@ -77,6 +83,9 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
     var usage: OpenAIWire.Usage?
     var pieces = 0
     var pending: [UInt8] = []
+    // Streamed calls arrive in pieces keyed by index: the first names the call, the rest
+    // append to its arguments.
+    var calls: [Int: ToolCall] = [:]
     func handle(_ line: [UInt8]) throws -> Bool {
       let string = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
       guard string.hasPrefix("data:") else { return true }
@@ -95,6 +104,14 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
           // The caller has enough: stop reading, which closes the stream.
           if !onText(piece) { return false }
         }
+        for piece in choice.delta.toolCalls ?? [] {
+          let index = piece.index ?? 0
+          var call = calls[index] ?? ToolCall(id: "", name: "", arguments: "")
+          if let id = piece.id { call.id = id }
+          if let name = piece.function.name { call.name += name }
+          call.arguments += piece.function.arguments ?? ""
+          calls[index] = call
+        }
         if let reason = choice.finishReason { finish = reason }
       }
       return true
@@ -109,6 +126,7 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
     }
     return Completion(
       text: text, finishReason: Completion.FinishReason(wire: finish), promptTokens: usage?.promptTokens ?? 0,
-      completionTokens: usage?.completionTokens ?? pieces, model: model)
+      completionTokens: usage?.completionTokens ?? pieces, model: model,
+      toolCalls: calls.isEmpty ? nil : calls.keys.sorted().map { calls[$0]! })
   }
 }

@@ -23,9 +23,14 @@ public enum OpenAIWire {
     /// Choices to generate (1 when absent).
     public var n: Int?
     public var streamOptions: StreamOptions?
+    public var tools: [Tool]?
+    public var toolChoice: ToolChoiceValue?
+    public var parallelToolCalls: Bool?
 
     enum CodingKeys: String, CodingKey {
-      case model, messages, temperature, seed, stop, stream, logprobs, n
+      case model, messages, temperature, seed, stop, stream, logprobs, n, tools
+      case toolChoice = "tool_choice"
+      case parallelToolCalls = "parallel_tool_calls"
       case streamOptions = "stream_options"
       case maxTokens = "max_tokens"
       case maxCompletionTokens = "max_completion_tokens"
@@ -38,7 +43,12 @@ public enum OpenAIWire {
 
     public init(_ request: CompletionRequest, model: String, stream: Bool) {
       self.model = model
-      messages = request.messages.map { Message(role: $0.role.rawValue, content: $0.content) }
+      messages = request.messages.map(Message.init)
+      if !request.tools.isEmpty {
+        tools = request.tools.map(Tool.init)
+        toolChoice = ToolChoiceValue(request.toolChoice)
+        parallelToolCalls = request.parallelToolCalls ? nil : false
+      }
       maxTokens = request.maxTokens
       temperature = request.temperature
       topP = request.topP
@@ -68,12 +78,31 @@ public enum OpenAIWire {
     /// The text; a content-part array (`[{"type": "text", "text": …}]`, as newer clients send)
     /// is read as its text parts joined.
     public var content: String?
-    public init(role: String, content: String?) {
+    /// The calls of an assistant turn.
+    public var toolCalls: [ToolCallValue]?
+    /// The call a `tool` turn answers.
+    public var toolCallID: String?
+
+    public init(role: String, content: String?, toolCalls: [ToolCallValue]? = nil, toolCallID: String? = nil) {
       self.role = role
       self.content = content
+      self.toolCalls = toolCalls
+      self.toolCallID = toolCallID
     }
 
-    enum CodingKeys: String, CodingKey { case role, content }
+    /// A port message on the wire.
+    public init(_ message: ChatMessage) {
+      let calls = message.toolCalls ?? []
+      self.init(
+        role: message.role.rawValue, content: calls.isEmpty || !message.content.isEmpty ? message.content : nil,
+        toolCalls: calls.isEmpty ? nil : calls.map { ToolCallValue($0) }, toolCallID: message.toolCallID)
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case role, content
+      case toolCalls = "tool_calls"
+      case toolCallID = "tool_call_id"
+    }
 
     /// One element of a content-part array.
     struct Part: Decodable {
@@ -84,6 +113,8 @@ public enum OpenAIWire {
     public init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       role = try c.decode(String.self, forKey: .role)
+      toolCalls = try c.decodeIfPresent([ToolCallValue].self, forKey: .toolCalls)
+      toolCallID = try c.decodeIfPresent(String.self, forKey: .toolCallID)
       if let text = try? c.decodeIfPresent(String.self, forKey: .content) {
         content = text
         return
@@ -104,7 +135,10 @@ public enum OpenAIWire {
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
       try c.encode(role, forKey: .role)
-      try c.encodeIfPresent(content, forKey: .content)
+      // An assistant turn of calls only has `"content": null`, as OpenAI writes it.
+      if let content { try c.encode(content, forKey: .content) } else { try c.encodeNil(forKey: .content) }
+      try c.encodeIfPresent(toolCalls, forKey: .toolCalls)
+      try c.encodeIfPresent(toolCallID, forKey: .toolCallID)
     }
   }
 
@@ -228,13 +262,18 @@ public enum OpenAIWire {
 
   /// One server-sent event of a streamed reply.
   public struct ChatChunk: Codable, Sendable {
-    public init(id: String, model: String, choices: [Choice], usage: Usage?) {
+    public init(id: String, model: String, choices: [Choice], usage: Usage?, created: Int = Int(Date().timeIntervalSince1970)) {
       self.id = id
       self.model = model
       self.choices = choices
       self.usage = usage
+      self.created = created
+      object = "chat.completion.chunk"
     }
     public var id: String
+    /// `chat.completion.chunk`: the `openai` client's stream helper skips events without it.
+    public var object: String?
+    public var created: Int?
     public var model: String
     public var choices: [Choice]
     public var usage: Usage?
@@ -254,12 +293,19 @@ public enum OpenAIWire {
       }
     }
     public struct Delta: Codable, Sendable {
-      public init(role: String?, content: String?) {
+      public init(role: String?, content: String?, toolCalls: [ToolCallValue]? = nil) {
         self.role = role
         self.content = content
+        self.toolCalls = toolCalls
       }
       public var role: String?
       public var content: String?
+      /// Pieces of calls, each with the `index` of the call it belongs to.
+      public var toolCalls: [ToolCallValue]?
+      enum CodingKeys: String, CodingKey {
+        case role, content
+        case toolCalls = "tool_calls"
+      }
     }
   }
 

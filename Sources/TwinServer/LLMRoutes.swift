@@ -35,17 +35,11 @@ struct LLMRoutes: Sendable {
 
   func chat(_ http: Request) async throws -> Response {
     let body = try await HTTPJSON.decode(OpenAIWire.ChatRequest.self, from: http, fields: .chatCompletions)
-    var messages: [ChatMessage] = []
-    for (i, m) in body.messages.enumerated() {
-      guard let role = ChatMessage.Role(rawValue: m.role) else {
-        return HTTPJSON.error(.badRequest, "messages[\(i)].role must be system, user or assistant (got \(m.role))")
-      }
-      messages.append(ChatMessage(role: role, content: m.content ?? ""))
-    }
-    guard !messages.isEmpty else { return HTTPJSON.error(.badRequest, "messages must not be empty") }
     let request: CompletionRequest
     let choices: Int
     do {
+      let messages = try Self.messages(body.messages)
+      guard !messages.isEmpty else { return HTTPJSON.error(.badRequest, "messages must not be empty") }
       request = try Self.options(body, messages: messages)
       choices = try Self.choices(body.n, streaming: body.stream == true)
     } catch let error as LanguageModelError {
@@ -66,6 +60,10 @@ struct LLMRoutes: Sendable {
           usage: nil)
       } usage: { completion in
         OpenAIWire.ChatChunk(id: id, model: model.modelID, choices: [], usage: Self.usage([completion]))
+      } calls: { completion in
+        Self.callChunks(completion.toolCalls ?? []).map { delta in
+          OpenAIWire.ChatChunk(id: id, model: model.modelID, choices: [.init(index: 0, delta: delta, finishReason: nil)], usage: nil)
+        }
       }
     }
     let logprobs = body.logprobs == true ? body.topLogprobs ?? 0 : nil
@@ -87,10 +85,58 @@ struct LLMRoutes: Sendable {
           id: id, object: "chat.completion", created: Int(Date().timeIntervalSince1970), model: model.modelID,
           choices: generated.enumerated().map { index, choice in
             .init(
-              index: index, message: .init(role: "assistant", content: choice.0.text),
-              finishReason: choice.0.finishReason.rawValue, logprobs: choice.1)
+              index: index, message: Self.reply(choice.0), finishReason: choice.0.finishReason.rawValue,
+              logprobs: choice.1)
           },
           usage: Self.usage(generated.map(\.0))))
+    }
+  }
+
+  /// The port's conversation for the request's messages: roles checked, tool calls and
+  /// results carried over.
+  static func messages(_ wire: [OpenAIWire.Message]) throws(LanguageModelError) -> [ChatMessage] {
+    var messages: [ChatMessage] = []
+    for (i, m) in wire.enumerated() {
+      guard let role = ChatMessage.Role(rawValue: m.role) else {
+        throw .invalidRequest("messages[\(i)].role must be system, user, assistant or tool (got \(m.role))")
+      }
+      var message = ChatMessage(role: role, content: m.content ?? "")
+      if let calls = m.toolCalls, !calls.isEmpty {
+        guard role == .assistant else { throw .invalidRequest("messages[\(i)].tool_calls: only assistant turns call tools") }
+        message.toolCalls = try calls.enumerated().map { j, call throws(LanguageModelError) in
+          try call.call(at: "messages[\(i)].tool_calls[\(j)]")
+        }
+      }
+      if role == .tool {
+        guard let id = m.toolCallID, !id.isEmpty else {
+          throw .invalidRequest("messages[\(i)].tool_call_id is required in a tool message")
+        }
+        message.toolCallID = id
+      }
+      messages.append(message)
+    }
+    return messages
+  }
+
+  /// A choice's message: its text, or its calls (with `content` null when there is no text).
+  static func reply(_ completion: Completion) -> OpenAIWire.Message {
+    let calls = completion.toolCalls ?? []
+    return OpenAIWire.Message(
+      role: "assistant", content: calls.isEmpty || !completion.text.isEmpty ? completion.text : nil,
+      toolCalls: calls.isEmpty ? nil : calls.map { OpenAIWire.ToolCallValue($0) })
+  }
+
+  /// Streamed calls as OpenAI sends them: per call, a delta with its index, id and name, then
+  /// one with its arguments.
+  static func callChunks(_ calls: [ToolCall]) -> [OpenAIWire.ChatChunk.Delta] {
+    calls.enumerated().flatMap { index, call -> [OpenAIWire.ChatChunk.Delta] in
+      var named = OpenAIWire.ToolCallValue(call, index: index)
+      named.function.arguments = ""
+      var arguments = OpenAIWire.ToolCallValue(call, index: index)
+      arguments.id = nil
+      arguments.type = nil
+      arguments.function.name = nil
+      return [.init(role: nil, content: nil, toolCalls: [named]), .init(role: nil, content: nil, toolCalls: [arguments])]
     }
   }
 
@@ -278,11 +324,16 @@ struct LLMRoutes: Sendable {
       format = .jsonSchema(name: body.responseFormat?.jsonSchema?.name ?? "schema", schema: schema)
     case let other?: throw LanguageModelError.invalidRequest("response_format type \(other) is not supported")
     }
+    var tools: [ToolDefinition] = []
+    for (i, tool) in (body.tools ?? []).enumerated() { tools.append(try tool.definition(at: i)) }
     let request = CompletionRequest(
       messages: messages, maxTokens: body.maxCompletionTokens ?? body.maxTokens ?? 512,
       temperature: body.temperature ?? 1, topP: body.topP ?? 1,
       seed: body.seed, stop: body.stop?.values ?? [], responseFormat: format,
-      presencePenalty: body.presencePenalty ?? 0, frequencyPenalty: body.frequencyPenalty ?? 0)
+      presencePenalty: body.presencePenalty ?? 0, frequencyPenalty: body.frequencyPenalty ?? 0, tools: tools,
+      // OpenAI's default: `auto` when tools are given, `none` otherwise.
+      toolChoice: body.toolChoice?.choice ?? (tools.isEmpty ? .none : .auto),
+      parallelToolCalls: body.parallelToolCalls ?? true)
     try request.validate()
     return request
   }
@@ -346,7 +397,8 @@ struct LLMRoutes: Sendable {
     id: String, includeUsage: Bool = false,
     run: @escaping @Sendable (@escaping @Sendable (String) -> Bool) async throws -> Completion,
     chunk: @escaping @Sendable (_ piece: String?, _ finish: String?) -> Chunk,
-    usage: @escaping @Sendable (Completion) -> Chunk
+    usage: @escaping @Sendable (Completion) -> Chunk,
+    calls: @escaping @Sendable (Completion) -> [Chunk] = { _ in [] }
   ) async -> Response {
     // Admitted before the 200 goes out, so a full queue is a plain 429 a client can retry.
     if let busy = await admit() { return busy }
@@ -370,6 +422,7 @@ struct LLMRoutes: Sendable {
         try await writer.write(Operations.event(chunk(nil, nil)))
         for await piece in pieces { try await writer.write(Operations.event(chunk(piece, nil))) }
         let completion = try await generation.value
+        for call in calls(completion) { try await writer.write(Operations.event(call)) }
         try await writer.write(Operations.event(chunk(nil, completion.finishReason.rawValue)))
         // `stream_options.include_usage`: one more chunk, without choices, with the usage.
         if includeUsage { try await writer.write(Operations.event(usage(completion))) }

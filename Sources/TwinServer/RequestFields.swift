@@ -11,6 +11,7 @@ struct RequestFields: Sendable {
   static let chatCompletions = RequestFields(honoured: [
     "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n", "seed", "stop", "stream",
     "stream_options", "response_format", "logprobs", "top_logprobs", "presence_penalty", "frequency_penalty",
+    "tools", "tool_choice", "parallel_tool_calls",
   ])
 
   /// `/v1/completions`.
@@ -23,11 +24,8 @@ struct RequestFields: Sendable {
 
   /// Why some fields are refused, where there is more to say than "not supported".
   static let reasons: [String: String] = [
-    "tools": "tool calling is not supported by this server yet",
-    "tool_choice": "tool calling is not supported by this server yet",
-    "functions": "function calling is not supported by this server",
-    "function_call": "function calling is not supported by this server",
-    "parallel_tool_calls": "tool calling is not supported by this server yet",
+    "functions": "the deprecated functions field is not supported: send tools instead",
+    "function_call": "the deprecated function_call field is not supported: send tool_choice instead",
     "logit_bias": "logit_bias is not supported",
     "best_of": "best_of is not supported: ask for n choices instead",
     "echo": "echo is not supported",

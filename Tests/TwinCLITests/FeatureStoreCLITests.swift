@@ -87,6 +87,9 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
       kill(pid, SIGKILL)
       kill(pid, SIGCONT)
       await TwinProcess.waitForExit(process)
+      // The observer's connections go first: the store reopened below migrates in a write
+      // transaction, which a connection left over from the killed run's time must not hold up.
+      observer = nil
       let reopened = try SQLiteVectorStore(directory: vectorsDir)
       let afterKill = try await expectConsistentFeatureStore(reopened)
       if afterKill > 0 && afterKill < total { killedMidLoad = true }

@@ -41,6 +41,20 @@ import TwinOpenAI
     let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.text.utf8))
     #expect(decoded["answer"] != nil)
 
+    // Tools through the port: the calls come back the same, plain or streamed.
+    let weather = ToolDefinition(
+      name: "get_weather", parameters: ["type": "object", "properties": ["city": ["type": "string"]], "required": ["city"]])
+    let toolRequest = CompletionRequest(
+      messages: [.user("What's the weather in Paris?")], maxTokens: 48, tools: [weather], toolChoice: .required,
+      parallelToolCalls: false)
+    let called = try await client.complete(toolRequest)
+    #expect(called.finishReason == .toolCalls)
+    #expect(called.toolCalls?.first?.name == "get_weather")
+    let streamedCall = try await client.complete(toolRequest, onText: { _ in true })
+    #expect(streamedCall.finishReason == .toolCalls)
+    #expect(streamedCall.toolCalls?.map(\.arguments) == called.toolCalls?.map(\.arguments))
+    #expect(streamedCall.toolCalls?.first?.id.hasPrefix("call_") == true)
+
     // Without the key: 401, and the error names the server but never the key.
     let anonymous = try OpenAICompatibleClient(baseURL: baseURL, model: "smollm2-135m-instruct", apiKey: nil)
     await #expect {
@@ -48,6 +62,21 @@ import TwinOpenAI
     } throws: { error in
       "\(error)".contains("401") && !"\(error)".contains(key)
     }
+  }
+
+  /// LangChain's `ChatOpenAI` with `bind_tools`: a two-turn agent loop on Qwen 2.5 Coder 1.5B,
+  /// which decides by itself to call the tool.
+  @Test func langChainRunsAToolCallingAgent() async throws {
+    let twin = try TwinProcess()
+    let key = "test-key-\(UUID().uuidString)"
+    let model = "qwen2.5-coder-1.5b-instruct"
+    let (server, baseURL) = try await twin.launchServer([
+      "serve", "llm", "--port", "0", "--api-key", key, "--model", model, "--no-embeddings", "--max-batch", "1",
+    ])
+    defer { server.terminate() }
+    let (status, log) = try await runPython("langchain_tools_check.py", [baseURL, key, model])
+    #expect(status == 0, "LangChain checks:\n\(log)")
+    #expect(log.contains("all checks passed"))
   }
 
   @Test func aFullQueueIsRefusedAndADisconnectStopsTheGeneration() async throws {

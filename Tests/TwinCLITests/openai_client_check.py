@@ -125,20 +125,68 @@ check("stream usage", not last.choices and last.usage is not None
       and last.usage.completion_tokens == reply.usage.completion_tokens
       and all(c.usage is None for c in chunks[:-1]), str(last))
 
-# Fields the server does not implement are refused by name, never dropped.
-weather = {"type": "function", "function": {"name": "weather", "parameters": {
+# Tools: calls constrained to the offered tools and their schemas, plain and streamed.
+weather = {"type": "function", "function": {"name": "weather", "description": "The weather in a city.", "parameters": {
     "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+search = {"type": "function", "function": {"name": "search_posts", "parameters": {
+    "type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}}}
+question = [{"role": "user", "content": "What's the weather in Paris?"}]
+called = client.chat.completions.create(
+    model="smollm2-135m-instruct", messages=question, tools=[weather, search], tool_choice="required",
+    max_tokens=64, temperature=0)
+choice = called.choices[0]
+calls = choice.message.tool_calls or []
+check("tools required", choice.finish_reason == "tool_calls" and len(calls) >= 1 and choice.message.content is None
+      and all(c.type == "function" and c.id.startswith("call_") for c in calls), str(choice))
+for c in calls:
+    arguments = json.loads(c.function.arguments)
+    key = "city" if c.function.name == "weather" else "query"
+    check("tool arguments follow the schema", c.function.name in ("weather", "search_posts")
+          and isinstance(arguments.get(key), str), c.function.arguments)
+
+named = client.chat.completions.create(
+    model="smollm2-135m-instruct", messages=question, tools=[weather, search], max_tokens=64, temperature=0,
+    tool_choice={"type": "function", "function": {"name": "search_posts"}}, parallel_tool_calls=False)
+named_calls = named.choices[0].message.tool_calls or []
+check("tool_choice names a function", len(named_calls) == 1 and named_calls[0].function.name == "search_posts",
+      str(named.choices[0]))
+
+# Streamed: the client's own stream helper assembles the tool_calls deltas.
+stream_helper = getattr(client.chat.completions, "stream", None) or client.beta.chat.completions.stream
+with stream_helper(model="smollm2-135m-instruct", messages=question, tools=[weather, search],
+                   tool_choice="required", max_tokens=64, temperature=0) as events:
+    final = events.get_final_completion()
+streamed_calls = final.choices[0].message.tool_calls or []
+check("streamed tool_calls", final.choices[0].finish_reason == "tool_calls"
+      and [(c.function.name, c.function.arguments) for c in streamed_calls]
+      == [(c.function.name, c.function.arguments) for c in calls], str(final.choices[0]))
+
+none = client.chat.completions.create(
+    model="smollm2-135m-instruct", messages=question, tools=[weather], tool_choice="none", max_tokens=16, temperature=0)
+check("tool_choice none", not none.choices[0].message.tool_calls and none.choices[0].message.content
+      and none.choices[0].finish_reason in ("stop", "length"), str(none.choices[0]))
+
+# The next turn carries the calls and their results back.
+followup = client.chat.completions.create(
+    model="smollm2-135m-instruct", max_tokens=24, temperature=0, tools=[weather, search],
+    messages=question + [choice.message.model_dump(exclude_none=True)]
+    + [{"role": "tool", "tool_call_id": c.id, "content": "18 C and sunny"} for c in calls])
+check("tool results accepted", followup.choices[0].message.content is not None
+      or followup.choices[0].message.tool_calls, str(followup.choices[0]))
+
+# Fields the server does not implement, and malformed tool turns, are refused by name.
 refusals = {
-    "tools": dict(tools=[weather]),
+    "functions": dict(functions=[weather["function"]]),
     "logit_bias": dict(logit_bias={"1": 5}),
     "made_up_field": dict(extra_body={"made_up_field": 1}),
     "n": dict(n=2, stream=True),
+    "tool_call_id": dict(messages=question + [{"role": "tool", "content": "18 C"}]),
+    "tool_choice": dict(tools=[weather], tool_choice={"type": "function", "function": {"name": "nowhere"}}),
 }
 for field, extra in refusals.items():
     try:
         client.chat.completions.create(
-            model="smollm2-135m-instruct", messages=[{"role": "user", "content": "What's the weather in Paris?"}],
-            max_tokens=4, **extra)
+            model="smollm2-135m-instruct", **{"messages": question, **extra}, max_tokens=4)
         check(f"{field} refused", False)
     except Exception as error:  # openai.BadRequestError
         check(f"{field} refused", "400" in str(error) and field in str(error), str(error))

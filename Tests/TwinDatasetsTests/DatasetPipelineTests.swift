@@ -118,7 +118,10 @@ import TwinSQLite
       datasets: workspace.datasets, teacher: slow, base: slow, embedder: DistinctEmbedder())
     let runner = PipelineRunner(store: workspace.runs, blobs: workspace.blobs)
     let task = Task { try await runner.run(pipeline) }
-    try await Task.sleep(for: .milliseconds(300))
+    // Cancelled once the run is under way (the teacher has been asked), however slow the
+    // machine: a fixed sleep could cancel before the run started, or after a loaded CI host
+    // had not yet got there.
+    while slow.calls == 0 { try await Task.sleep(for: .milliseconds(10)) }
     task.cancel()
     let result = try await task.value
     #expect(result.run.status == .interrupted)

@@ -53,8 +53,8 @@ public enum ChatTemplate: Sendable, Hashable {
         switch m.role {
         case .system:
           pendingSystem = m.content
-        case .user, .assistant:
-          let role = m.role == .user ? "user" : "model"
+        case .user, .assistant, .tool:
+          let role = m.role == .assistant ? "model" : "user"
           // Gemma's template puts the system text, untrimmed, before the first turn's
           // trimmed content.
           let prefix = pendingSystem.map { $0 + "\n\n" } ?? ""
@@ -78,6 +78,13 @@ public enum ChatTemplate: Sendable, Hashable {
     }
   }
 
+  /// The system text the template writes when a conversation has none (ChatML templates
+  /// that insert one).
+  public var defaultSystem: String? {
+    if case .chatML(let text) = self { return text }
+    return nil
+  }
+
   /// Text that ends the assistant's turn, for templates whose end marker is not the model's EOS.
   public var stopStrings: [String] {
     switch self {
@@ -96,14 +103,22 @@ public enum ChatTemplate: Sendable, Hashable {
     }
   }
 
-  /// The literal system turn a ChatML template inserts when none is given.
+  /// The literal system turn a ChatML template inserts when none is given: the first system
+  /// turn written out whole in one string literal (SmolLM2's "You are a helpful AI assistant
+  /// named SmolLM…", Qwen 2.5's "You are Qwen, created by Alibaba Cloud…"). A system header
+  /// followed by template code (Qwen's tools branch) is not one.
   static func defaultSystemPrompt(in jinja: String) -> String? {
-    guard let start = jinja.range(of: "<|im_start|>system\n") ?? jinja.range(of: "<|im_start|>system\\n"),
-      jinja[..<start.lowerBound].contains("loop.first")
-    else { return nil }
-    let rest = jinja[start.upperBound...]
-    guard let end = rest.range(of: "<|im_end|>") else { return nil }
-    return String(rest[..<end.lowerBound])
+    var searchFrom = jinja.startIndex
+    while let start = jinja.range(of: "<|im_start|>system", range: searchFrom..<jinja.endIndex) {
+      searchFrom = start.upperBound
+      var rest = jinja[start.upperBound...]
+      if rest.hasPrefix("\\n") { rest = rest.dropFirst(2) } else if rest.hasPrefix("\n") { rest = rest.dropFirst() } else { continue }
+      guard let end = rest.range(of: "<|im_end|>") else { return nil }
+      let text = rest[..<end.lowerBound]
+      if text.isEmpty || text.contains(where: { "'\"{}+".contains($0) }) { continue }
+      return String(text)
+    }
+    return nil
   }
 }
 

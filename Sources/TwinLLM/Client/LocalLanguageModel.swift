@@ -44,9 +44,17 @@ public final class LocalLanguageModel: LanguageModelClient {
 
   public var tokenizer: LLMTokenizer { generator.tokenizer }
 
-  /// The prompt ids for a conversation, rendered through the chat template.
-  public func promptIDs(_ messages: [ChatMessage]) -> [Int32] {
-    tokenizer.encode(template.render(messages), addSpecial: !template.rendersBOS, parseSpecial: true)
+  /// The prompt ids for a conversation, rendered through the chat template; `tools` (when
+  /// any) are described in the system turn, and tool calls and results written in the format
+  /// ``ToolPrompt`` documents.
+  public func promptIDs(_ messages: [ChatMessage], tools: [ToolDefinition] = []) -> [Int32] {
+    let turns = ToolPrompt.lower(messages, tools: tools, defaultSystem: template.defaultSystem)
+    return tokenizer.encode(template.render(turns), addSpecial: !template.rendersBOS, parseSpecial: true)
+  }
+
+  /// The tools a request offers the model: none when `tool_choice` is `none`.
+  static func offeredTools(_ request: CompletionRequest) -> [ToolDefinition] {
+    request.toolChoice == .none ? [] : request.tools
   }
 
   /// The engine's request for a port request: template, sampling, stop strings.
@@ -61,8 +69,18 @@ public final class LocalLanguageModel: LanguageModelClient {
       penaltyWindow: request.maxTokens, penalizesPrompt: false, seed: request.seed ?? 0)
     do { try sampling.validate() } catch { throw LanguageModelError.invalidRequest("\(error)") }
     return GenerationRequest(
-      prompt: promptIDs(request.messages), maxTokens: request.maxTokens, sampling: sampling,
+      prompt: promptIDs(request.messages, tools: Self.offeredTools(request)), maxTokens: request.maxTokens, sampling: sampling,
       stop: request.stop + template.stopStrings)
+  }
+
+  /// The constraint a request asks for (tool calls, or its response format), or nil for free
+  /// text.
+  public func constraint(for request: CompletionRequest) throws -> (any TokenConstraint)? {
+    let tools = try ToolCallFormat.callable(request)
+    guard !tools.isEmpty else { return try constraint(for: request.responseFormat) }
+    return ToolCallConstraint(
+      tools: tools, free: request.toolChoice == .auto, parallel: request.parallelToolCalls, tokenizer: tokenizer,
+      trie: trie, limits: jsonLimits)
   }
 
   /// The constraint a response format asks for, or nil for free text.
@@ -79,10 +97,23 @@ public final class LocalLanguageModel: LanguageModelClient {
     return JSONConstraint(schema: schema, tokenizer: tokenizer, trie: trie, limits: jsonLimits)
   }
 
+  ///
+  /// With tools, a reply whose calls all repeat calls already answered in this turn (same
+  /// tool, same arguments) is generated again with `tool_choice: none`: small models tend to
+  /// call a tool once more instead of reading its result, and an agent would loop.
   public func complete(
     _ request: CompletionRequest, onText: (@Sendable (String) -> Bool)?
   ) async throws -> Completion {
-    try await run(try generationRequest(request), constraint: try constraint(for: request.responseFormat), onText: onText)
+    let tools = !Self.offeredTools(request).isEmpty
+    let reply = try await run(
+      try generationRequest(request), constraint: try constraint(for: request), onText: onText, tools: tools)
+    guard tools, ToolPrompt.repeatsAnsweredCalls(reply.toolCalls ?? [], in: request.messages) else { return reply }
+    var answer = request
+    answer.toolChoice = .none
+    var again = try await run(try generationRequest(answer), constraint: nil, onText: onText)
+    again.promptTokens += reply.promptTokens
+    again.completionTokens += reply.completionTokens
+    return again
   }
 
   /// A chat completion that also reports every generated token with its log-probability and
@@ -92,7 +123,7 @@ public final class LocalLanguageModel: LanguageModelClient {
     generation.topLogprobs = max(0, min(top, 20))
     let tokens = Synchronization.Mutex<[GeneratedToken]>([])
     let completion = try await run(
-      generation, constraint: try constraint(for: request.responseFormat), onText: nil,
+      generation, constraint: try constraint(for: request), onText: nil, tools: !Self.offeredTools(request).isEmpty,
       record: { token in tokens.withLock { $0.append(token) } })
     return (completion, tokens.withLock { $0 })
   }
@@ -112,17 +143,22 @@ public final class LocalLanguageModel: LanguageModelClient {
   }
 
   /// Runs one generation in the model's batch; task cancellation stops it at the next token.
+  ///
+  /// With `tools`, the reply is read for calls: `onText` receives only the text before the
+  /// first call, and the completion carries the calls apart from its text.
   private func run(
-    _ generation: GenerationRequest, constraint: JSONConstraint?, onText: (@Sendable (String) -> Bool)?,
-    record: (@Sendable (GeneratedToken) -> Void)? = nil
+    _ generation: GenerationRequest, constraint: (any TokenConstraint)?, onText: (@Sendable (String) -> Bool)?,
+    tools: Bool = false, record: (@Sendable (GeneratedToken) -> Void)? = nil
   ) async throws -> Completion {
+    let gate = tools ? onText.map(CallTextGate.init) : nil
+    let onText = gate.map { gate in { @Sendable piece in gate.pass(piece) } } ?? onText
     guard generation.prompt.count < generator.contextLength else {
       throw LanguageModelError.invalidRequest(
         "the prompt has \(generation.prompt.count) tokens; the context holds \(generator.contextLength)")
     }
     let stoppedByCaller = OneWayFlag()
     var allowed: (@Sendable ([Int32]) -> Set<Int32>?)?
-    if let constraint { allowed = { generated in constraint.allowedTokens(after: generated) } }
+    if let constraint { allowed = { generated in constraint.mask(after: generated) } }
     let forward: @Sendable (GeneratedToken) -> Bool = { token in
       if token.id >= 0 { record?(token) }
       guard !token.text.isEmpty, let onText else { return true }
@@ -139,6 +175,16 @@ public final class LocalLanguageModel: LanguageModelClient {
       throw LanguageModelError.malformedReply(
         "the JSON reply ended before it was complete (\(result.tokens.count) tokens): \(result.text.prefix(200))")
     }
+    gate?.finish()
+    if tools {
+      let (content, calls) = ToolCallParser.parse(result.text)
+      var reason = stoppedByCaller.isSet ? .stop : result.finishReason.completionReason
+      if !calls.isEmpty && reason == .stop { reason = .toolCalls }
+      return Completion(
+        text: content, finishReason: reason,
+        promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID,
+        toolCalls: calls.isEmpty ? nil : calls)
+    }
     return Completion(
       text: result.text, finishReason: stoppedByCaller.isSet ? .stop : result.finishReason.completionReason,
       promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)
@@ -153,5 +199,49 @@ extension FinishReason {
     case .length: .length
     case .cancelled: .cancelled
     }
+  }
+}
+
+/// Passes streamed text on up to where a call starts (held back while it may still be one)
+/// and nothing after it: the calls are returned whole with the completion. A reply whose first
+/// character opens a JSON object is a call from the start.
+private final class CallTextGate: Sendable {
+  private let forward: @Sendable (String) -> Bool
+  private let filter = Mutex(StopStringFilter(ToolCallParser.openings))
+  /// Leading whitespace, held until the first other character says whether a call starts.
+  private let leading = Mutex<String?>("")
+  private let calling = OneWayFlag()
+
+  init(_ forward: @escaping @Sendable (String) -> Bool) { self.forward = forward }
+
+  func pass(_ piece: String) -> Bool {
+    guard !calling.isSet else { return true }
+    // Until a character other than whitespace comes, everything is held: a `{` first makes
+    // the whole reply a call.
+    let text: String? = leading.withLock { held in
+      guard let before = held else { return piece }
+      let joined = before + piece
+      guard let first = joined.first(where: { !$0.isWhitespace }) else {
+        held = joined
+        return nil
+      }
+      held = nil
+      if first == "{" {
+        calling.set()
+        return nil
+      }
+      return joined
+    }
+    guard let text else { return true }
+    let (release, stopped) = filter.withLock { $0.add(text) }
+    if stopped { calling.set() }
+    return release.isEmpty || forward(release)
+  }
+
+  /// Releases text held back at the end of a reply that called nothing.
+  func finish() {
+    guard !calling.isSet else { return }
+    let rest = (leading.withLock { $0 } ?? "") + filter.withLock { $0.flush() }
+    if !rest.isEmpty { _ = forward(rest) }
   }
 }

@@ -1,8 +1,23 @@
 import TwinCore
 import TwinTokenizers
 
-/// The vocabulary's token texts (as bytes) in a trie, so that the tokens a ``JSONMatcher``
-/// accepts can be found by walking only the prefixes it accepts.
+/// A recogniser fed one byte at a time, whose accepted tokens a ``TokenTrie`` finds: the JSON
+/// matcher, and the tool-call matcher built around it.
+protocol ByteMatcher: Sendable {
+  /// Accepts `byte` if the text can continue with it; returns false (leaving the state
+  /// unusable) otherwise.
+  mutating func feed(_ byte: UInt8) -> Bool
+  /// Inside a string's plain content: how many more characters it may hold (any byte but `"`,
+  /// `\` and control bytes is accepted there). Nil elsewhere.
+  var plainStringRoom: Int? { get }
+  /// Whether the text so far may end here.
+  var isComplete: Bool { get }
+}
+
+extension JSONMatcher: ByteMatcher {}
+
+/// The vocabulary's token texts (as bytes) in a trie, so that the tokens a matcher accepts
+/// can be found by walking only the prefixes it accepts.
 ///
 /// Tokens that contain no `"`, `\` or control byte ("plain" tokens) are kept aside as well:
 /// inside a string every one of them is acceptable, so they are admitted in bulk instead of
@@ -70,7 +85,7 @@ struct TokenTrie: Sendable {
   }
 
   /// Every token all of whose bytes `matcher` accepts from its current state.
-  func allowed(from matcher: JSONMatcher) -> Set<Int32> {
+  func allowed(from matcher: some ByteMatcher) -> Set<Int32> {
     var result = Set<Int32>()
     if let room = matcher.plainStringRoom {
       for token in plain where token.characters <= room { result.insert(token.id) }
@@ -81,8 +96,8 @@ struct TokenTrie: Sendable {
     return result
   }
 
-  private func walk(
-    _ edges: [[(byte: UInt8, child: Int32)]], _ tokensAt: [[Int32]], node: Int, _ matcher: JSONMatcher,
+  private func walk<Matcher: ByteMatcher>(
+    _ edges: [[(byte: UInt8, child: Int32)]], _ tokensAt: [[Int32]], node: Int, _ matcher: Matcher,
     into result: inout Set<Int32>
   ) {
     for edge in edges[node] {
@@ -95,12 +110,23 @@ struct TokenTrie: Sendable {
   }
 }
 
+/// What a constrained generation may produce next: the engine asks before every token.
+///
+/// One constraint follows one generation, called from one thread at a time (the generation
+/// loop).
+public protocol TokenConstraint: AnyObject, Sendable {
+  /// Whether the text so far may be the whole reply.
+  var isComplete: Bool { get }
+  /// The tokens allowed after `generated` (which must extend what was passed before); nil
+  /// when any token is, empty when the reply must end.
+  func mask(after generated: [Int32]) -> Set<Int32>?
+}
+
 /// Constrains a generation to JSON satisfying a schema: feeds each generated token to a
 /// ``JSONMatcher`` and answers which tokens may come next.
 ///
-/// One constraint follows one generation, called from one thread at a time (the generation
-/// loop), hence `@unchecked Sendable`.
-public final class JSONConstraint: @unchecked Sendable {
+/// Called from one thread at a time (the generation loop), hence `@unchecked Sendable`.
+public final class JSONConstraint: TokenConstraint, @unchecked Sendable {
   private let trie: TokenTrie
   private var matcher: JSONMatcher
   private var fed = 0
@@ -151,4 +177,6 @@ public final class JSONConstraint: @unchecked Sendable {
     }
     return allowed
   }
+
+  public func mask(after generated: [Int32]) -> Set<Int32>? { allowedTokens(after: generated) }
 }
