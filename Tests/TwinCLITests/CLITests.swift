@@ -93,7 +93,7 @@ import TwinSampleSite
     #expect(show.stdout.contains("domains: {\"127.0.0.1\""))
   }
 
-  @Test func quickstartCrawlsTheProjectRepository() async throws {
+  @Test func quickstartCrawlsTheSampleRepositoryOrTheProjectsOwn() async throws {
     let twin = try TwinProcess()
     let repo = twin.directory.appendingPathComponent("repo")
     try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
@@ -107,12 +107,28 @@ import TwinSampleSite
       git.waitUntilExit()
       #expect(git.terminationStatus == 0)
     }
+    // By default the bundled sample repository is crawled, made a git repository in the workspace.
     let twinInRepo = TwinProcessInDirectory(base: twin, directory: repo)
-    let result = try await twinInRepo.run(["quickstart", "--port", String(Int.random(in: 20000...40000))])
+    let port = String(Int.random(in: 20000...40000))
+    let quick = ["quickstart", "--port", port, "--no-answer", "--no-dataset"]
+    let result = try await twinInRepo.run(quick)
     #expect(result.status == 0, "stderr: \(result.stderr)")
-    let repos = try await twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]
+    var repos = try await twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]
     #expect(repos.count == 1)
     #expect(repos.first?["author"] as? String == "Twin Developers")
+    #expect((repos.first?["link"] as? String)?.hasSuffix("/samples/minirag") == true, "\(repos)")
+    let sample = twin.workspace.appendingPathComponent("samples/minirag")
+    #expect(FileManager.default.fileExists(atPath: sample.appendingPathComponent("minirag/bm25.py").path))
+    // Again: the same commit, nothing new.
+    #expect(try await twinInRepo.run(quick).status == 0)
+    #expect((try await twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]).count == 1)
+
+    // `--full`: the repository the command runs in, as well.
+    let full = try await twinInRepo.run(quick + ["--full"])
+    #expect(full.status == 0, "stderr: \(full.stderr)")
+    repos = try await twin.json(["documents", "--category", "repositories"]) as! [[String: Any]]
+    #expect(repos.count == 2)
+    #expect(repos.contains { ($0["link"] as? String)?.hasSuffix("/repo") == true }, "\(repos)")
   }
 
   @Test func configErrorsNameTheFileAndKey() async throws {
