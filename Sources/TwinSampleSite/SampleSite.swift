@@ -31,6 +31,13 @@ public struct SampleSite: Sendable {
     directory.appendingPathComponent("eval/rag.jsonl")
   }
 
+  /// Author-naming questions for self-query's author filter: JSON Lines of `{"question",
+  /// "known", "authors"}`, in several phrasings and with the known authors in several orders,
+  /// for `twin evaluate authors`.
+  public static var authorEvaluationSet: URL {
+    directory.appendingPathComponent("eval/authors.jsonl")
+  }
+
   public static func manifest() throws -> SampleSiteManifest {
     let data = try Data(contentsOf: directory.appendingPathComponent("site.json"))
     return try JSONDecoder().decode(SampleSiteManifest.self, from: data)

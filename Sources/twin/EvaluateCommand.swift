@@ -12,7 +12,7 @@ struct EvaluateCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
     abstract: "Evaluate the system's parts on evaluation sets.",
-    subcommands: [Model.self, RAG.self, Retrieval.self])
+    subcommands: [Model.self, RAG.self, Retrieval.self, Authors.self])
 
   struct Retrieval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

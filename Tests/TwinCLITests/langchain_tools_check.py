@@ -34,7 +34,7 @@ def search_posts(query: str) -> str:
 
 
 llm = ChatOpenAI(base_url=base_url, api_key=api_key, model=model, temperature=0, max_tokens=128, max_retries=0,
-                 timeout=300)
+                 timeout=600)
 agent = llm.bind_tools([get_weather, search_posts])
 tools = {"get_weather": get_weather, "search_posts": search_posts}
 

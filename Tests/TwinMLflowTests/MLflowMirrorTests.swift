@@ -115,7 +115,11 @@ struct MLflowServer {
     try process.run()
     let server = MLflowServer(process: process, uri: "http://127.0.0.1:\(port)")
     let probe = try MLflowClient(uri: server.uri, attempts: 1)
-    for _ in 0..<240 {
+    // Generous: a first start in a fresh venv compiles MLflow's modules and builds its
+    // database, and the full suite runs model tests beside it on two cores (60 s was not
+    // always enough there).
+    let deadline = ContinuousClock.now + .seconds(300)
+    while ContinuousClock.now < deadline {
       if await probe.isHealthy() { return server }
       guard process.isRunning else { break }
       try await Task.sleep(for: .milliseconds(250))
