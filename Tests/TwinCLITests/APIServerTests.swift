@@ -107,7 +107,10 @@ import TwinCore
     defer { server.terminate() }
     var status = ""
     var last = Reply(status: 0, body: Data())
-    for _ in 0..<240 where status != "succeeded" && status != "failed" {
+    // Up to 300 s: beside the model tests of a full suite on two cores, the answer (self-query,
+    // expansion, generation) once took longer than 60 s.
+    let deadline = ContinuousClock.now + .seconds(300)
+    while ContinuousClock.now < deadline, status != "succeeded", status != "failed" {
       try await Task.sleep(for: .milliseconds(250))
       last = try await http("GET", base + "/rag/jobs/\(jobID)", key: key)
       status = last.json["status"] as? String ?? ""
