@@ -31,6 +31,14 @@ func writeGeneratedExport(to dir: URL, posts: Int) throws {
   try Data("[]".utf8).write(to: dir.appendingPathComponent("RepositoryDocument.json"))
 }
 
+/// How many documents `cleaned_posts` holds, or nil while the store cannot be read yet (not
+/// created, not migrated, or its file mid-change).
+func storedDocuments(_ store: SQLiteVectorStore) async -> Int? {
+  guard let collections = try? await store.collections(), collections.contains(where: { $0.name == "cleaned_posts" })
+  else { return nil }
+  return try? await store.count(in: "cleaned_posts", filter: nil)
+}
+
 /// Every cleaned document has exactly its recorded number of chunks, and no chunk is orphaned:
 /// what a half-applied batch would break.
 func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> Int {
@@ -59,29 +67,31 @@ func expectConsistentFeatureStore(_ store: SQLiteVectorStore) async throws -> In
     let environment = ["TWIN_FEATURES_LOAD_BATCH_SIZE": "1"]
     let vectorsDir = twin.workspace.appendingPathComponent("vectors")
     var killedMidLoad = false
-    for attempt in 0..<3 {
+    for _ in 0..<3 {
       let (process, _, _) = try twin.launch(["features"], environment: environment)
       let pid = process.processIdentifier
       let deadline = Date().addingTimeInterval(300)
       var observer: SQLiteVectorStore?
-      // The writer runs in short slices and is stopped (SIGSTOP) while the store is looked at,
-      // so how long looking takes on a busy machine cannot let the whole load slip past.
+      var before: Int?
+      // The writer embeds everything, then loads a document per transaction, which takes about
+      // a second. It runs in 20 ms slices and is stopped (SIGSTOP) while the store is looked at,
+      // so however long looking takes on a busy machine, the load cannot move meanwhile. The
+      // slices are timed by blocking this thread, not by a task's sleep: with the suite's other
+      // tests on every core, a sleeping task once resumed so late that the whole load slipped by.
       while process.isRunning, Date() < deadline {
-        try await Task.sleep(for: .milliseconds(3))
-        // Opened while the writer runs, and only once the writer has made the file a WAL
-        // database: until then, two connections opening it contend for its exclusive lock. A
-        // writer holding the lock past the busy timeout makes this open fail: try again next time.
-        if observer == nil, FileManager.default.fileExists(atPath: vectorsDir.appendingPathComponent("vectors.sqlite-wal").path) {
-          observer = try? SQLiteVectorStore(directory: vectorsDir)
-        }
-        guard kill(pid, SIGSTOP) == 0 else { break }
-        var stored = 0
-        if let observer, try await observer.collections().contains(where: { $0.name == "cleaned_posts" }) {
-          stored = try await observer.count(in: "cleaned_posts", filter: nil)
-        }
-        // Kill once this run has written something but, ideally, not everything.
-        if stored > attempt * 20 && stored < total { break }
         kill(pid, SIGCONT)
+        usleep(20_000)
+        guard kill(pid, SIGSTOP) == 0 else { break }
+        // Opened read-only (a writer's open would migrate, and contend for the writer's lock),
+        // and only once the writer has made the file a WAL database.
+        if observer == nil, FileManager.default.fileExists(atPath: vectorsDir.appendingPathComponent("vectors.sqlite-wal").path) {
+          observer = try? SQLiteVectorStore(directory: vectorsDir, readOnly: true)
+        }
+        guard let observer, let stored = await storedDocuments(observer) else { continue }
+        // Kill once this run has written something (more than the store held when first seen)
+        // but not everything.
+        if let before, stored > before && stored < total { break }
+        if before == nil { before = stored }
       }
       guard process.isRunning else { break }
       kill(pid, SIGKILL)
