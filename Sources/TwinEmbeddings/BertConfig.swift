@@ -16,6 +16,21 @@ public struct BertConfig: Sendable, Equatable {
 
   public var headSize: Int { hiddenSize / headCount }
 
+  /// Floating-point operations of the matrix products in one forward pass over a sequence of
+  /// `tokens` tokens (a multiply-add counts two).
+  ///
+  /// Per layer and token, the Q/K/V, attention-output and two feed-forward projections cost
+  /// `2·h·(3h + h + 2i)`; attention's `Q·Kᵀ` and `P·V` add `4·tokens·h`. LayerNorm, GELU and
+  /// softmax are left out: they are a few percent and not products. This is the figure a
+  /// benchmark divides by time to report GFLOP/s.
+  public func forwardFLOPs(tokens: Int) -> Double {
+    let h = Double(hiddenSize)
+    let n = Double(tokens)
+    let projections = 2 * h * (4 * h + 2 * Double(intermediateSize))
+    let attention = 4 * n * h
+    return Double(layerCount) * n * (projections + attention)
+  }
+
   public init(
     vocabularySize: Int, hiddenSize: Int, layerCount: Int, headCount: Int, intermediateSize: Int,
     maxPositions: Int, typeVocabularySize: Int, layerNormEpsilon: Float, labelCount: Int? = nil

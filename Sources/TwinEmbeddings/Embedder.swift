@@ -16,6 +16,8 @@ public final class Embedder: Sendable {
   public let maxSequenceLength: Int
   /// Sentences per forward pass.
   public let batchSize: Int
+  /// The encoder's hyper-parameters (from the model's `config.json`).
+  public var config: BertConfig { encoder.config }
   let tokenizer: WordPieceTokenizer
   let encoder: BertEncoder
   let modules: SentenceTransformerModules

@@ -76,4 +76,12 @@ import TwinEmbeddings
       #expect(Self.cosine(a, b) > 0.999999)
     }
   }
+
+  @Test func forwardFLOPsCountTheProductsOfMiniLM() throws {
+    let config = try Embedder(modelDirectory: try PulledModels.directory("minilm")).config
+    // Per layer and token: Q/K/V 384×1152, output 384×384, FFN 384×1536 and 1536×384 weights,
+    // two FLOPs each (3,538,944), plus Q·Kᵀ and P·V over 10 tokens (4 · 10 · 384 = 15,360).
+    #expect(config.forwardFLOPs(tokens: 10) == 6 * 10 * (3_538_944 + 15_360))
+    #expect(config.forwardFLOPs(tokens: 0) == 0)
+  }
 }
