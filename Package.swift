@@ -8,30 +8,29 @@ import PackageDescription
 /// call per lane (about 100× slower). See DEVELOPERS.md.
 let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "native"])]
 
-/// Whether the build machine's CPU has AVX-512 VNNI (with the BW and VL extensions): the
-/// quantised dot-product kernels then use its byte dot-product instruction (`vpdpbusd`, reached
-/// through the compiler's `Builtin` module); elsewhere they use portable SIMD code with the
-/// same results. `TWIN_PORTABLE_KERNELS=1` forces the portable kernels (to test them here).
-let hasVNNI: Bool = {
+/// The build machine's CPU features (`/proc/cpuinfo`'s flags), or none when
+/// `TWIN_PORTABLE_KERNELS=1` asks for the portable kernels (to test them on any machine).
+let cpuFlags: Set<String> = {
   guard ProcessInfo.processInfo.environment["TWIN_PORTABLE_KERNELS"] != "1",
     let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
     let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-  else { return false }
-  let present = Set(flags.split(separator: " ").map(String.init))
-  return ["avx512_vnni", "avx512bw", "avx512vl"].allSatisfy(present.contains)
+  else { return [] }
+  return Set(flags.split(separator: " ").map(String.init))
 }()
-/// Whether the build machine's CPU has AVX-512F: the fp32 GEMM micro-kernel then works on zmm
-/// registers (16 floats) instead of ymm (8). `TWIN_PORTABLE_KERNELS=1` turns it off too.
-let hasAVX512: Bool = {
-  guard ProcessInfo.processInfo.environment["TWIN_PORTABLE_KERNELS"] != "1",
-    let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-  else { return false }
-  return flags.split(separator: " ").contains("avx512f")
-}()
+/// AVX-512 VNNI (with the BW and VL extensions): the quantised dot-product kernels use its byte
+/// dot-product instruction (`vpdpbusd`, reached through the compiler's `Builtin` module).
+let hasVNNI = ["avx512_vnni", "avx512bw", "avx512vl"].allSatisfy(cpuFlags.contains)
+/// AVX2 without VNNI: the same byte kernels, on AVX2's byte and word multiply-adds
+/// (`vpmaddubsw`, `vpmaddwd`), as llama.cpp's AVX2 kernels do. Elsewhere the portable SIMD
+/// kernels run; all three give the same results.
+let hasAVX2 = cpuFlags.contains("avx2")
+/// AVX-512F: the fp32 GEMM micro-kernel works on zmm registers (16 floats) instead of ymm (8).
+let hasAVX512 = cpuFlags.contains("avx512f")
 let tensorKernels: [SwiftSetting] = nativeCPU + (hasAVX512 ? [.define("TWIN_AVX512")] : [])
 let quantisedKernels: [SwiftSetting] =
-  nativeCPU + (hasVNNI ? [.define("TWIN_AVX512_VNNI"), .enableExperimentalFeature("BuiltinModule")] : [])
+  nativeCPU
+  + (hasVNNI || hasAVX2 ? [.define("TWIN_BYTE_KERNELS"), .enableExperimentalFeature("BuiltinModule")] : [])
+  + (hasVNNI ? [.define("TWIN_AVX512_VNNI")] : [])
 
 let package = Package(
   name: "Twin",

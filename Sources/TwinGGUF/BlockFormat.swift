@@ -63,7 +63,7 @@ protocol Block32Format {
   /// The block at `p`: its integer weights (offset already removed for the symmetric types),
   /// its scale and its minimum (0 when there is none).
   static func unpack(_ p: UnsafeRawPointer) -> (weights: SplitBlock, scale: Float, minimum: Float)
-  #if TWIN_AVX512_VNNI
+  #if TWIN_BYTE_KERNELS
     /// For the byte kernels: weight = stored byte − 2^offsetShift, or nil when bytes are the
     /// weights as they are (the formats with a minimum).
     static var offsetShift: Int32? { get }
@@ -122,10 +122,13 @@ protocol SuperBlockFormat {
   static func dequantizationScales(_ s: Scales, _ j: Int) -> (
     low: Float, high: Float, minimum: Float
   )
-  #if TWIN_AVX512_VNNI
+  #if TWIN_BYTE_KERNELS
     /// For the byte kernels: the ``subBlock(_:_:)`` values are stored as unsigned bytes
     /// value + 2^offsetShift (Q6_K), or as they are (nil: they are never negative).
     static var offsetShift: Int32? { get }
+    /// Sub-blocks `2t` and `2t + 1` (t < 4) as the ``productBlock(_:_:)`` values in natural
+    /// order, one unsigned byte each (four to a lane), unpacked straight from the block.
+    static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32>
   #endif
 }
 

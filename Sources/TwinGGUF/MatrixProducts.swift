@@ -174,7 +174,7 @@ extension QuantizedMatrix {
       guard let pointers = rowPointers.baseAddress else { return }
       // One kernel per format: generic code specialised here, so each inner loop is inlined.
       func block32<F: Block32Format>(_: F.Type) {
-        #if TWIN_AVX512_VNNI
+        #if TWIN_BYTE_KERNELS
           if vectors.count > 1 {
             let pairs = ActivationPairs(rowPointers, length: columns, blockSize: 32, offsetShift: F.offsetShift)
             PairedProducts.run(
@@ -191,7 +191,7 @@ extension QuantizedMatrix {
         for (segment, order) in F.orders(vectors: vectors.count) {
           let out = y + segment.lowerBound * outputStride
           let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
-          #if TWIN_AVX512_VNNI
+          #if TWIN_BYTE_KERNELS
             if segment.count > 1 {
               // Q6_K's offset comes out as a lane correction, not from the activation lines.
               let pairs = ActivationPairs(segmentRows, length: columns, blockSize: 256, offsetShift: nil)

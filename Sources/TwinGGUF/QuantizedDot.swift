@@ -154,6 +154,20 @@ enum QuantizedDot {
     return sum
   }
 
+  /// ``superBlockSum(_:_:_:_:)`` of super-block `b` with the vector `a`: on byte products
+  /// where the build has them (``byteSuperBlockSum(_:_:_:_:)``, the same integers), else on
+  /// 16-bit products.
+  @_transparent
+  static func integerSum<F: SuperBlockFormat>(
+    _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ a: ActivationRow, _ b: Int
+  ) -> SIMD8<Int32> {
+    #if TWIN_BYTE_KERNELS
+      byteSuperBlockSum(F.self, p, s, a.bytes + 256 * b)
+    #else
+      superBlockSum(F.self, p, s, a.quants + 256 * b)
+    #endif
+  }
+
   @_transparent
   static func subBlockSum<F: SuperBlockFormat>(
     _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int16>, _ j: Int
@@ -190,11 +204,10 @@ enum QuantizedDot {
     for b in 0..<blocks {
       let (p0, p1, p2, p3) = (w0 + b * bytes, w1 + b * bytes, w2 + b * bytes, w3 + b * bytes)
       let (s0, s1, s2, s3) = (F.scales(p0), F.scales(p1), F.scales(p2), F.scales(p3))
-      let x = a.quants + 256 * b
-      var sum0 = superBlockSum(F.self, p0, s0, x)
-      var sum1 = superBlockSum(F.self, p1, s1, x)
-      var sum2 = superBlockSum(F.self, p2, s2, x)
-      var sum3 = superBlockSum(F.self, p3, s3, x)
+      var sum0 = integerSum(F.self, p0, s0, a, b)
+      var sum1 = integerSum(F.self, p1, s1, a, b)
+      var sum2 = integerSum(F.self, p2, s2, a, b)
+      var sum3 = integerSum(F.self, p3, s3, a, b)
       if F.hasLaneCorrection {
         let halfSums = a.halfSums(b)
         sum0 &+= F.laneCorrection(s0, halfSums)

@@ -19,7 +19,7 @@ struct Block32Kernel<F: Block32Format>: RowKernel {
 
   @inline(__always)
   func rows4(_ r0: Int, _ r1: Int, _ r2: Int, _ r3: Int) -> SIMD4<Float> {
-    #if TWIN_AVX512_VNNI
+    #if TWIN_BYTE_KERNELS
       QuantizedDot.rows4Bytes(
         F.self, base + r0 * rowBytes, base + r1 * rowBytes, base + r2 * rowBytes,
         base + r3 * rowBytes, blocks: blocks, activations[0])

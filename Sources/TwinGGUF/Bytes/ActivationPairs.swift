@@ -1,4 +1,4 @@
-#if TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   /// Quantised activation vectors laid out two by two for the prompt kernels
   /// (``PairedProducts``, ``PairedSuperBlockProducts``), prepared for one weight format: for
   /// each pair of vectors and each 32 elements, one 64-byte line of both vectors' values, one

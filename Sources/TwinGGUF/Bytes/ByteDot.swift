@@ -41,4 +41,59 @@
           unsafeBitCast(scales, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
   }
+#elseif TWIN_BYTE_KERNELS
+  import Builtin
+
+  /// The three byte operations of the AVX-512 VNNI kernels on AVX2 alone, each 512-bit
+  /// operation as two 256-bit halves: `vpmaddubsw` for the byte pair sums and `vpmaddwd` for
+  /// the scaled sums, as llama.cpp's AVX2 K-quant kernels use them. Every result is the same
+  /// integer as on VNNI, so the kernels above give the same bits on both.
+  enum ByteDot {
+    /// Four-way byte dot products, exact in 32 bits, as `vpdpbusd` computes them.
+    ///
+    /// `vpmaddubsw` saturates its 16-bit pair sums, which `u` up to 255 (Q8_0's offset bytes)
+    /// would overflow; so each `u` is split into its low seven bits and its top bit, whose
+    /// pair sums (at most 2 · 127 · 128, and 2 · 128 · −128 = −2¹⁵) always fit, and the two
+    /// widened sums are added.
+    @_transparent
+    static func dot(_ acc: SIMD16<Int32>, _ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      let ones = SIMD16<Int32>(repeating: 0x0001_0001)
+      let low = pairs(u & 0x7F7F_7F7F, s)
+      let high = pairs(u & 0x8080_8080, s)
+      return scaledAdd(scaledAdd(acc, low, ones), high, ones)
+    }
+
+    /// Pairs of unsigned × signed byte products summed into 16-bit lanes (`vpmaddubsw`),
+    /// returned two to a 32-bit lane. Saturates beyond ±32767, so callers keep
+    /// `2 · max u · 128` below that (K-quant weights have at most six bits).
+    @_transparent
+    static func pairs(_ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      SIMD16(lowHalf: pairs(u.lowHalf, s.lowHalf), highHalf: pairs(u.highHalf, s.highHalf))
+    }
+
+    /// Lane k of `acc` plus both 16-bit halves of lane k of `p` times those of `scales`
+    /// (`vpmaddwd`, then an add), exact in 32 bits.
+    @_transparent
+    static func scaledAdd(_ acc: SIMD16<Int32>, _ p: SIMD16<Int32>, _ scales: SIMD16<Int32>) -> SIMD16<Int32> {
+      acc &+ SIMD16(lowHalf: words(p.lowHalf, scales.lowHalf), highHalf: words(p.highHalf, scales.highHalf))
+    }
+
+    /// `vpmaddubsw` on 256 bits.
+    @_transparent
+    static func pairs(_ u: SIMD8<UInt32>, _ s: SIMD8<Int32>) -> SIMD8<Int32> {
+      unsafeBitCast(
+        Builtin.int_x86_avx2_pmadd_ub_sw(
+          unsafeBitCast(u, to: Builtin.Vec32xInt8.self), unsafeBitCast(s, to: Builtin.Vec32xInt8.self)),
+        to: SIMD8<Int32>.self)
+    }
+
+    /// `vpmaddwd` on 256 bits: lane k is the sum of both 16-bit halves of `p` times `q`'s.
+    @_transparent
+    static func words(_ p: SIMD8<Int32>, _ q: SIMD8<Int32>) -> SIMD8<Int32> {
+      unsafeBitCast(
+        Builtin.int_x86_avx2_pmadd_wd(
+          unsafeBitCast(p, to: Builtin.Vec16xInt16.self), unsafeBitCast(q, to: Builtin.Vec16xInt16.self)),
+        to: SIMD8<Int32>.self)
+    }
+  }
 #endif

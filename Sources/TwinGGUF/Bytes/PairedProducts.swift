@@ -1,4 +1,4 @@
-#if TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   import TwinTensor
 
   /// Prompt products (many vectors) of a 32-element block format on byte dot products.

@@ -1,4 +1,4 @@
-#if TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   /// The decode kernel of the 32-element block formats on byte dot products (``ByteDot``):
   /// each instruction takes a block for two rows at once, one in each 256-bit half. (Prompts go
   /// to ``PairedProducts``.)
@@ -56,6 +56,40 @@
       return SIMD4(
         LaneMath.sum(acc01.lowHalf), LaneMath.sum(acc01.highHalf), LaneMath.sum(acc23.lowHalf),
         LaneMath.sum(acc23.highHalf)) + minimums
+    }
+  }
+
+  extension QuantizedDot {
+    /// ``superBlockSum(_:_:_:_:)`` on byte products, for the decode kernel: sub-blocks are
+    /// taken two at a time (``SuperBlockFormat/productBytes(_:_:)``, against 64 activation
+    /// bytes), their byte pairs summed (``ByteDot/pairs(_:_:)``) and scaled into 32-bit lanes
+    /// (``ByteDot/scaledAdd(_:_:_:)``); even sub-blocks land in the low half, odd ones in the
+    /// high half, and the halves are added at the end. Lane k of each sub-block still sums its
+    /// elements 4k…4k+3 times the lane's scale, and integer sums do not depend on their order,
+    /// so the result is the same eight integers. Exact: weights have at most six bits, so no
+    /// 16-bit pair sum saturates (2 · 63 · 128 < 2¹⁵).
+    @_transparent
+    static func byteSuperBlockSum<F: SuperBlockFormat>(
+      _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>
+    ) -> SIMD8<Int32> {
+      // Spelled out, as superBlockSum is, so every shift in the unpacking is a constant.
+      var lanes = byteSubBlockPair(F.self, p, s, x, 0, SIMD16<Int32>())
+      lanes = byteSubBlockPair(F.self, p, s, x, 1, lanes)
+      lanes = byteSubBlockPair(F.self, p, s, x, 2, lanes)
+      lanes = byteSubBlockPair(F.self, p, s, x, 3, lanes)
+      return lanes.lowHalf &+ lanes.highHalf
+    }
+
+    /// Sub-blocks `2t` and `2t + 1` added into `lanes`.
+    @_transparent
+    static func byteSubBlockPair<F: SuperBlockFormat>(
+      _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>, _ t: Int, _ lanes: SIMD16<Int32>
+    ) -> SIMD16<Int32> {
+      let activations = UnsafeRawPointer(x + 64 * t).loadUnaligned(as: SIMD16<Int32>.self)
+      let scales = SIMD16(lowHalf: F.laneScales(s, 2 * t), highHalf: F.laneScales(s, 2 * t + 1))
+      // Each lane's scale in both of its 16-bit halves.
+      return ByteDot.scaledAdd(
+        lanes, ByteDot.pairs(F.productBytes(p, t), activations), (scales & 0xFFFF) | (scales &<< 16))
     }
   }
 #endif
