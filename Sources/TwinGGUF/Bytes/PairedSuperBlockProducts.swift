@@ -84,7 +84,21 @@
           }
           PairedSweep.run(rows: first..<end, vectors: vectors, into: y, outputStride: outputStride) {
             r, second, pair in
-            group(F.self, tile, rows: r - first, second - first, superBlocks: superBlocks, pairs, pair, order: order)
+            #if TWIN_AVX512_VNNI
+              return group(
+                F.self, tile, rows: r - first, second - first, superBlocks: superBlocks, pairs, pair, order: order,
+                single: false)
+            #else
+              // AVX2 has half AVX-512's registers: two rows' accumulators would not fit, so each
+              // row sweeps the activations alone (they stay in L1 for the second).
+              let one = group(
+                F.self, tile, rows: r - first, r - first, superBlocks: superBlocks, pairs, pair, order: order,
+                single: true)
+              let other = group(
+                F.self, tile, rows: second - first, second - first, superBlocks: superBlocks, pairs, pair,
+                order: order, single: true)
+              return (one.0, other.0)
+            #endif
           }
           first = end
         }
@@ -135,10 +149,12 @@
     }
 
     /// Rows `rowA` and `rowB` of the tile times the eight vectors of pairs `first`…`first + 3`.
+    /// With `single` (a constant where it is called, so the optimiser drops the other row's
+    /// work), only row A is computed, and returned twice.
     @inline(__always)
     static func group<F: SuperBlockFormat>(
       _: F.Type, _ tile: Tile, rows rowA: Int, _ rowB: Int, superBlocks: Int, _ pairs: ActivationPairs, _ first: Int,
-      order: SuperBlockOrder
+      order: SuperBlockOrder, single: Bool
     ) -> (SIMD8<Float>, SIMD8<Float>) {
       var a = RowSums()
       var b = RowSums()
@@ -189,10 +205,8 @@
           @inline(__always)
           func subBlock(_ l: UnsafeRawPointer, _ sumA: inout SIMD16<Int32>, _ sumB: inout SIMD16<Int32>) {
             let x = l.load(as: SIMD16<Int32>.self)
-            let productsA = ByteDot.pairs(ua, x)
-            let productsB = ByteDot.pairs(ub, x)
-            sumA = ByteDot.scaledAdd(sumA, productsA, scalesA)
-            sumB = ByteDot.scaledAdd(sumB, productsB, scalesB)
+            sumA = ByteDot.scaledAdd(sumA, ByteDot.pairs(ua, x), scalesA)
+            if !single { sumB = ByteDot.scaledAdd(sumB, ByteDot.pairs(ub, x), scalesB) }
           }
           subBlock(line, &a.sums.0, &b.sums.0)
           subBlock(line + pairStride, &a.sums.1, &b.sums.1)
@@ -200,7 +214,7 @@
           subBlock(line + 3 * pairStride, &a.sums.3, &b.sums.3)
           if order == .subBlockPairs && j & 1 == 1 {
             finishPair(&a, scaledA)
-            finishPair(&b, scaledB)
+            if !single { finishPair(&b, scaledB) }
           }
           if j < 7 { line += stride }
         }
@@ -216,7 +230,7 @@
             r.sums.3 = ByteDot.scaledAdd(r.sums.3, (sums + 3 * pairStride).load(as: SIMD16<Int32>.self), c)
           }
           correct(&a, slotA)
-          correct(&b, slotB)
+          if !single { correct(&b, slotB) }
         }
         // The activation scales are on every line of the super-block; read the last one's.
         let s0 = (line + 128).load(as: SIMD16<Float>.self)
@@ -285,9 +299,9 @@
           }
         }
         finish(&a, slotA)
-        finish(&b, slotB)
+        if !single { finish(&b, slotB) }
       }
-      return (a.result(order), b.result(order))
+      return single ? (a.result(order), a.result(order)) : (a.result(order), b.result(order))
     }
   }
 #endif
