@@ -10,11 +10,12 @@ func fixturePolicy(_ adjust: (inout FetchPolicy) -> Void = { _ in }) -> FetchPol
   policy.retryBaseDelay = .milliseconds(10)
   policy.retryMaxDelay = .milliseconds(40)
   policy.maxRetries = 2
-  // A loaded CI host (model tests on both cores) once starved a 100 ms fixture past 5 s.
-  policy.readTimeout = .seconds(30)
+  // A loaded CI host (model tests on both cores) once starved a 100 ms fixture past 5 s, and
+  // a fresh clone's first 100 s of the suite (every suite starting at once) past 60 s.
+  policy.readTimeout = .seconds(120)
   // Generous: the clock includes waiting for a connection slot, and the full suite runs model
   // tests beside these on two cores. Tests of timeouts set their own.
-  policy.totalTimeout = .seconds(60)
+  policy.totalTimeout = .seconds(240)
   adjust(&policy)
   return policy
 }

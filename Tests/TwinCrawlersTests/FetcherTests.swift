@@ -89,15 +89,15 @@ import TwinCrawlers
 
   @Test func doesNotWaitOutALongRetryAfter() async throws {
     try await LoopbackFixtureServer.with { base, log in
-      let started = ContinuousClock.now
       try await withFetcher(fixturePolicy()) { fetcher in
         await #expect(throws: FetchError.httpStatus(url: base + "/busy-for-an-hour", code: 429)) {
           try await fetcher.fetch(base + "/busy-for-an-hour")
         }
       }
+      // One request and no retry: a Retry-After beyond `maxRetryAfter` gets no retry, and the
+      // fetcher only ever waits before a retry. (No clock is read: on a loaded two-core CI host
+      // this loopback exchange alone once took 26 s.)
       #expect(await log.hitCount("/busy-for-an-hour") == 1)
-      // Honouring the hour-long Retry-After (capped at 30 s) would take far longer.
-      #expect(ContinuousClock.now - started < .seconds(20))
     }
   }
 
