@@ -123,9 +123,6 @@ protocol SuperBlockFormat {
     low: Float, high: Float, minimum: Float
   )
   #if TWIN_BYTE_KERNELS
-    /// For the byte kernels: the ``subBlock(_:_:)`` values are stored as unsigned bytes
-    /// value + 2^offsetShift (Q6_K), or as they are (nil: they are never negative).
-    static var offsetShift: Int32? { get }
     /// Sub-blocks `2t` and `2t + 1` (t < 4) as the ``productBlock(_:_:)`` values in natural
     /// order, one unsigned byte each (four to a lane), unpacked straight from the block.
     static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32>

@@ -30,6 +30,11 @@ enum ByteNibbles {
     return SIMD8(lowHalf: v & mask, highHalf: (v &>> 4) & mask)
   }
 
+  /// The 32 bytes at `p`, four to a lane. Byte arithmetic on them shifts whole 32-bit lanes and
+  /// then masks each byte, so bits that cross into a neighbouring byte are always cleared.
+  @_transparent
+  static func lanes(_ p: UnsafeRawPointer) -> SIMD8<UInt32> { p.loadUnaligned(as: SIMD8<UInt32>.self) }
+
   /// 16 where bit i of `bits` is set, 0 elsewhere: Q5's fifth bits, weighted.
   ///
   /// The 32 bits become a mask register and the mask becomes bytes (`kmovd`, `vpmovm2b`: all
@@ -93,31 +98,22 @@ extension BlockQ8_0 {
 #endif
 
 #if TWIN_BYTE_KERNELS
-  /// The 32 bytes at `p`, four to a lane. Byte arithmetic on them shifts whole 32-bit lanes and
-  /// then masks each byte, so bits that cross into a neighbouring byte are always cleared.
-  @_transparent
-  func laneBytes(_ p: UnsafeRawPointer) -> SIMD8<UInt32> { p.loadUnaligned(as: SIMD8<UInt32>.self) }
-
   extension BlockQ4_K {
-    @_transparent static var offsetShift: Int32? { nil }
-
     /// Sub-blocks 2t and 2t + 1: the low and the high nibbles of the same 32 bytes.
     @_transparent
     static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32> {
-      let q = laneBytes(p + 16 + 32 * t)
+      let q = ByteNibbles.lanes(p + 16 + 32 * t)
       return SIMD16(lowHalf: q & 0x0F0F_0F0F, highHalf: (q &>> 4) & 0x0F0F_0F0F)
     }
   }
 
   extension BlockQ5_K {
-    @_transparent static var offsetShift: Int32? { nil }
-
     /// Sub-blocks 2t and 2t + 1: the low and high nibbles of 32 bytes, each with its fifth bit
     /// (bit 2t or 2t + 1 of the same byte of the high bits).
     @_transparent
     static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32> {
-      let q = laneBytes(p + 48 + 32 * t)
-      let bits = laneBytes(p + 16)
+      let q = ByteNibbles.lanes(p + 48 + 32 * t)
+      let bits = ByteNibbles.lanes(p + 16)
       let j = UInt32(truncatingIfNeeded: 2 * t)
       let first = (q & 0x0F0F_0F0F) | (((bits &>> j) & 0x0101_0101) &<< 4)
       let second = ((q &>> 4) & 0x0F0F_0F0F) | (((bits &>> (j + 1)) & 0x0101_0101) &<< 4)
@@ -126,8 +122,6 @@ extension BlockQ8_0 {
   }
 
   extension BlockQ6_K {
-    @_transparent static var offsetShift: Int32? { 5 }
-
     /// Sub-blocks 2t and 2t + 1, unsigned (q, 0…63, as ``productBlock(_:_:)``): groups g and
     /// g + 1 of half t ÷ 2 (g = 2 · (t mod 2)), whose low four bits are the same nibble of two
     /// consecutive 32-byte runs and whose high two bits are bits 2g and 2g + 2 of the same
@@ -138,23 +132,11 @@ extension BlockQ8_0 {
       let g = UInt32(truncatingIfNeeded: 2 * (t & 1))
       let nibble = 4 * UInt32(truncatingIfNeeded: t & 1)
       let low = p + 64 * half
-      let bits = laneBytes(p + 128 + 32 * half)
-      let first = ((laneBytes(low) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g)) & 0x0303_0303) &<< 4)
+      let bits = ByteNibbles.lanes(p + 128 + 32 * half)
+      let first = ((ByteNibbles.lanes(low) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g)) & 0x0303_0303) &<< 4)
       let second =
-        ((laneBytes(low + 32) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g + 2)) & 0x0303_0303) &<< 4)
+        ((ByteNibbles.lanes(low + 32) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g + 2)) & 0x0303_0303) &<< 4)
       return SIMD16(lowHalf: first, highHalf: second)
-    }
-  }
-
-  extension SplitBlock {
-    /// The 32 values, plus `bias`, as natural-order bytes (four to a lane): element 2i is the
-    /// low byte of 16-bit word i and element 2i + 1 its high byte.
-    @_transparent
-    func bytes(bias: Int16) -> SIMD8<UInt32> {
-      let b = SIMD16<Int16>(repeating: bias)
-      let low = unsafeBitCast(even &+ b, to: SIMD16<UInt16>.self) & 0xFF
-      let high = unsafeBitCast(odd &+ b, to: SIMD16<UInt16>.self) &<< 8
-      return unsafeBitCast(low | high, to: SIMD8<UInt32>.self)
     }
   }
 #endif

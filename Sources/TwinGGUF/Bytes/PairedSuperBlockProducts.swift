@@ -52,7 +52,6 @@
       vectors: Int, order: SuperBlockOrder, into y: UnsafeMutablePointer<Float>, outputStride: Int
     ) {
       let minChunk = max(tileRows, (64 << 10) / max(rowBytes * vectors, 1))
-      let bias = Int16(truncatingIfNeeded: F.offsetShift.map { 1 << $0 } ?? 0)
       // Ranges cost nothing to start (a tile is unpacked per 16 rows either way), so there are
       // many: the threads then finish a prompt's products within a small range of each other.
       Parallel.forRange(rows, minChunk: minChunk, rangesPerThread: 8) { range in
@@ -67,8 +66,12 @@
               let p = row + b * F.type.bytesPerBlock
               let s = F.scales(p)
               let slot = (r - first) * superBlocks + b
+              for t in 0..<4 {
+                let bytes = F.productBytes(p, t)
+                tile.bytes[8 * slot + 2 * t] = bytes.lowHalf
+                tile.bytes[8 * slot + 2 * t + 1] = bytes.highHalf
+              }
               for j in 0..<8 {
-                tile.bytes[8 * slot + j] = F.subBlock(p, j).bytes(bias: bias)
                 // Each lane's scale in both of its 16-bit halves, for `vpdpwssd`.
                 let scales = F.laneScales(s, j)
                 tile.laneScales[8 * slot + j] = (scales & 0xFFFF) | (scales &<< 16)
@@ -94,6 +97,8 @@
               let one = group(
                 F.self, tile, rows: r - first, r - first, superBlocks: superBlocks, pairs, pair, order: order,
                 single: true)
+              // An odd range's last row is its own second.
+              if second == r { return one }
               let other = group(
                 F.self, tile, rows: second - first, second - first, superBlocks: superBlocks, pairs, pair,
                 order: order, single: true)
