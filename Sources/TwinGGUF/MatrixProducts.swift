@@ -191,6 +191,14 @@ extension QuantizedMatrix {
         for (segment, order) in F.orders(vectors: vectors.count) {
           let out = y + segment.lowerBound * outputStride
           let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
+          #if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
+            if F.self == BlockQ4_K.self && order == .subBlockPairs {
+              InterleavedQ4KProducts.run(
+                base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
+                vectors: segmentRows, into: out, outputStride: outputStride)
+              continue
+            }
+          #endif
           #if TWIN_BYTE_KERNELS
             if segment.count > 1 {
               // Q6_K's offset comes out as a lane correction, not from the activation lines.
