@@ -80,6 +80,15 @@ extension Block32Format {
   static func products(_ weights: SplitBlock, _ a: UnsafePointer<Int16>) -> SIMD8<Int32> {
     hasWideWeights ? weights.wideProducts(a) : weights.products(a)
   }
+
+  #if TWIN_BYTE_KERNELS
+    /// ``ByteDot/dot(_:_:_:)`` of this format's ``ByteBlock`` bytes `u`: only Q8_0's reach 128,
+    /// so the others take the cheaper ``ByteDot/narrowDot(_:_:_:)`` (the same integers).
+    @_transparent
+    static func byteDot(_ acc: SIMD16<Int32>, _ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      hasWideWeights ? ByteDot.dot(acc, u, s) : ByteDot.narrowDot(acc, u, s)
+    }
+  #endif
 }
 
 /// A K-quantisation: 256-element super-blocks of eight 32-element sub-blocks, with a `Float16`

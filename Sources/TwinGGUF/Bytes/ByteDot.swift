@@ -20,6 +20,12 @@
           unsafeBitCast(s, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
 
+    /// ``dot(_:_:_:)`` for `u` below 128 in every byte: here the same instruction.
+    @_transparent
+    static func narrowDot(_ acc: SIMD16<Int32>, _ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      dot(acc, u, s)
+    }
+
     /// Pairs of unsigned × signed byte products summed into 16-bit lanes (`vpmaddubsw`),
     /// returned two to a 32-bit lane. Saturates beyond ±32767, so callers keep
     /// `2 · max u · 128` below that (K-quant weights have at most six bits).
@@ -61,6 +67,14 @@
       let low = pairs(u & 0x7F7F_7F7F, s)
       let high = pairs(u & 0x8080_8080, s)
       return scaledAdd(scaledAdd(acc, low, ones), high, ones)
+    }
+
+    /// ``dot(_:_:_:)`` for `u` below 128 in every byte (every format but Q8_0): no pair sum
+    /// can saturate (2 · 127 · 128 < 2¹⁵), so one `vpmaddubsw` and one `vpmaddwd` do, half
+    /// the multiplies of the split.
+    @_transparent
+    static func narrowDot(_ acc: SIMD16<Int32>, _ u: SIMD16<UInt32>, _ s: SIMD16<Int32>) -> SIMD16<Int32> {
+      scaledAdd(acc, pairs(u, s), SIMD16<Int32>(repeating: 0x0001_0001))
     }
 
     /// Pairs of unsigned × signed byte products summed into 16-bit lanes (`vpmaddubsw`),

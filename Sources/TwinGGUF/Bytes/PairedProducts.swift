@@ -89,8 +89,8 @@
           let x = l.load(as: SIMD16<Int32>.self)
           let start = hasOffset ? (l + 64).load(as: SIMD16<Int32>.self) : SIMD16<Int32>()
           let activationScales = (l + 128).load(as: SIMD16<Float>.self)
-          accA = accA.addingProduct(LaneMath.float(ByteDot.dot(start, ua, x)), da * activationScales)
-          accB = accB.addingProduct(LaneMath.float(ByteDot.dot(start, ub, x)), db * activationScales)
+          accA = accA.addingProduct(LaneMath.float(F.byteDot(start, ua, x)), da * activationScales)
+          accB = accB.addingProduct(LaneMath.float(F.byteDot(start, ub, x)), db * activationScales)
         }
         pairProducts(line, &a0, &b0)
         pairProducts(line + pairStride, &a1, &b1)

@@ -14,8 +14,8 @@
     static func byteLanes<F: Block32Format>(
       _: F.Type, _ u: SIMD16<UInt32>, _ s: SIMD16<Int32>, sums: SIMD16<Int32>
     ) -> SIMD16<Int32> {
-      guard let shift = F.offsetShift else { return ByteDot.dot(SIMD16<Int32>(), u, s) }
-      return ByteDot.dot(SIMD16<Int32>() &- (sums &<< shift), u, s)
+      guard let shift = F.offsetShift else { return F.byteDot(SIMD16<Int32>(), u, s) }
+      return F.byteDot(SIMD16<Int32>() &- (sums &<< shift), u, s)
     }
 
     /// Both halves' scales: `low` for lanes 0–7, `high` for 8–15.
