@@ -192,10 +192,17 @@ extension QuantizedMatrix {
           let out = y + segment.lowerBound * outputStride
           let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
           #if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
-            if F.self == BlockQ4_K.self && order == .subBlockPairs {
-              InterleavedQ4KProducts.run(
-                base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
-                vectors: segmentRows, into: out, outputStride: outputStride)
+            // Rows interleaved in registers, where the format's order allows it.
+            let interleaved: (any InterleavedTile.Type)? =
+              F.self == BlockQ4_K.self && order == .subBlockPairs
+              ? InterleavedQ4KTile.self : F.self == BlockQ6_K.self && order == .tiled ? InterleavedQ6KTile.self : nil
+            if let interleaved {
+              func product<T: InterleavedTile>(_ tile: T.Type) {
+                InterleavedProducts.run(
+                  tile, base: base, rowBytes: rowByteCount, rows: self.rows, superBlocks: columns / 256,
+                  vectors: segmentRows, into: out, outputStride: outputStride)
+              }
+              product(interleaved)
               continue
             }
           #endif
