@@ -48,9 +48,8 @@ struct KQuantScales {
   /// All eight minima, one per lane.
   @_transparent
   var minimumLanes: SIMD8<Int32> {
-    SIMD8<Int32>(
-      minimum(0), minimum(1), minimum(2), minimum(3), minimum(4), minimum(5), minimum(6),
-      minimum(7))
+    // The eight bytes widened at once (`vpmovzxbd`), not extracted one by one.
+    SIMD8<Int32>(truncatingIfNeeded: unsafeBitCast(minimums.littleEndian, to: SIMD8<UInt8>.self))
   }
 
   @_transparent

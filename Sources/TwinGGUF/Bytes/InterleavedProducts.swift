@@ -75,6 +75,16 @@
       }
     }
 
+    /// Two sub-blocks' ``SuperBlockFormat/productBytes(_:_:)`` into lane `lane` of their 16
+    /// steps at `steps` (the first sub-block's eight, then the second's).
+    @inline(__always)
+    static func store(_ bytes: SIMD16<UInt32>, into steps: UnsafeMutablePointer<SIMD8<UInt32>>, lane: Int) {
+      for k in 0..<8 {
+        steps[k][lane] = bytes.lowHalf[k]
+        steps[8 + k][lane] = bytes.highHalf[k]
+      }
+    }
+
     /// Four vectors' bytes 4k…4k+3 of sub-block `j` of super-block `b`, each broadcast to
     /// eight lanes, added as byte pair sums (`vpmaddubsw`) with `weights` into `p`'s 16-bit lanes.
     @inline(__always)

@@ -46,11 +46,7 @@
         dmin[block][lane] = s.dmin
         let m = s.minimumLanes
         for t in 0..<4 {
-          let bytes = BlockQ4_K.productBytes(p, t)
-          for k in 0..<8 {
-            weights[(8 * block + 2 * t) * 8 + k][lane] = bytes.lowHalf[k]
-            weights[(8 * block + 2 * t + 1) * 8 + k][lane] = bytes.highHalf[k]
-          }
+          InterleavedProducts.store(BlockQ4_K.productBytes(p, t), into: weights + (8 * block + 2 * t) * 8, lane: lane)
         }
         for j in 0..<8 {
           let scale = s.scale(j)

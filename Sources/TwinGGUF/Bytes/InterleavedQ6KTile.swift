@@ -43,11 +43,7 @@
         let block = group * superBlocks + b
         d[block][lane] = s.d
         for t in 0..<4 {
-          let bytes = BlockQ6_K.productBytes(p, t)
-          for k in 0..<8 {
-            weights[(8 * block + 2 * t) * 8 + k][lane] = bytes.lowHalf[k]
-            weights[(8 * block + 2 * t + 1) * 8 + k][lane] = bytes.highHalf[k]
-          }
+          InterleavedProducts.store(BlockQ6_K.productBytes(p, t), into: weights + (8 * block + 2 * t) * 8, lane: lane)
         }
         let c = BlockQ6_K.correctionScales(s)
         for h in 0..<16 {
