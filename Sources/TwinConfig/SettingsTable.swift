@@ -162,6 +162,8 @@ extension Settings {
     table.first { $0.environmentName == name }
   }
 
-  /// Environment variables that are not settings but are still Twin's, so not "unknown".
-  static let reservedEnvironmentNames: Set<String> = ["TWIN_SETTINGS"]
+  /// Environment variables that are not settings but are still Twin's, so not "unknown":
+  /// the settings file's path, the compute threads (read by `TwinTensor`'s thread pool before
+  /// any settings exist) and the servers' API keys (read by `twin serve`, never stored).
+  static let reservedEnvironmentNames: Set<String> = ["TWIN_SETTINGS", "TWIN_THREADS", "TWIN_SERVE_API_KEYS"]
 }

@@ -135,6 +135,10 @@ protocol SuperBlockFormat {
     /// Sub-blocks `2t` and `2t + 1` (t < 4) as the ``productBlock(_:_:)`` values in natural
     /// order, one unsigned byte each (four to a lane), unpacked straight from the block.
     static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32>
+    /// The integer scale of each 16 elements (lane i: elements 16i…16i+15): a super-block's
+    /// scales decoded in one go, for the decode kernel, where ``laneScales(_:_:)`` would
+    /// extract them one sub-block at a time.
+    static func sixteenScales(_ s: Scales) -> SIMD16<Int32>
   #endif
 }
 

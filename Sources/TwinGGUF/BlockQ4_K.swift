@@ -35,6 +35,11 @@ enum BlockQ4_K: SuperBlockFormat {
   @_transparent
   static func minimums(_ s: KQuantScales) -> SIMD8<Int32> { s.minimumLanes }
 
+  #if TWIN_BYTE_KERNELS
+    @_transparent
+    static func sixteenScales(_ s: KQuantScales) -> SIMD16<Int32> { s.sixteenScales }
+  #endif
+
   @_transparent
   static func dequantizationScales(_ s: KQuantScales, _ j: Int) -> (
     low: Float, high: Float, minimum: Float

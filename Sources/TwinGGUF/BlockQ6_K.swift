@@ -20,6 +20,10 @@ enum BlockQ6_K: SuperBlockFormat {
     func scale(_ k: Int) -> Int32 {
       Int32(block.load(fromByteOffset: 192 + k, as: Int8.self))
     }
+
+    /// All sixteen scales, one per lane.
+    @_transparent
+    var all: SIMD16<Int32> { LaneMath.widen(block.loadUnaligned(fromByteOffset: 192, as: SIMD16<Int8>.self)) }
   }
 
   /// Not repacked: the row-by-row kernel, or the tiled GEMM from 8 vectors on.
@@ -65,9 +69,12 @@ enum BlockQ6_K: SuperBlockFormat {
 
   /// −32 · scₖ: the offset of q − 32, taken out per lane.
   @_transparent
-  static func correctionScales(_ s: Scales) -> SIMD16<Int32> {
-    SIMD16<Int32>(truncatingIfNeeded: s.block.loadUnaligned(fromByteOffset: 192, as: SIMD16<Int8>.self)) &* -32
-  }
+  static func correctionScales(_ s: Scales) -> SIMD16<Int32> { s.all &* -32 }
+
+  #if TWIN_BYTE_KERNELS
+    @_transparent
+    static func sixteenScales(_ s: Scales) -> SIMD16<Int32> { s.all }
+  #endif
 
   @_transparent
   static func laneScales(_ s: Scales, _ j: Int) -> SIMD8<Int32> {

@@ -49,7 +49,15 @@ struct KQuantScales {
   @_transparent
   var minimumLanes: SIMD8<Int32> {
     // The eight bytes widened at once (`vpmovzxbd`), not extracted one by one.
-    SIMD8<Int32>(truncatingIfNeeded: unsafeBitCast(minimums.littleEndian, to: SIMD8<UInt8>.self))
+    LaneMath.widen(unsafeBitCast(minimums.littleEndian, to: SIMD8<UInt8>.self))
+  }
+
+  /// Each sub-block's scale for both of its 16-element halves (lanes 2j and 2j + 1).
+  @_transparent
+  var sixteenScales: SIMD16<Int32> {
+    let w = LaneMath.widen(unsafeBitCast(scales.littleEndian, to: SIMD8<UInt8>.self))
+    return SIMD16(
+      w[0], w[0], w[1], w[1], w[2], w[2], w[3], w[3], w[4], w[4], w[5], w[5], w[6], w[6], w[7], w[7])
   }
 
   @_transparent

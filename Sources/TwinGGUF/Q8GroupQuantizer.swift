@@ -37,10 +37,10 @@ enum Q8GroupQuantizer {
     let odd = SIMD16<Int32>(
       low[1], low[3], low[5], low[7], low[9], low[11], low[13], low[15],
       high[1], high[3], high[5], high[7], high[9], high[11], high[13], high[15])
-    UnsafeMutableRawPointer(split).storeBytes(of: narrow16(even), as: SIMD16<Int16>.self)
-    UnsafeMutableRawPointer(split + 16).storeBytes(of: narrow16(odd), as: SIMD16<Int16>.self)
-    UnsafeMutableRawPointer(natural).storeBytes(of: narrow8(low), as: SIMD16<Int8>.self)
-    UnsafeMutableRawPointer(natural + 16).storeBytes(of: narrow8(high), as: SIMD16<Int8>.self)
+    UnsafeMutableRawPointer(split).storeBytes(of: LaneMath.narrow16(even), as: SIMD16<Int16>.self)
+    UnsafeMutableRawPointer(split + 16).storeBytes(of: LaneMath.narrow16(odd), as: SIMD16<Int16>.self)
+    UnsafeMutableRawPointer(natural).storeBytes(of: LaneMath.narrow8(low), as: SIMD16<Int8>.self)
+    UnsafeMutableRawPointer(natural + 16).storeBytes(of: LaneMath.narrow8(high), as: SIMD16<Int8>.self)
     // Four-element sums: pairs first, then pairs of pairs.
     let pairs = even &+ odd  // lane k: elements 2k and 2k + 1 (k < 8 from `low`, the rest `high`)
     let quads = SIMD8<Int32>(
@@ -58,15 +58,5 @@ enum Q8GroupQuantizer {
   static func rounded(_ v: SIMD16<Float>) -> SIMD16<Int32> {
     let shifted = v + SIMD16<Float>(repeating: 0x1.8p23)
     return unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-  }
-
-  @_transparent
-  static func narrow16(_ v: SIMD16<Int32>) -> SIMD16<Int16> {
-    SIMD16<Int16>(truncatingIfNeeded: v)
-  }
-
-  @_transparent
-  static func narrow8(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
-    SIMD16<Int8>(truncatingIfNeeded: v)
   }
 }

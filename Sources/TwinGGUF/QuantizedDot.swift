@@ -209,11 +209,19 @@ enum QuantizedDot {
       var sum2 = integerSum(F.self, p2, s2, a, b)
       var sum3 = integerSum(F.self, p3, s3, a, b)
       if F.hasLaneCorrection {
-        let halfSums = a.halfSums(b)
-        sum0 &+= F.laneCorrection(s0, halfSums)
-        sum1 &+= F.laneCorrection(s1, halfSums)
-        sum2 &+= F.laneCorrection(s2, halfSums)
-        sum3 &+= F.laneCorrection(s3, halfSums)
+        #if TWIN_BYTE_KERNELS
+          let halfSums = LaneMath.narrow16(a.halfSums(b))
+          sum0 &+= byteLaneCorrection(F.self, s0, halfSums)
+          sum1 &+= byteLaneCorrection(F.self, s1, halfSums)
+          sum2 &+= byteLaneCorrection(F.self, s2, halfSums)
+          sum3 &+= byteLaneCorrection(F.self, s3, halfSums)
+        #else
+          let halfSums = a.halfSums(b)
+          sum0 &+= F.laneCorrection(s0, halfSums)
+          sum1 &+= F.laneCorrection(s1, halfSums)
+          sum2 &+= F.laneCorrection(s2, halfSums)
+          sum3 &+= F.laneCorrection(s3, halfSums)
+        #endif
       }
       var minimums = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
       if F.hasMinimum {
@@ -326,14 +334,10 @@ struct SuperBlockAccumulators4 {
     case .subBlockPairs:
       preconditionFailure("sub-block pairs go into the accumulators with addSubBlockPair")
     case .wholeBlock, .tiled:
-      let totals = LaneMath.float(
-        SIMD4<Int32>(LaneMath.sum(sums.0), LaneMath.sum(sums.1), LaneMath.sum(sums.2), LaneMath.sum(sums.3)))
+      let totals = LaneMath.float(LaneMath.sums(sums.0, sums.1, sums.2, sums.3))
       let minimumTotals =
         hasMinimum
-        ? LaneMath.float(
-          SIMD4<Int32>(
-            LaneMath.sum(minimums.0), LaneMath.sum(minimums.1), LaneMath.sum(minimums.2), LaneMath.sum(minimums.3)))
-        : SIMD4<Float>()
+        ? LaneMath.float(LaneMath.sums(minimums.0, minimums.1, minimums.2, minimums.3)) : SIMD4<Float>()
       if order == .wholeBlock {
         whole = whole.addingProduct(totals, d * da)
         if hasMinimum { wholeMinimums = wholeMinimums.addingProduct(minimumTotals, dmin * da) }
@@ -354,8 +358,7 @@ struct SuperBlockAccumulators4 {
     _ minimums: (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>), hasMinimum: Bool,
     scales d: SIMD4<Float>, minimumScales dmin: SIMD4<Float>, activationScales da: SIMD4<Float>
   ) {
-    let totals = LaneMath.float(
-      SIMD4<Int32>(LaneMath.sum(sums.0), LaneMath.sum(sums.1), LaneMath.sum(sums.2), LaneMath.sum(sums.3)))
+    let totals = LaneMath.float(LaneMath.sums(sums.0, sums.1, sums.2, sums.3))
     whole = whole.addingProduct(totals, d * da)
     if hasMinimum {
       let pairMinimums = SIMD4<Float>(

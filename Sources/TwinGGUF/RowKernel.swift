@@ -128,7 +128,9 @@ enum MatrixDriver {
     // enough that a decode step's small matrices split evenly over the threads (with 64 KB,
     // SmolLM2's 576-row projections made three chunks for two threads).
     let minChunk = max(4, (16 << 10) / max(rowWork * vectors, 1))
-    Parallel.forRange(rows, minChunk: minChunk) { range in
+    // One vector (decoding) is a few hundred microseconds per product: more, smaller ranges
+    // so that neither thread waits long for the other's last one.
+    Parallel.forRange(rows, minChunk: minChunk, rangesPerThread: vectors == 1 ? 8 : nil) { range in
       let last = range.upperBound - 1
       if vectors == 1 {
         // The four rows worked on together come from the four quarters of the range, so the

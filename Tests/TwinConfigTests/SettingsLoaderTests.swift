@@ -63,6 +63,20 @@ import TwinCore
     let dotenv = #expect(throws: TwinError.self) { try SettingsLoader(directory: dir, environment: [:]).load() }
     #expect("\(dotenv!)".contains(".env:1"))
   }
+
+  /// Variables that other parts of Twin read are not settings, and must not stop every command.
+  @Test func twinsOwnVariablesThatAreNotSettingsAreAccepted() throws {
+    let dir = try scratch()
+    for name in ["TWIN_THREADS", "TWIN_SERVE_API_KEYS"] {
+      #expect(throws: Never.self, "\(name)") {
+        _ = try SettingsLoader(directory: dir, environment: [name: "1"]).load()
+      }
+    }
+    let typo = #expect(throws: TwinError.self) {
+      try SettingsLoader(directory: dir, environment: ["TWIN_THREAD": "1"]).load()
+    }
+    #expect("\(typo!)".contains("TWIN_THREAD"))
+  }
 }
 
 @Suite struct ETLConfigTests {

@@ -72,24 +72,44 @@
     static func byteSuperBlockSum<F: SuperBlockFormat>(
       _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>
     ) -> SIMD8<Int32> {
+      // The scales decoded once, each in both 16-bit halves of its lane (for `vpmaddwd`), and
+      // handed to each sub-block pair by a lane shuffle.
+      let sixteen = F.sixteenScales(s)
+      let words = (sixteen & 0xFFFF) | (sixteen &<< 16)
       // Spelled out, as superBlockSum is, so every shift in the unpacking is a constant.
-      var lanes = byteSubBlockPair(F.self, p, s, x, 0, SIMD16<Int32>())
-      lanes = byteSubBlockPair(F.self, p, s, x, 1, lanes)
-      lanes = byteSubBlockPair(F.self, p, s, x, 2, lanes)
-      lanes = byteSubBlockPair(F.self, p, s, x, 3, lanes)
+      var lanes = byteSubBlockPair(F.self, p, words, x, 0, SIMD16<Int32>())
+      lanes = byteSubBlockPair(F.self, p, words, x, 1, lanes)
+      lanes = byteSubBlockPair(F.self, p, words, x, 2, lanes)
+      lanes = byteSubBlockPair(F.self, p, words, x, 3, lanes)
       return lanes.lowHalf &+ lanes.highHalf
     }
 
-    /// Sub-blocks `2t` and `2t + 1` added into `lanes`.
+    /// ``SuperBlockFormat/laneCorrection(_:_:)`` in one `vpmaddwd`, with the activations'
+    /// 16-element sums in 16 bits: the same integers, as the factors fit 16 bits (Q6_K's
+    /// −32 · scale at most 4,096 in size, a sum of 16 bytes at most 2,048) and each lane's two
+    /// products 32.
+    @_transparent
+    static func byteLaneCorrection<F: SuperBlockFormat>(
+      _: F.Type, _ s: F.Scales, _ halfSums: SIMD16<Int16>
+    ) -> SIMD8<Int32> {
+      ByteDot.words(
+        unsafeBitCast(LaneMath.narrow16(F.correctionScales(s)), to: SIMD8<Int32>.self),
+        unsafeBitCast(halfSums, to: SIMD8<Int32>.self))
+    }
+
+    /// Sub-blocks `2t` and `2t + 1` added into `lanes`, with `words` the 16-element groups'
+    /// scales in both 16-bit halves.
     @_transparent
     static func byteSubBlockPair<F: SuperBlockFormat>(
-      _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>, _ t: Int, _ lanes: SIMD16<Int32>
+      _: F.Type, _ p: UnsafeRawPointer, _ words: SIMD16<Int32>, _ x: UnsafePointer<Int8>, _ t: Int,
+      _ lanes: SIMD16<Int32>
     ) -> SIMD16<Int32> {
       let activations = UnsafeRawPointer(x + 64 * t).loadUnaligned(as: SIMD16<Int32>.self)
-      let scales = SIMD16(lowHalf: F.laneScales(s, 2 * t), highHalf: F.laneScales(s, 2 * t + 1))
-      // Each lane's scale in both of its 16-bit halves.
-      return ByteDot.scaledAdd(
-        lanes, ByteDot.pairs(F.productBytes(p, t), activations), (scales & 0xFFFF) | (scales &<< 16))
+      // Lanes 4g…4g+3 cover group 4t + g's sixteen elements.
+      let scales = SIMD16(
+        lowHalf: SIMD8(lowHalf: SIMD4(repeating: words[4 * t]), highHalf: SIMD4(repeating: words[4 * t + 1])),
+        highHalf: SIMD8(lowHalf: SIMD4(repeating: words[4 * t + 2]), highHalf: SIMD4(repeating: words[4 * t + 3])))
+      return ByteDot.scaledAdd(lanes, ByteDot.pairs(F.productBytes(p, t), activations), scales)
     }
   }
 #endif
