@@ -72,8 +72,10 @@
     static func byteSuperBlockSum<F: SuperBlockFormat>(
       _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>
     ) -> SIMD8<Int32> {
-      // The scales decoded once, each in both 16-bit halves of its lane (for `vpmaddwd`), and
-      // handed to each sub-block pair by a lane shuffle.
+      // The scales decoded once, each in both 16-bit halves of its lane (for `vpmaddwd`).
+      // LLVM still assembles each pair's scale vector from scalar registers (four moves and
+      // broadcasts per pair); a `vpermd` spelled through the builtin was folded back into the
+      // same, and so was a vector decode of the packed field.
       let sixteen = F.sixteenScales(s)
       let words = (sixteen & 0xFFFF) | (sixteen &<< 16)
       // Spelled out, as superBlockSum is, so every shift in the unpacking is a constant.
