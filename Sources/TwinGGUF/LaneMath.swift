@@ -69,7 +69,8 @@ enum LaneMath {
       Int32(v[14]), Int32(v[15]))
   }
 
-  /// The low 16 bits of each lane as ``widen(_:)-(SIMD8<UInt8>)``.
+  /// The low 16 bits of each lane, spelled lane by lane for the reason
+  /// ``widen(_:)-(SIMD8<UInt8>)`` gives.
   @_transparent
   static func narrow16(_ v: SIMD16<Int32>) -> SIMD16<Int16> {
     SIMD16<Int16>(
@@ -110,9 +111,10 @@ enum LaneMath {
   }
 
   /// The lane sums of four vectors, `SIMD4(sum(a), sum(b), sum(c), sum(d))`: pairs added
-  /// within 128-bit halves twice (two vectors per step), then the halves. Wrapping, but callers
-  /// keep each total within `Int32`, and integer sums do not depend on their order: the same
-  /// four values as four ``sum(_:)-(SIMD8<Int32>)``, in about a third of the instructions.
+  /// within 128-bit halves twice (two vectors per step), then the halves, so the shuffles serve
+  /// two vectors at a time where four ``sum(_:)-(SIMD8<Int32>)`` fold each alone. Wrapping, but
+  /// callers keep each total within `Int32`, and integer sums do not depend on their order:
+  /// the same four values.
   @_transparent
   static func sums(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>, _ c: SIMD8<Int32>, _ d: SIMD8<Int32>) -> SIMD4<Int32> {
     let ab = pairSums(a, b)
@@ -121,7 +123,7 @@ enum LaneMath {
   }
 
   /// Adjacent lanes of `a` and `b` added, each 128-bit half on its own:
-  /// `[a₀+a₁, a₂+a₃, b₀+b₁, b₂+b₃, a₄+a₅, a₆+a₇, b₄+b₅, b₆+b₇]` (two `vshufps` and an add).
+  /// `[a₀+a₁, a₂+a₃, b₀+b₁, b₂+b₃, a₄+a₅, a₆+a₇, b₄+b₅, b₆+b₇]` (two in-lane shuffles and an add).
   @_transparent
   static func pairSums(_ a: SIMD8<Int32>, _ b: SIMD8<Int32>) -> SIMD8<Int32> {
     SIMD8(a[0], a[2], b[0], b[2], a[4], a[6], b[4], b[6]) &+ SIMD8(a[1], a[3], b[1], b[3], a[5], a[7], b[5], b[7])

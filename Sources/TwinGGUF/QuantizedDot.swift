@@ -209,19 +209,18 @@ enum QuantizedDot {
       var sum2 = integerSum(F.self, p2, s2, a, b)
       var sum3 = integerSum(F.self, p3, s3, a, b)
       if F.hasLaneCorrection {
+        // The activations' sums are prepared once for the four rows.
         #if TWIN_BYTE_KERNELS
           let halfSums = LaneMath.narrow16(a.halfSums(b))
-          sum0 &+= byteLaneCorrection(F.self, s0, halfSums)
-          sum1 &+= byteLaneCorrection(F.self, s1, halfSums)
-          sum2 &+= byteLaneCorrection(F.self, s2, halfSums)
-          sum3 &+= byteLaneCorrection(F.self, s3, halfSums)
+          @inline(__always) func correction(_ s: F.Scales) -> SIMD8<Int32> { byteLaneCorrection(F.self, s, halfSums) }
         #else
           let halfSums = a.halfSums(b)
-          sum0 &+= F.laneCorrection(s0, halfSums)
-          sum1 &+= F.laneCorrection(s1, halfSums)
-          sum2 &+= F.laneCorrection(s2, halfSums)
-          sum3 &+= F.laneCorrection(s3, halfSums)
+          @inline(__always) func correction(_ s: F.Scales) -> SIMD8<Int32> { F.laneCorrection(s, halfSums) }
         #endif
+        sum0 &+= correction(s0)
+        sum1 &+= correction(s1)
+        sum2 &+= correction(s2)
+        sum3 &+= correction(s3)
       }
       var minimums = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
       if F.hasMinimum {
