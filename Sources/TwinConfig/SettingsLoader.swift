@@ -41,12 +41,25 @@ public struct SettingsLoader: Sendable {
     }
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("TWIN_") {
       guard let setting = Settings.setting(forEnvironmentName: name) else {
-        if Settings.reservedEnvironmentNames.contains(name) { continue }
+        if Settings.reservedEnvironmentNames.contains(name) {
+          if name == "TWIN_THREADS" { try Self.checkThreads(value) }
+          continue
+        }
         throw TwinError.configuration("environment: unknown setting \(name)\(Self.suggestion(name))")
       }
       try setting.apply(value, to: &settings, source: "environment \(name)")
     }
     return settings
+  }
+
+  /// `TWIN_THREADS` is read by the compute thread pool before any settings exist, so that pool
+  /// cannot report a bad value; it would fall back to a thread per core unnoticed. Checked here
+  /// with the pool's own parse (`Int(value)`, positive), so every command refuses it instead.
+  static func checkThreads(_ value: String) throws {
+    guard let threads = Int(value), threads > 0 else {
+      throw TwinError.configuration(
+        "environment TWIN_THREADS: expected a positive whole number of compute threads, got \"\(value)\"")
+    }
   }
 
   func settingsFilePath() -> String? {

@@ -256,10 +256,8 @@ import TwinCore
     schemathesis.standardOutput = output
     schemathesis.standardError = output
     try schemathesis.run()
-    let text = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-      DispatchQueue.global().async {
-        continuation.resume(returning: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-      }
+    let text = await BlockingWork.wait {
+      String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
     await TwinProcess.waitForExit(schemathesis)
     #expect(schemathesis.terminationStatus == 0, "schemathesis:\n\(text.suffix(6000))")

@@ -133,16 +133,14 @@ extension TwinProcess {
   /// line announces, once it listens.
   func launchServer(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Process, String) {
     let (process, out, _) = try launch(arguments, environment: environment)
-    let line = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-      DispatchQueue.global().async {
-        var text = ""
-        while !text.contains("\n") {
-          let data = out.fileHandleForReading.availableData
-          if data.isEmpty { break }
-          text += String(decoding: data, as: UTF8.self)
-        }
-        continuation.resume(returning: text)
+    let line = await BlockingWork.wait {
+      var text = ""
+      while !text.contains("\n") {
+        let data = out.fileHandleForReading.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
       }
+      return text
     }
     let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }, "no banner: \(line)")
     return (process, String(url).trimmingCharacters(in: .whitespacesAndNewlines))

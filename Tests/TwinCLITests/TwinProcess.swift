@@ -1,4 +1,5 @@
 import Foundation
+import TwinCore
 
 /// Runs the built `twin` executable, as a user would.
 struct TwinProcess {
@@ -63,27 +64,19 @@ struct TwinProcess {
 
   /// Runs `twin` with `arguments` to completion.
   ///
-  /// The child is waited for on a Dispatch thread, never on the cooperative pool: a test that
-  /// blocked a pool thread for the tens of seconds a `twin features` run takes would stall every
-  /// other test's in-process servers and timeouts on a 2-core machine.
+  /// The child is waited for with ``BlockingWork/wait(_:)``, never on the cooperative pool: a
+  /// test that blocked a pool thread for the tens of seconds a `twin features` run takes would
+  /// stall every other test's in-process servers and timeouts on a 2-core machine.
   @discardableResult
   func run(_ arguments: [String], environment: [String: String] = [:], wrapper: [String] = []) async throws -> Result {
     let (process, out, err) = try launch(arguments, environment: environment, wrapper: wrapper)
-    return await withCheckedContinuation { continuation in
-      DispatchQueue.global().async {
-        // Drain both pipes at once so a child filling one cannot block on it.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var stderr = Data()
-        DispatchQueue.global().async(group: group) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        continuation.resume(
-          returning: Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)))
-      }
-    }
+    // Both pipes are drained at once so a child filling one cannot block on it.
+    async let stderr = BlockingWork.wait { err.fileHandleForReading.readDataToEndOfFile() }
+    let stdout = await BlockingWork.wait { out.fileHandleForReading.readDataToEndOfFile() }
+    await Self.waitForExit(process)
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: await stderr, as: UTF8.self))
   }
 
   /// Runs `twin` with `arguments` where the workspace is a read-only mount: in a private mount
@@ -96,12 +89,7 @@ struct TwinProcess {
 
   /// Waits, off the cooperative pool, for a launched process to exit.
   static func waitForExit(_ process: Process) async {
-    await withCheckedContinuation { continuation in
-      DispatchQueue.global().async {
-        process.waitUntilExit()
-        continuation.resume()
-      }
-    }
+    await BlockingWork.wait { process.waitUntilExit() }
   }
 
   func json(_ arguments: [String], environment: [String: String] = [:]) async throws -> Any {

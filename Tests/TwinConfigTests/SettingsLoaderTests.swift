@@ -77,6 +77,17 @@ import TwinCore
     }
     #expect("\(typo!)".contains("TWIN_THREAD"))
   }
+
+  /// The thread pool reads `TWIN_THREADS` before settings exist and cannot complain itself.
+  @Test func aBadThreadCountIsAnErrorNamingTheVariable() throws {
+    let dir = try scratch()
+    for bad in ["0", "-2", "two", " 2", ""] {
+      let error = #expect(throws: TwinError.self, "\(bad)") {
+        try SettingsLoader(directory: dir, environment: ["TWIN_THREADS": bad]).load()
+      }
+      #expect("\(error!)".contains("TWIN_THREADS") && "\(error!)".contains("\"\(bad)\""), "\(error!)")
+    }
+  }
 }
 
 @Suite struct ETLConfigTests {

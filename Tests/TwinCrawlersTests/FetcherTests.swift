@@ -103,16 +103,16 @@ import TwinCrawlers
 
   @Test func timesOutOnASlowPage() async throws {
     try await LoopbackFixtureServer.with { base, _ in
-      let started = ContinuousClock.now
       // robots.txt off: on a loaded machine its fetch could be the one to time out.
       try await withFetcher(fixturePolicy { $0.readTimeout = .milliseconds(300); $0.respectsRobotsTxt = false }) {
         fetcher in
+        // The page answers after 60 s, and the whole-fetch deadline is minutes, so a timeout
+        // can only be the read timeout's. (No clock is read: on a loaded two-core host the
+        // suite's start once delayed this test's tasks by 100 s.)
         await #expect(throws: FetchError.timeout(url: base + "/slow")) {
           try await fetcher.fetch(base + "/slow")
         }
       }
-      // The page answers after 60 s; well before that means the read timeout fired.
-      #expect(ContinuousClock.now - started < .seconds(30))
     }
   }
 

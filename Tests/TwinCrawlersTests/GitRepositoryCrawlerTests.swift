@@ -139,15 +139,14 @@ import TwinCrawlers
   @Test func slowClonesTimeOut() async throws {
     try await LoopbackFixtureServer.with { base, _ in
       let crawler = GitRepositoryCrawler(timeout: .milliseconds(400), allowPrivateNetwork: true)
-      let started = ContinuousClock.now
+      // The server answers after 60 s with a page git cannot use, which would fail the clone
+      // another way: this error is the clone timeout's alone. (No clock is read: on a loaded
+      // two-core host the suite's start once delayed this test's tasks by 100 s.)
       await #expect(
         throws: GitCrawlError.timeout(link: base + "/hang.git", after: .milliseconds(400))
       ) {
         try await crawler.crawl(base + "/hang.git", author: author)
       }
-      // The server answers after 60 s; well before that means the clone timeout fired (the
-      // margin is wide because a loaded machine can take seconds to start and stop git).
-      #expect(ContinuousClock.now - started < .seconds(30))
     }
   }
 }

@@ -68,19 +68,26 @@ import TwinSQLite
 
   // MARK: Failure 4: a slow-drip page must not stall the crawl
 
-  @Test(.timeLimit(.minutes(2))) func aDrippingPageTimesOutAndTheRestIsStored() async throws {
+  /// The fixture server and the crawl run on a ``DedicatedExecutor``: the good pages must beat
+  /// an 8 s deadline, which a task queued behind the suite's start can miss on two busy cores.
+  @Test(.timeLimit(.minutes(10))) func aDrippingPageTimesOutAndTheRestIsStored() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let workspace = try Workspace(path: directory.url.path)
+    try await withTaskExecutorPreference(DedicatedExecutor(label: "twin-test.dripping-page")) {
+      try await crawlPastADrippingPage(workspace: workspace)
+    }
+  }
+
+  private func crawlPastADrippingPage(workspace: Workspace) async throws {
     try await LoopbackFixtureServer.with { base, _ in
-      // The deadline is generous so that the good pages make it on a loaded machine; the drip
-      // lasts a minute, so only the deadline can end it.
+      // The drip lasts a minute and each byte resets the read timeout (120 s here anyway), so
+      // only the deadline can end it with a timeout: the error alone shows the deadline fired,
+      // with no clock read that a loaded machine could push past a bound.
       try await withDispatcher({ $0.totalTimeout = .seconds(8); $0.respectsRobotsTxt = false }) { dispatcher in
-        let started = ContinuousClock.now
         await #expect(throws: FetchError.timeout(url: base + "/hostile/drip")) {
           try await dispatcher.discover(base + "/hostile/drip")
         }
-        #expect(ContinuousClock.now - started < .seconds(40))
 
         // The drip given directly and inside a sitemap: both fail on their own deadline, and
         // the five good pages are stored.

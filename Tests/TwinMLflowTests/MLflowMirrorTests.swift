@@ -139,7 +139,9 @@ struct MLflowServer {
   }
 
   /// Everything the server holds for `experiment` and `models`, read with MLflow's client.
-  func readBack(experiment: String, models: [String]) throws -> ReadBack {
+  ///
+  /// The script (MLflow's import alone takes seconds) is waited for off the cooperative pool.
+  func readBack(experiment: String, models: [String]) async throws -> ReadBack {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("readback.py").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.python)
@@ -152,8 +154,11 @@ struct MLflowServer {
     process.standardOutput = output
     process.standardError = try FileHandle(forWritingTo: errorLog)
     try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let data = await BlockingWork.wait {
+      let data = output.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return data
+    }
     guard process.terminationStatus == 0 else {
       let problems = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
       throw TwinError.storage("readback.py exited \(process.terminationStatus): \(problems)")
@@ -222,7 +227,7 @@ struct MLflowServer {
     _ = try await registry.setAlias("staging", to: ModelReference(name: "twin-sft", version: 1))
     #expect(reports.lines.withLock { $0 }.isEmpty, "\(reports.lines.withLock { $0 })")
 
-    let back = try server.readBack(experiment: "training", models: ["twin-sft"])
+    let back = try await server.readBack(experiment: "training", models: ["twin-sft"])
     let mirrored = try #require(back.runs.first)
     #expect(back.runs.count == 1)
     #expect(mirrored.name == "twin-sft sft on instruct@1")
@@ -245,7 +250,7 @@ struct MLflowServer {
     await #expect(throws: TwinError.self) { try await registry.remove(ModelReference(name: "twin-sft", version: 2)) }
     _ = try await registry.removeAlias("staging", of: "twin-sft")
     _ = try await registry.remove(ModelReference(name: "twin-sft", version: 1))
-    let after = try server.readBack(experiment: "training", models: ["twin-sft"])
+    let after = try await server.readBack(experiment: "training", models: ["twin-sft"])
     #expect(after.models["twin-sft"]?.versions.map(\.version) == [2])
     #expect(after.models["twin-sft"]?.aliases == ["production": "2"])
     #expect(reports.lines.withLock { $0 }.isEmpty, "\(reports.lines.withLock { $0 })")

@@ -1,4 +1,5 @@
 import Dispatch
+import TwinCore
 
 #if canImport(Glibc)
   import Glibc
@@ -19,15 +20,10 @@ enum HostResolver {
 
   /// Every address `host` resolves to (IPv4 and IPv6), deduplicated, in resolver order.
   ///
-  /// `getaddrinfo` blocks, so it runs on a Dispatch worker instead of a Swift concurrency thread,
-  /// which must never block.
+  /// `getaddrinfo` blocks (for as long as a DNS server takes to answer), so it waits on a
+  /// thread of its own instead of a Swift concurrency thread, which must never block.
   static func resolve(_ host: String) async throws(Failure) -> [IPAddress] {
-    let result: Result<[IPAddress], Failure> = await withCheckedContinuation { continuation in
-      DispatchQueue.global().async {
-        continuation.resume(returning: resolveBlocking(host))
-      }
-    }
-    return try result.get()
+    try await BlockingWork.wait { resolveBlocking(host) }.get()
   }
 
   private static func resolveBlocking(_ host: String) -> Result<[IPAddress], Failure> {
