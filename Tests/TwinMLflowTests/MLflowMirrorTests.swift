@@ -34,8 +34,12 @@ func newVersion(_ name: String, run: UUID?, adapter: String) -> NewModelVersion 
     let (workspace, root) = try temporaryWorkspace()
     defer { try? FileManager.default.removeItem(at: root) }
     let reports = Reports()
+    // Held bound but not listening, the port refuses connections and no other test's server can
+    // take it meanwhile (a port merely found free once was, by the real MLflow server beside us).
+    let (socket, port) = try MLflowServer.boundPort()
+    defer { close(socket) }
     let client = try MLflowClient(
-      uri: "http://twin:s3cret@127.0.0.1:\(try MLflowServer.freePort())", attempts: 2, backoff: .milliseconds(10))
+      uri: "http://twin:s3cret@127.0.0.1:\(port)", attempts: 2, backoff: .milliseconds(10))
     #expect(!client.description.contains("s3cret"))
     let tracker = MLflowTracker(local: workspace.experiments, client: client, report: reports.report)
     let run = UUID()
@@ -75,9 +79,18 @@ struct MLflowServer {
       ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/twin/mlflow-venv/bin/python").path
   }
 
+  /// A loopback port free when asked (another process may take it before it is used).
   static func freePort() throws -> Int {
+    let (fd, port) = try boundPort()
+    close(fd)
+    return port
+  }
+
+  /// A loopback TCP socket bound to a port the system chose, not listening, and that port.
+  static func boundPort() throws -> (socket: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    var bound = false
+    defer { if !bound { close(fd) } }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -88,7 +101,8 @@ struct MLflowServer {
         guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else { throw POSIXError(.EADDRINUSE) }
       }
     }
-    return Int(UInt16(bigEndian: address.sin_port))
+    bound = true
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
   }
 
   static func start(in folder: URL) async throws -> MLflowServer {
