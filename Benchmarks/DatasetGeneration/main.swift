@@ -19,7 +19,7 @@ import TwinTestSupport
 let usage = """
   usage: twin-bench-datasets [--model NAME] [--strategy backtranslate|generate] [--extracts N]
                              [--concurrency N] [--max-tokens N] [--threads N] [--python PATH]
-                             [--no-peer]
+                             [--prefix-cache-mib N] [--no-peer]
 
   Dataset generation throughput (samples/s) of Twin's generate step, many prompts in flight,
   against llama.cpp (llama-cpp-python) running the same prompts one at a time, on the same GGUF
@@ -34,6 +34,8 @@ let usage = """
     --max-tokens N        reply limit for both (512)
     --threads N           threads for both engines (2)
     --python PATH         the Python with llama-cpp-python installed (python3)
+    --prefix-cache-mib N  Twin's prompt-prefix cache (its default, 128); 0 turns it off to
+                          measure what it saves (llama-cpp-python keeps its own on)
     --no-peer             measure Twin alone
 
   Models come from `twin models pull NAME` (~/.cache/twin/models, or $TWIN_MODELS).
@@ -46,6 +48,7 @@ func fail(_ message: String) -> Never {
 
 let valueOptions: Set = [
   "--model", "--strategy", "--extracts", "--concurrency", "--max-tokens", "--threads", "--python",
+  "--prefix-cache-mib",
 ]
 let (options, runPeer): ([String: String], Bool) = {
   var options: [String: String] = [:]
@@ -84,6 +87,11 @@ let concurrency = count("--concurrency", default: 8)
 let maxTokens = count("--max-tokens", default: 512)
 let threads = count("--threads", default: 2)
 let python = options["--python"] ?? "python3"
+let prefixCacheBytes: Int = {
+  guard let text = options["--prefix-cache-mib"] else { return ContinuousBatcher.defaultPrefixCacheBytes }
+  guard let mib = Int(text), mib >= 0 else { fail("--prefix-cache-mib takes a whole number of MiB, not '\(text)'") }
+  return mib << 20
+}()
 Parallel.threadCount = threads
 
 guard let known = KnownModel.catalog.first(where: { $0.name == modelName && $0.kind == .gguf }),
@@ -110,7 +118,8 @@ for (index, name) in ["README.md", "ARCHITECTURE.md", "DEVELOPERS.md"].enumerate
 guard extracts.count >= extractCount else { fail("the corpus gives only \(extracts.count) extracts") }
 extracts = Array(extracts.prefix(extractCount))
 
-let model = try LocalLanguageModel(url: modelURL, name: modelName, maxBatch: concurrency)
+let model = try LocalLanguageModel(
+  url: modelURL, name: modelName, maxBatch: concurrency, prefixCacheBytes: prefixCacheBytes)
 var settings = GenerationSettings()
 settings.concurrency = concurrency
 settings.maxTokens = maxTokens
@@ -121,7 +130,7 @@ let prompts = extracts.map { model.promptIDs(template.messages(for: $0)) }
 let promptTokens = prompts.map(\.count).reduce(0, +)
 print(
   "\(modelName): \(extractCount) extracts (\(promptTokens) prompt tokens), \(template.label), "
-    + "max \(maxTokens) tokens, \(threads) threads")
+    + "max \(maxTokens) tokens, \(threads) threads, prefix cache \(prefixCacheBytes >> 20) MiB")
 
 /// The peer's run: seconds, samples, completion tokens.
 func measurePeer() -> (seconds: Double, samples: Int, completionTokens: Int) {

@@ -65,6 +65,11 @@ public struct Settings: Sendable, Equatable {
     public var jsonMaxStringCharacters = JSONLengthLimits().stringCharacters
     /// In-process engine: the longest JSON object key a schema does not name.
     public var jsonMaxKeyCharacters = JSONLengthLimits().keyCharacters
+    /// In-process engine: MiB of recent prompts' keys and values kept for reuse (0: off).
+    public var prefixCacheMiB = PromptCacheLimits.defaultMiB
+
+    /// `prefixCacheMiB` in bytes.
+    public var prefixCacheBytes: Int { prefixCacheMiB << 20 }
 
     /// The JSON bounds these settings give.
     public var jsonLimits: JSONLengthLimits {

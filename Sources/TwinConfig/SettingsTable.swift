@@ -92,6 +92,9 @@ extension Settings {
     .integer(
       "llm.json_max_key_chars", \.llm.jsonMaxKeyCharacters, JSONLengthLimits.keyRange,
       "local engine: the longest JSON key a schema does not name"),
+    .integer(
+      "llm.prefix_cache_mib", \.llm.prefixCacheMiB, PromptCacheLimits.mibRange,
+      "local engine: memory for recent prompts' keys and values, reused by prompts that start the same way (0: off)"),
 
     .integer("rag.k", \.rag.k, RAGSettings.Ranges.k, "chunks kept after reranking, cited as [1]..[k]"),
     .integer("rag.expansions", \.rag.expansions, RAGSettings.Ranges.expansions, "alternative phrasings from the LLM (0: none)"),

@@ -84,6 +84,9 @@ public struct Completion: Sendable, Hashable, Codable {
   public var finishReason: FinishReason
   public var promptTokens: Int
   public var completionTokens: Int
+  /// Prompt tokens the backend took from its prompt cache instead of computing them (OpenAI's
+  /// `usage.prompt_tokens_details.cached_tokens`); nil when it does not say.
+  public var cachedPromptTokens: Int?
   /// The model that answered, as the backend names it.
   public var model: String
   /// The tools the model called (finish reason ``FinishReason/toolCalls``); nil when it
@@ -109,9 +112,10 @@ public struct Completion: Sendable, Hashable, Codable {
 
   public init(
     text: String, finishReason: FinishReason, promptTokens: Int, completionTokens: Int, model: String,
-    toolCalls: [ToolCall]? = nil
+    toolCalls: [ToolCall]? = nil, cachedPromptTokens: Int? = nil
   ) {
     self.toolCalls = toolCalls
+    self.cachedPromptTokens = cachedPromptTokens
     self.text = text
     self.finishReason = finishReason
     self.promptTokens = promptTokens

@@ -72,7 +72,8 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
     return Completion(
       text: choice.message.content ?? "", finishReason: Completion.FinishReason(wire: choice.finishReason),
       promptTokens: reply.usage?.promptTokens ?? 0, completionTokens: reply.usage?.completionTokens ?? 0,
-      model: reply.model, toolCalls: calls.isEmpty ? nil : calls)
+      model: reply.model, toolCalls: calls.isEmpty ? nil : calls,
+      cachedPromptTokens: reply.usage?.promptTokensDetails?.cachedTokens)
   }
 
   /// Reads server-sent events (`data: {chunk}` lines, ending with `data: [DONE]`).
@@ -127,6 +128,7 @@ public final class OpenAICompatibleClient: LanguageModelClient, CustomStringConv
     return Completion(
       text: text, finishReason: Completion.FinishReason(wire: finish), promptTokens: usage?.promptTokens ?? 0,
       completionTokens: usage?.completionTokens ?? pieces, model: model,
-      toolCalls: calls.isEmpty ? nil : calls.keys.sorted().map { calls[$0]! })
+      toolCalls: calls.isEmpty ? nil : calls.keys.sorted().map { calls[$0]! },
+      cachedPromptTokens: usage?.promptTokensDetails?.cachedTokens)
   }
 }

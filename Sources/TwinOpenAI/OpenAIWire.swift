@@ -245,18 +245,29 @@ public enum OpenAIWire {
   }
 
   public struct Usage: Codable, Sendable {
-    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, totalTokens: Int, cachedTokens: Int? = nil) {
       self.promptTokens = promptTokens
       self.completionTokens = completionTokens
       self.totalTokens = totalTokens
+      promptTokensDetails = cachedTokens.map(PromptTokensDetails.init(cachedTokens:))
     }
     public var promptTokens: Int
     public var completionTokens: Int
     public var totalTokens: Int
+    /// What the prompt cache saved; absent when the server does not say.
+    public var promptTokensDetails: PromptTokensDetails?
     enum CodingKeys: String, CodingKey {
       case promptTokens = "prompt_tokens"
       case completionTokens = "completion_tokens"
       case totalTokens = "total_tokens"
+      case promptTokensDetails = "prompt_tokens_details"
+    }
+
+    /// `usage.prompt_tokens_details`.
+    public struct PromptTokensDetails: Codable, Sendable {
+      /// Prompt tokens taken from the prompt cache.
+      public var cachedTokens: Int?
+      enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
     }
   }
 

@@ -357,7 +357,9 @@ struct LLMRoutes: Sendable {
   static func usage(_ choices: [Completion]) -> OpenAIWire.Usage {
     let prompt = choices.first?.promptTokens ?? 0
     let completion = choices.reduce(0) { $0 + $1.completionTokens }
-    return OpenAIWire.Usage(promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion)
+    return OpenAIWire.Usage(
+      promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion,
+      cachedTokens: choices.first?.cachedPromptTokens)
   }
 
   /// Runs `work` once admitted, within the timeout; a full queue is a 429 with `Retry-After`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwinConfig
 import TwinCore
 import TwinLLM
 
@@ -10,8 +11,10 @@ struct ChatCommand: AsyncParsableCommand {
     abstract: "Chat with a native GGUF language model in the terminal.",
     discussion: """
       Each line you type is a user turn; the model's answer streams back through its chat \
-      template, with the whole conversation as context. Type /reset to start over and /exit \
-      (or Ctrl-D) to leave. Ctrl-C stops the current answer.
+      template, with the whole conversation as context. Earlier turns are not computed again: \
+      their keys and values are kept (prompt-prefix caching), so a long conversation answers as \
+      quickly as a short one starts. Type /reset to start over and /exit (or Ctrl-D) to leave. \
+      Ctrl-C stops the current answer.
       """)
 
   @Option(name: .long, help: "A model name from `twin models list`, or a .gguf path.")
@@ -32,8 +35,12 @@ struct ChatCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let llm = try await AppContext.open(global: global, workspace: .none).languageModelContext(model)
-    let generator = TextGenerator(model: llm.model, tokenizer: llm.tokenizer)
+    let app = try await AppContext.open(global: global, workspace: .none)
+    let llm = try await app.languageModelContext(model)
+    // The batcher keeps the conversation's keys and values between turns (its prompt-prefix
+    // cache), so each turn prefills only what is new.
+    let batcher = ContinuousBatcher(
+      model: llm.model, tokenizer: llm.tokenizer, maxBatch: 1, prefixCacheBytes: app.settings.llm.prefixCacheBytes)
     let parameters = try sampling.parameters()
     var messages: [ChatMessage] = system.map { [ChatMessage(role: .system, content: $0)] } ?? []
     Stderr.write("\(llm.name): type a message, /reset to start over, /exit to leave.\n")
@@ -54,13 +61,15 @@ struct ChatCommand: AsyncParsableCommand {
         sampling: parameters)
       do {
         let answer = try await Interruption.run {
-          try await generator.generate(
+          try await batcher.generate(
             request,
             onToken: { token in
               FileHandle.standardOutput.write(Data(token.text.utf8))
+              return true
             })
         }
-        print("")
+        // Not `print`: it buffers, and the answer's pieces went straight to the descriptor.
+        FileHandle.standardOutput.write(Data("\n".utf8))
         messages.append(ChatMessage(role: .assistant, content: answer.text))
       } catch GenerationError.contextFull(let capacity) {
         Stderr.write("the conversation no longer fits the \(capacity)-token context; /reset to start over\n")

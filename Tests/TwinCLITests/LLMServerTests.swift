@@ -28,6 +28,10 @@ import TwinOpenAI
     let plain = try await client.complete(question)
     #expect(plain.text == expected)
     #expect(plain.completionTokens > 0)
+    // The same question again: every prompt token but the last comes from the prompt cache.
+    let again = try await client.complete(question)
+    #expect(again.text == expected)
+    #expect(again.cachedPromptTokens == again.promptTokens - 1)
     let pieces = PieceCounter()
     let early = try await client.complete(question, onText: { pieces.add($0) < 3 })
     #expect(pieces.count == 3)

@@ -33,8 +33,9 @@ struct TwinProcess {
     workspace = directory.appendingPathComponent("ws")
   }
 
+  /// - Parameter input: What the child reads on its standard input (nothing by default).
   func launch(
-    _ arguments: [String], environment extra: [String: String] = [:], wrapper: [String] = []
+    _ arguments: [String], environment extra: [String: String] = [:], wrapper: [String] = [], input: String? = nil
   ) throws -> (Process, Pipe, Pipe) {
     let process = Process()
     if wrapper.isEmpty {
@@ -57,8 +58,14 @@ struct TwinProcess {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let stdin = input.map { _ in Pipe() }
+    process.standardInput = stdin ?? FileHandle.nullDevice
     try process.run()
+    if let stdin, let input {
+      // Small inputs only: the pipe's buffer takes them without a reader.
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try stdin.fileHandleForWriting.close()
+    }
     return (process, out, err)
   }
 
@@ -68,8 +75,10 @@ struct TwinProcess {
   /// test that blocked a pool thread for the tens of seconds a `twin features` run takes would
   /// stall every other test's in-process servers and timeouts on a 2-core machine.
   @discardableResult
-  func run(_ arguments: [String], environment: [String: String] = [:], wrapper: [String] = []) async throws -> Result {
-    let (process, out, err) = try launch(arguments, environment: environment, wrapper: wrapper)
+  func run(
+    _ arguments: [String], environment: [String: String] = [:], wrapper: [String] = [], input: String? = nil
+  ) async throws -> Result {
+    let (process, out, err) = try launch(arguments, environment: environment, wrapper: wrapper, input: input)
     // Both pipes are drained at once so a child filling one cannot block on it.
     async let stderr = BlockingWork.wait { err.fileHandleForReading.readDataToEndOfFile() }
     let stdout = await BlockingWork.wait { out.fileHandleForReading.readDataToEndOfFile() }

@@ -14,9 +14,7 @@ import TwinLLM
 
   @Test(arguments: models)
   func batchedGenerationsEqualGenerationsAlone(weights: (String, String)) async throws {
-    let file = try ModelFiles.open(weights)
-    let tokenizer = try LLMTokenizer.load(from: file)
-    let model = try DecoderModels.load(file)
+    let (tokenizer, model) = try Self.load(weights)
     let alone = TextGenerator(model: model, tokenizer: tokenizer)
     let batcher = ContinuousBatcher(model: model, tokenizer: tokenizer, maxBatch: 4)
     let prompts = (0..<6).map { "Write a sentence about the number \($0)." }
@@ -52,11 +50,87 @@ import TwinLLM
     #expect(stopped.finishReason == .cancelled)
   }
 
+  /// A prompt that starts like an earlier one copies that prefix's keys and values instead of
+  /// computing them, and a conversation sent again with its answer and a new turn copies the
+  /// answer too; either way the generation is the one the prompt gives alone.
+  @Test(arguments: models)
+  func aSharedPromptPrefixIsCopiedAndChangesNothing(weights: (String, String)) async throws {
+    let (tokenizer, model) = try Self.load(weights)
+    let alone = TextGenerator(model: model, tokenizer: tokenizer)
+    let batcher = ContinuousBatcher(model: model, tokenizer: tokenizer, maxBatch: 4)
+    let first = GenerationRequest(prompt: Self.chat("Name a colour.", tokenizer), maxTokens: 8)
+    let second = GenerationRequest(prompt: Self.chat("Name a river in Europe.", tokenizer), maxTokens: 8)
+    let shared = Self.commonPrefix(first.prompt, second.prompt)
+    #expect(shared > 20, "the two prompts share the system turn")
+
+    let a = try await batcher.generate(first, onToken: { _ in true })
+    #expect(a.cachedPromptTokens == 0)
+    let b = try await batcher.generate(second, onToken: { _ in true })
+    #expect(b.cachedPromptTokens == shared)
+    #expect(b.tokens == (try alone.generateBlocking(second).tokens))
+
+    // The model was fed the first prompt and its answer, except a last token that ended the
+    // generation by length before it was run.
+    let fed = first.prompt.count + a.tokens.count - (a.finishReason == .length ? 1 : 0)
+    let followUp = GenerationRequest(
+      prompt: first.prompt + a.tokens
+        + tokenizer.encode("<|im_end|>\n<|im_start|>user\nAnother one.<|im_end|>\n<|im_start|>assistant\n", parseSpecial: true),
+      maxTokens: 8)
+    let c = try await batcher.generate(followUp, onToken: { _ in true })
+    #expect(c.cachedPromptTokens == fed)
+    #expect(c.tokens == (try alone.generateBlocking(followUp).tokens))
+  }
+
+  /// Finished prompts' rows are kept within the byte budget, least recently used out first;
+  /// a budget of 0 keeps nothing.
+  @Test func thePrefixCacheKeepsToItsBudget() async throws {
+    let (tokenizer, model) = try Self.load(ModelFiles.smolLM2)
+    let h = model.hyperparameters
+    let bytesPerPosition = 2 * h.layers * h.kvHeads * h.headDimension * MemoryLayout<Float16>.size
+    let first = GenerationRequest(prompt: Self.chat("Name a colour.", tokenizer), maxTokens: 1)
+    let second = GenerationRequest(prompt: Self.chat("Name a river in Europe.", tokenizer), maxTokens: 1)
+    let other = GenerationRequest(prompt: tokenizer.encode("Once upon a time, in a land far away,"), maxTokens: 1)
+    let shared = Self.commonPrefix(first.prompt, second.prompt)
+
+    let none = ContinuousBatcher(model: model, tokenizer: tokenizer, prefixCacheBytes: 0)
+    _ = try await none.generate(first, onToken: { _ in true })
+    #expect(try await none.generate(second, onToken: { _ in true }).cachedPromptTokens == 0)
+
+    // Room for the first prompt's rows alone: the unrelated prompt that follows pushes them out.
+    let small = ContinuousBatcher(
+      model: model, tokenizer: tokenizer, prefixCacheBytes: first.prompt.count * bytesPerPosition)
+    _ = try await small.generate(first, onToken: { _ in true })
+    _ = try await small.generate(other, onToken: { _ in true })
+    let evicted = try await small.generate(second, onToken: { _ in true })
+    #expect(evicted.cachedPromptTokens == Self.commonPrefix(other.prompt, second.prompt))
+    #expect(evicted.cachedPromptTokens < shared)
+
+    // With room for both, the first prompt's rows are still there.
+    let roomy = ContinuousBatcher(model: model, tokenizer: tokenizer)
+    _ = try await roomy.generate(first, onToken: { _ in true })
+    _ = try await roomy.generate(other, onToken: { _ in true })
+    #expect(try await roomy.generate(second, onToken: { _ in true }).cachedPromptTokens == shared)
+  }
+
+  static func load(_ weights: (String, String)) throws -> (LLMTokenizer, any DecoderModel) {
+    let file = try ModelFiles.open(weights)
+    return (try LLMTokenizer.load(from: file), try DecoderModels.load(file))
+  }
+
+  static func chat(_ text: String, _ tokenizer: LLMTokenizer) -> [Int32] {
+    tokenizer.encode(
+      "<|im_start|>system\nYou are a careful assistant. You answer in one short sentence.<|im_end|>\n"
+        + "<|im_start|>user\n\(text)<|im_end|>\n<|im_start|>assistant\n",
+      parseSpecial: true)
+  }
+
+  static func commonPrefix(_ a: [Int32], _ b: [Int32]) -> Int {
+    zip(a, b).prefix { $0 == $1 }.count
+  }
+
   @Test(arguments: models)
   func aBatchedStepGivesEachSequenceItsOwnLogits(weights: (String, String)) throws {
-    let file = try ModelFiles.open(weights)
-    let tokenizer = try LLMTokenizer.load(from: file)
-    let model = try DecoderModels.load(file)
+    let (tokenizer, model) = try Self.load(weights)
     let prompts = ["The capital of France is", "Once upon a time", "def fibonacci(n):"].map { tokenizer.encode($0) }
     // Alone: prefill, then one decode step with the greedy token.
     var expected: [[Float]] = []

@@ -21,17 +21,21 @@ public final class LocalLanguageModel: LanguageModelClient {
   /// Loads the GGUF file at `url`, its tokenizer and its chat template.
   public convenience init(
     url: URL, name: String? = nil, contextLength: Int = 4096, maxBatch: Int = 16,
-    jsonLimits: JSONLengthLimits = JSONLengthLimits()
+    jsonLimits: JSONLengthLimits = JSONLengthLimits(),
+    prefixCacheBytes: Int = ContinuousBatcher.defaultPrefixCacheBytes
   ) throws {
     self.init(
       try LanguageModelLoader.load(url: url, name: name), contextLength: contextLength, maxBatch: maxBatch,
-      jsonLimits: jsonLimits)
+      jsonLimits: jsonLimits, prefixCacheBytes: prefixCacheBytes)
   }
 
   /// Serves a loaded model.
+  ///
+  /// - Parameter prefixCacheBytes: The batcher's prompt-prefix cache (0 turns it off).
   public init(
     _ context: LanguageModelContext, contextLength: Int = 4096, maxBatch: Int = 16,
-    jsonLimits: JSONLengthLimits = JSONLengthLimits()
+    jsonLimits: JSONLengthLimits = JSONLengthLimits(),
+    prefixCacheBytes: Int = ContinuousBatcher.defaultPrefixCacheBytes
   ) {
     self.jsonLimits = jsonLimits
     template = context.template
@@ -39,7 +43,8 @@ public final class LocalLanguageModel: LanguageModelClient {
     modelID = context.name
     trie = JSONConstraint.trie(for: context.tokenizer)
     batcher = ContinuousBatcher(
-      model: context.model, tokenizer: context.tokenizer, contextLength: contextLength, maxBatch: maxBatch)
+      model: context.model, tokenizer: context.tokenizer, contextLength: contextLength, maxBatch: maxBatch,
+      prefixCacheBytes: prefixCacheBytes)
   }
 
   public var tokenizer: LLMTokenizer { generator.tokenizer }
@@ -113,6 +118,7 @@ public final class LocalLanguageModel: LanguageModelClient {
     var again = try await run(try generationRequest(answer), constraint: nil, onText: onText)
     again.promptTokens += reply.promptTokens
     again.completionTokens += reply.completionTokens
+    again.cachedPromptTokens = (again.cachedPromptTokens ?? 0) + (reply.cachedPromptTokens ?? 0)
     return again
   }
 
@@ -183,11 +189,12 @@ public final class LocalLanguageModel: LanguageModelClient {
       return Completion(
         text: content, finishReason: reason,
         promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID,
-        toolCalls: calls.isEmpty ? nil : calls)
+        toolCalls: calls.isEmpty ? nil : calls, cachedPromptTokens: result.cachedPromptTokens)
     }
     return Completion(
       text: result.text, finishReason: stoppedByCaller.isSet ? .stop : result.finishReason.completionReason,
-      promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID)
+      promptTokens: result.promptTokens, completionTokens: result.tokens.count, model: modelID,
+      cachedPromptTokens: result.cachedPromptTokens)
   }
 }
 

@@ -9,6 +9,10 @@ import TwinCore
 /// sequence (``DecoderModel/forward(batch:caches:)``): the weights are read once per step for
 /// all of them instead of once per sequence, which is what bounds decode on a CPU. A sequence
 /// that finishes leaves the batch at once and the next waiting request takes its place.
+///
+/// A prompt that starts like a recent one (the same system turn and instructions, a
+/// conversation sent again with one more turn) copies that prefix's keys and values from a
+/// ``PromptPrefixCache`` and prefills only the rest.
 public final class ContinuousBatcher: Sendable {
   public let model: any DecoderModel
   public let tokenizer: LLMTokenizer
@@ -25,16 +29,27 @@ public final class ContinuousBatcher: Sendable {
     var continuation: CheckedContinuation<Generation, any Error>
   }
 
+  /// Used only on the model thread.
+  private nonisolated(unsafe) let prefixes: PromptPrefixCache
   private let waiting = Mutex<[Request]>([])
   private let wake = DispatchSemaphore(value: 0)
   private let started = Mutex(false)
 
-  public init(model: any DecoderModel, tokenizer: LLMTokenizer, contextLength: Int? = nil, maxBatch: Int = 16) {
+  /// - Parameter prefixCacheBytes: The most memory that finished prompts' keys and values may
+  ///   keep for reuse by later prompts with the same prefix; 0 turns prefix reuse off.
+  public init(
+    model: any DecoderModel, tokenizer: LLMTokenizer, contextLength: Int? = nil, maxBatch: Int = 16,
+    prefixCacheBytes: Int = ContinuousBatcher.defaultPrefixCacheBytes
+  ) {
     self.model = model
+    prefixes = PromptPrefixCache(byteBudget: prefixCacheBytes)
     self.tokenizer = tokenizer
     self.contextLength = min(contextLength ?? 4096, model.hyperparameters.contextLength)
     self.maxBatch = max(1, maxBatch)
   }
+
+  /// The prompt-prefix cache's memory unless another is given (``PromptCacheLimits``).
+  public static let defaultPrefixCacheBytes = PromptCacheLimits.defaultMiB << 20
 
   /// Generates `request` in the shared batch. `onToken` runs on the model thread; return false
   /// to stop. Cancelling the calling task stops the generation at its next token.
@@ -101,13 +116,18 @@ public final class ContinuousBatcher: Sendable {
       var sequence = try DecodingSequence(
         request.generation, hyperparameters: model.hyperparameters, contextLength: contextLength, tokenizer: tokenizer,
         allowedTokens: request.allowedTokens, onToken: { token in onToken(token) && !cancelled.isSet })
+      let prompt = request.generation.prompt
       let prefillStart = Date()
-      var logits = try model.forward(request.generation.prompt, cache: sequence.cache, allLogits: false)
+      let reused = prefixes.restore(prompt, into: sequence.cache)
+      var logits = try model.forward(Array(prompt[reused...]), cache: sequence.cache, allLogits: false)
+      prefixes.remember(prompt, in: sequence.cache)
+      sequence.cachedPromptTokens = reused
       sequence.prefillSeconds = Date().timeIntervalSince(prefillStart)
       sequence.decodeStart = Date()
       if let next = sequence.next(&logits) {
         active.append(Active(sequence: sequence, next: next, continuation: request.continuation))
       } else {
+        prefixes.retire(sequence.cache, tokens: sequence.fedTokens)
         request.continuation.resume(returning: sequence.result())
       }
     } catch {
@@ -121,7 +141,10 @@ public final class ContinuousBatcher: Sendable {
     do {
       logits = try model.forward(batch: active.map(\.next), caches: active.map(\.sequence.cache))
     } catch {
-      for a in active { a.continuation.resume(throwing: error) }
+      for a in active {
+        prefixes.forget(a.sequence.cache)
+        a.continuation.resume(throwing: error)
+      }
       active.removeAll()
       return
     }
@@ -132,6 +155,7 @@ public final class ContinuousBatcher: Sendable {
         a.next = next
         still.append(a)
       } else {
+        prefixes.retire(a.sequence.cache, tokens: a.sequence.fedTokens)
         a.continuation.resume(returning: a.sequence.result())
       }
     }

@@ -17,6 +17,8 @@ struct DecodingSequence {
   private let onToken: (GeneratedToken) -> Bool
   private let tokenizer: LLMTokenizer
   var prefillSeconds: Double = 0
+  /// Prompt positions copied from the batcher's prompt-prefix cache.
+  var cachedPromptTokens = 0
   var decodeStart = Date()
 
   /// Validates the request and allocates its KV cache.
@@ -68,6 +70,10 @@ struct DecodingSequence {
     return id
   }
 
+  /// The tokens the model has been fed: the prompt, then each generated token but the last
+  /// (which ends the generation before it is run), as far as the cache holds them.
+  var fedTokens: [Int32] { Array((request.prompt + tokens).prefix(cache.count)) }
+
   private mutating func end(_ reason: FinishReason) -> Int32? {
     finish = reason
     return nil
@@ -86,6 +92,6 @@ struct DecodingSequence {
     }
     return Generation(
       tokens: tokens, text: text, finishReason: reason, promptTokens: request.prompt.count,
-      prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
+      cachedPromptTokens: cachedPromptTokens, prefillSeconds: prefillSeconds, decodeSeconds: Date().timeIntervalSince(decodeStart))
   }
 }

@@ -58,6 +58,9 @@ public struct Generation: Sendable {
   public var text: String
   public var finishReason: FinishReason
   public var promptTokens: Int
+  /// Prompt tokens whose keys and values were copied from an earlier prompt with the same
+  /// prefix instead of being computed (OpenAI's `cached_tokens`).
+  public var cachedPromptTokens: Int = 0
   /// Seconds spent on the prompt (prefill) and on generating (decode).
   public var prefillSeconds: Double
   public var decodeSeconds: Double

@@ -17,13 +17,41 @@ public final class KVCache: @unchecked Sendable {
 
   /// - Parameters:
   ///   - capacity: The most positions (prompt + generated tokens) it can hold.
-  public init(hyperparameters h: Hyperparameters, capacity: Int) {
-    self.capacity = max(1, min(capacity, h.contextLength))
-    width = h.kvWidth
-    layers = h.layers
-    keys = (0..<h.layers).map { _ in .allocate(capacity: max(1, min(capacity, h.contextLength)) * h.kvWidth) }
-    values = (0..<h.layers).map { _ in .allocate(capacity: max(1, min(capacity, h.contextLength)) * h.kvWidth) }
+  public convenience init(hyperparameters h: Hyperparameters, capacity: Int) {
+    self.init(layers: h.layers, width: h.kvWidth, capacity: max(1, min(capacity, h.contextLength)))
   }
+
+  private init(layers: Int, width: Int, capacity: Int) {
+    self.capacity = capacity
+    self.width = width
+    self.layers = layers
+    keys = (0..<layers).map { _ in .allocate(capacity: capacity * width) }
+    values = (0..<layers).map { _ in .allocate(capacity: capacity * width) }
+  }
+
+  /// A cache holding a copy of `source`'s first `count` positions, with room for no more: what
+  /// a prompt-prefix cache keeps of a finished sequence.
+  convenience init(copying count: Int, of source: KVCache) {
+    precondition((1...source.count).contains(count), "copying \(count) of \(source.count) positions")
+    self.init(layers: source.layers, width: source.width, capacity: count)
+    adopt(count, of: source)
+  }
+
+  /// Starts this cache with `source`'s first `count` positions (keys and values are a function
+  /// of the tokens before them only, so a shared prompt prefix's rows are the same in every
+  /// cache that holds it), replacing whatever it held.
+  func adopt(_ count: Int, of source: KVCache) {
+    precondition(layers == source.layers && width == source.width, "caches of different models")
+    precondition(count <= source.count && count <= capacity, "adopting \(count) positions")
+    for layer in 0..<layers {
+      keys[layer].update(from: source.keys[layer], count: count * width)
+      values[layer].update(from: source.values[layer], count: count * width)
+    }
+    self.count = count
+  }
+
+  /// Bytes of keys and values per position.
+  var bytesPerPosition: Int { 2 * layers * width * MemoryLayout<Float16>.size }
 
   deinit {
     keys.forEach { $0.deallocate() }

@@ -23,7 +23,8 @@ extension AppContext {
   /// The in-process engine serving `model` (default `llm.model`), pulled on first use.
   func localLanguageModel(_ model: String? = nil, maxBatch: Int = 16) async throws -> LocalLanguageModel {
     LocalLanguageModel(
-      try await languageModelContext(model, pull: true), maxBatch: maxBatch, jsonLimits: settings.llm.jsonLimits)
+      try await languageModelContext(model, pull: true), maxBatch: maxBatch, jsonLimits: settings.llm.jsonLimits,
+      prefixCacheBytes: settings.llm.prefixCacheBytes)
   }
 
   /// The LLM port's backend named by `llm.backend`: the in-process engine or an
