@@ -54,18 +54,13 @@ public struct TextGenerator: Sendable {
     let cancelled = OneWayFlag()
     let generator = self
     return try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global(qos: .userInitiated).async {
-          continuation.resume(
-            with: Result {
-              try generator.generateBlocking(
-                request, allowedTokens: allowedTokens,
-                onToken: { token in
-                  onToken(token)
-                  return !cancelled.isSet
-                })
-            })
-        }
+      try await BlockingWork.run {
+        try generator.generateBlocking(
+          request, allowedTokens: allowedTokens,
+          onToken: { token in
+            onToken(token)
+            return !cancelled.isSet
+          })
       }
     } onCancel: {
       cancelled.set()
@@ -79,14 +74,16 @@ public struct TextGenerator: Sendable {
     let cancelled = OneWayFlag()
     continuation.onTermination = { _ in cancelled.set() }
     let generator = self
-    DispatchQueue.global(qos: .userInitiated).async {
+    Task {
       do {
-        _ = try generator.generateBlocking(
-          request,
-          onToken: { token in
-            continuation.yield(token)
-            return !cancelled.isSet
-          })
+        _ = try await BlockingWork.run {
+          try generator.generateBlocking(
+            request,
+            onToken: { token in
+              continuation.yield(token)
+              return !cancelled.isSet
+            })
+        }
         continuation.finish()
       } catch {
         continuation.finish(throwing: error)
