@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TwinConfig
 import TwinCore
 import TwinLLM
 
@@ -37,10 +36,7 @@ struct ChatCommand: AsyncParsableCommand {
   func run() async throws {
     let app = try await AppContext.open(global: global, workspace: .none)
     let llm = try await app.languageModelContext(model)
-    // The batcher keeps the conversation's keys and values between turns (its prompt-prefix
-    // cache), so each turn prefills only what is new.
-    let batcher = ContinuousBatcher(
-      model: llm.model, tokenizer: llm.tokenizer, maxBatch: 1, prefixCacheBytes: app.settings.llm.prefixCacheBytes)
+    let batcher = app.conversationBatcher(llm)
     let parameters = try sampling.parameters()
     var messages: [ChatMessage] = system.map { [ChatMessage(role: .system, content: $0)] } ?? []
     Stderr.write("\(llm.name): type a message, /reset to start over, /exit to leave.\n")

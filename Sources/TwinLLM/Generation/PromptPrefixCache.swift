@@ -54,12 +54,11 @@ final class PromptPrefixCache {
     entries.append(Entry(tokens: prompt, cache: cache, live: true, lastUse: clock))
   }
 
-  /// The sequence that owns `cache` has finished, having fed the model `tokens` (its prompt,
-  /// then what it generated, as far as the cache holds them): keep a compact copy of its rows.
-  func retire(_ cache: KVCache, tokens: [Int32]) {
+  /// The sequence that owns `cache` has finished, having fed the model `held` (its prompt, then
+  /// what it generated, one token per row of `cache`): keep a compact copy of its rows.
+  func retire(_ cache: KVCache, tokens held: [Int32]) {
     guard let index = entries.firstIndex(where: { $0.cache === cache }) else { return }
-    let held = Array(tokens.prefix(cache.count))
-    guard !held.isEmpty, held.count * cache.bytesPerPosition <= byteBudget else {
+    guard !held.isEmpty, held.count == cache.count, held.count * cache.bytesPerPosition <= byteBudget else {
       entries.remove(at: index)
       return
     }

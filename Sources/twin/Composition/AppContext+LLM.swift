@@ -27,6 +27,14 @@ extension AppContext {
       prefixCacheBytes: settings.llm.prefixCacheBytes)
   }
 
+  /// A one-sequence batcher for a conversation with `llm`: its prompt-prefix cache (sized by
+  /// `llm.prefix_cache_mib`) keeps earlier turns' keys and values, so each turn prefills only
+  /// what is new.
+  func conversationBatcher(_ llm: LanguageModelContext) -> ContinuousBatcher {
+    ContinuousBatcher(
+      model: llm.model, tokenizer: llm.tokenizer, maxBatch: 1, prefixCacheBytes: settings.llm.prefixCacheBytes)
+  }
+
   /// The LLM port's backend named by `llm.backend`: the in-process engine or an
   /// OpenAI-compatible server. `model` overrides `llm.model`.
   func languageModel(_ model: String? = nil) async throws -> any LanguageModelClient {
