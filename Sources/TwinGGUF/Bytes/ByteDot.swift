@@ -100,7 +100,12 @@
           unsafeBitCast(u, to: Builtin.Vec32xInt8.self), unsafeBitCast(s, to: Builtin.Vec32xInt8.self)),
         to: SIMD8<Int32>.self)
     }
+  }
+#endif
 
+#if TWIN_BYTE_KERNELS
+  // Both byte-kernel builds (VNNI and AVX2) have AVX2's 256-bit word multiply-add.
+  extension ByteDot {
     /// `vpmaddwd` on 256 bits: lane k is the sum of both 16-bit halves of `p` times `q`'s.
     @_transparent
     static func words(_ p: SIMD8<Int32>, _ q: SIMD8<Int32>) -> SIMD8<Int32> {
