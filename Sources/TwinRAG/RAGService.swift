@@ -259,6 +259,9 @@ public struct RAGService: Sendable {
     ) {
       let loopStop = RepetitionStop(forward: onText)
       var completion = try await llm.complete(request, onText: { loopStop.take($0) })
+      // A generation cut short by cancellation (a client gone, a server stopping with the job
+      // to put back) is no answer: it must not be recorded or returned as one.
+      if completion.finishReason == .cancelled { throw CancellationError() }
       let kept = loopStop.finish()
       var attributes = Self.modelAttributes(
         llm.modelID, template.id, completion.promptTokens, completion.completionTokens)

@@ -58,7 +58,10 @@ final class JobWorker: Service, Sendable {
       metrics.ragJob("succeeded")
     } catch where stopping {
       do {
-        try await jobs.requeue(id: job.id)
+        // In a task of its own: once the grace period is over the worker itself is cancelled,
+        // and a database write in a cancelled task is refused.
+        let jobs = jobs
+        try await Task { try await jobs.requeue(id: job.id) }.value
         logger.notice("stopping: job \(job.id) put back in the queue")
       } catch {
         // Left `running`: the next start requeues it (requeueInterrupted).

@@ -223,11 +223,12 @@ import TwinCore
     try await Task.sleep(for: .seconds(1))
     kill(busy.processIdentifier, SIGTERM)
     await TwinProcess.waitForExit(busy)
-    #expect(busy.terminationReason == .exit, "stopped by \(busy.terminationReason) \(busy.terminationStatus)")
+    let said = await ServerErrors.text(of: busy)
+    #expect(busy.terminationReason == .exit, "stopped by \(busy.terminationReason) \(busy.terminationStatus): \(said)")
     let statuses = try await accepted.asyncMap { id in
       try await twin.workspaceStore().jobs.job(id: id)?.status
     }
-    #expect(!statuses.contains(.running), "\(statuses)")
+    #expect(!statuses.contains(.running), "\(statuses); the server said: \(said)")
     #expect(statuses.contains(.queued), "the whole queue ran before the server stopped: \(statuses)")
   }
 

@@ -135,8 +135,11 @@ final class PieceCounter: Sendable {
 extension TwinProcess {
   /// Starts a `twin serve …` process on a free port and returns it with the URL its banner
   /// line announces, once it listens.
+  /// Its standard error is read as it comes (``ServerErrors``), so a chatty server never
+  /// blocks on a full pipe and a failing test can show what the server said.
   func launchServer(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Process, String) {
-    let (process, out, _) = try launch(arguments, environment: environment)
+    let (process, out, err) = try launch(arguments, environment: environment)
+    ServerErrors.capture(err, of: process)
     let line = await BlockingWork.wait {
       var text = ""
       while !text.contains("\n") {
@@ -148,5 +151,22 @@ extension TwinProcess {
     }
     let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }, "no banner: \(line)")
     return (process, String(url).trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+}
+
+/// What servers launched by the tests write to standard error, read until they exit.
+enum ServerErrors {
+  private static let readers = Mutex<[Int32: Task<Data, Never>]>([:])
+
+  static func capture(_ pipe: Pipe, of process: Process) {
+    let handle = pipe.fileHandleForReading
+    let reader = Task { await BlockingWork.wait { handle.readDataToEndOfFile() } }
+    readers.withLock { $0[process.processIdentifier] = reader }
+  }
+
+  /// Everything `process` wrote to standard error; waits for it to close the stream (exit).
+  static func text(of process: Process) async -> String {
+    guard let reader = readers.withLock({ $0.removeValue(forKey: process.processIdentifier) }) else { return "" }
+    return String(decoding: await reader.value, as: UTF8.self)
   }
 }

@@ -112,6 +112,28 @@ import TwinLLM
     #expect(try await roomy.generate(second, onToken: { _ in true }).cachedPromptTokens == shared)
   }
 
+  /// A long prompt runs in chunks, so a stop asked for while it runs ends the generation
+  /// between two of them instead of after the whole prompt; run to the end, the chunks give
+  /// the token one pass over the prompt gives.
+  @Test func aLongPromptIsPrefilledInChunksThatAStopEnds() throws {
+    let (tokenizer, model) = try Self.load(ModelFiles.smolLM2)
+    let text = (1...60).map { "Sentence \($0) of a long prompt." }.joined(separator: " ")
+    let request = GenerationRequest(prompt: Self.chat(text, tokenizer), maxTokens: 1)
+    #expect(request.prompt.count > 512, "\(request.prompt.count) tokens: a prompt of three chunks")
+    let generator = TextGenerator(model: model, tokenizer: tokenizer)
+
+    var asked = 0
+    let stopped = try generator.generateBlocking(request, stopRequested: { asked += 1; return asked > 1 })
+    #expect(asked == 2, "asked before each chunk until the stop")
+    #expect(stopped.finishReason == .cancelled)
+    #expect(stopped.tokens.isEmpty)
+
+    let whole = KVCache(hyperparameters: model.hyperparameters, capacity: request.prompt.count)
+    let logits = try model.forward(request.prompt, cache: whole, allLogits: false)
+    let onePass = Int32(logits.indices.max { logits[$0] < logits[$1] }!)
+    #expect(try generator.generateBlocking(request).tokens == [onePass])
+  }
+
   static func load(_ weights: (String, String)) throws -> (LLMTokenizer, any DecoderModel) {
     let file = try ModelFiles.open(weights)
     return (try LLMTokenizer.load(from: file), try DecoderModels.load(file))

@@ -133,6 +133,24 @@ struct RAGServiceTests {
     #expect(trace.spans.map(\.status) == [.ok, .blocked])
   }
 
+  /// An answer whose generation was cancelled (a server stopping puts the job back) is an
+  /// error, never a truncated answer recorded as a success.
+  @Test func aCancelledGenerationIsNoAnswer() async throws {
+    let fixture = try await RAGFixture()
+    let llm = ScriptedLLM(answer: "Read robots", answerFinish: .cancelled)
+    var traceID = ""
+    await #expect {
+      try await service(fixture, llm).answer(.init(query: "How do crawlers stay polite?"))
+    } throws: {
+      guard let failure = $0 as? RAGService.Failure else { return false }
+      traceID = failure.traceID
+      return true
+    }
+    let trace = try #require(try await fixture.workspace.traces.trace(id: traceID))
+    #expect(trace.status == .error)
+    #expect(trace.spans.last { $0.name == "generation" }?.status == .error)
+  }
+
   @Test func secretsInTheQuestionNeverReachTheModelOrTheTrace() async throws {
     let fixture = try await RAGFixture()
     let llm = ScriptedLLM()

@@ -32,21 +32,28 @@ final class ScriptedLLM: LanguageModelClient {
   let selfQuery: String
   let expansion: String
   let answer: String
+  /// How the answer's generation ends (`.cancelled`: cut short, as a stopping server does).
+  let answerFinish: Completion.FinishReason
   let calls = Mutex<[CompletionRequest]>([])
 
-  init(selfQuery: String = #"{"author":null}"#, expansion: String = "[]", answer: String = "An answer [1].") {
+  init(
+    selfQuery: String = #"{"author":null}"#, expansion: String = "[]", answer: String = "An answer [1].",
+    answerFinish: Completion.FinishReason = .stop
+  ) {
     self.selfQuery = selfQuery
     self.expansion = expansion
     self.answer = answer
+    self.answerFinish = answerFinish
   }
 
   func complete(_ request: CompletionRequest, onText: (@Sendable (String) -> Bool)?) async throws -> Completion {
     calls.withLock { $0.append(request) }
     let text: String
+    var finish = Completion.FinishReason.stop
     switch request.responseFormat {
     case .jsonSchema(let name, _) where name == "self_query": text = selfQuery
     case .jsonSchema(let name, _) where name == "query_expansion": text = expansion
-    default: text = answer
+    default: (text, finish) = (answer, answerFinish)
     }
     var sent = ""
     for word in text.split(separator: " ", omittingEmptySubsequences: false) {
@@ -54,7 +61,7 @@ final class ScriptedLLM: LanguageModelClient {
       sent += piece
       if let onText, !onText(piece) { break }
     }
-    return Completion(text: sent, finishReason: .stop, promptTokens: 10, completionTokens: 5, model: modelID)
+    return Completion(text: sent, finishReason: finish, promptTokens: 10, completionTokens: 5, model: modelID)
   }
 
   var requests: [CompletionRequest] { calls.withLock { $0 } }

@@ -52,7 +52,8 @@ public final class ContinuousBatcher: Sendable {
   public static let defaultPrefixCacheBytes = PromptCacheLimits.defaultMiB << 20
 
   /// Generates `request` in the shared batch. `onToken` runs on the model thread; return false
-  /// to stop. Cancelling the calling task stops the generation at its next token.
+  /// to stop. Cancelling the calling task stops the generation at its next token, or between
+  /// two chunks of its prompt (``Prefill``); it then ends as ``FinishReason/cancelled``.
   public func generate(
     _ request: GenerationRequest, allowedTokens: (@Sendable (_ generated: [Int32]) -> Set<Int32>?)? = nil,
     onToken: @escaping @Sendable (GeneratedToken) -> Bool
@@ -119,7 +120,14 @@ public final class ContinuousBatcher: Sendable {
       let prompt = request.generation.prompt
       let prefillStart = Date()
       let reused = prefixes.restore(prompt, into: sequence.cache)
-      var logits = try model.forward(Array(prompt[reused...]), cache: sequence.cache, allLogits: false)
+      guard
+        var logits = try Prefill.run(
+          prompt[reused...], model: model, cache: sequence.cache, stopRequested: { cancelled.isSet })
+      else {
+        // Stopped part-way: the cache holds a part of the prompt, so it is not remembered.
+        sequence.stopBeforeFirstToken()
+        return request.continuation.resume(returning: sequence.result())
+      }
       prefixes.remember(prompt, in: sequence.cache)
       sequence.cachedPromptTokens = reused
       sequence.prefillSeconds = Date().timeIntervalSince(prefillStart)

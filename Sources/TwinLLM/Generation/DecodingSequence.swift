@@ -74,6 +74,11 @@ struct DecodingSequence {
   /// (which ends the generation before it is run), as far as the cache holds them.
   var fedTokens: [Int32] { Array((request.prompt + tokens).prefix(cache.count)) }
 
+  /// Ends the generation before its first token: it was stopped while its prompt ran.
+  mutating func stopBeforeFirstToken() {
+    _ = end(.cancelled)
+  }
+
   private mutating func end(_ reason: FinishReason) -> Int32? {
     finish = reason
     return nil

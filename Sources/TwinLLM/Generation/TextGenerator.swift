@@ -23,9 +23,12 @@ public struct TextGenerator: Sendable {
   /// - Parameter allowedTokens: Constrained decoding: called before each step with the tokens
   ///   so far; returns the ids that may come next (nil for no constraint), or an empty set
   ///   when the output is complete.
+  /// - Parameter stopRequested: Asked between the prompt's chunks (``Prefill``): true ends the
+  ///   generation before its first token, as ``FinishReason/cancelled``.
   public func generateBlocking(
     _ request: GenerationRequest,
     allowedTokens: ((_ generated: [Int32]) -> Set<Int32>?)? = nil,
+    stopRequested: () -> Bool = { false },
     onToken: (GeneratedToken) -> Bool = { _ in true }
   ) throws -> Generation {
     // The sequence keeps `onToken` only for the duration of this call.
@@ -34,7 +37,13 @@ public struct TextGenerator: Sendable {
         request, hyperparameters: model.hyperparameters, contextLength: contextLength, tokenizer: tokenizer,
         allowedTokens: allowedTokens, onToken: onToken)
       let prefillStart = Date()
-      var logits = try model.forward(request.prompt, cache: sequence.cache, allLogits: false)
+      guard
+        var logits = try Prefill.run(
+          request.prompt[...], model: model, cache: sequence.cache, stopRequested: stopRequested)
+      else {
+        sequence.stopBeforeFirstToken()
+        return sequence.result()
+      }
       sequence.prefillSeconds = Date().timeIntervalSince(prefillStart)
       sequence.decodeStart = Date()
       while let id = sequence.next(&logits) {
@@ -56,7 +65,7 @@ public struct TextGenerator: Sendable {
     return try await withTaskCancellationHandler {
       try await BlockingWork.run {
         try generator.generateBlocking(
-          request, allowedTokens: allowedTokens,
+          request, allowedTokens: allowedTokens, stopRequested: { cancelled.isSet },
           onToken: { token in
             onToken(token)
             return !cancelled.isSet
@@ -78,7 +87,7 @@ public struct TextGenerator: Sendable {
       do {
         _ = try await BlockingWork.run {
           try generator.generateBlocking(
-            request,
+            request, stopRequested: { cancelled.isSet },
             onToken: { token in
               continuation.yield(token)
               return !cancelled.isSet
