@@ -191,7 +191,7 @@ extension QuantizedMatrix {
         for (segment, order) in F.orders(vectors: vectors.count) {
           let out = y + segment.lowerBound * outputStride
           let segmentRows = UnsafeBufferPointer(rebasing: rowPointers[segment])
-          #if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
+          #if TWIN_BYTE_KERNELS
             // Rows interleaved in registers, where the format's order allows it.
             let interleaved: (any InterleavedTile.Type)? =
               F.self == BlockQ4_K.self && order == .subBlockPairs

@@ -91,7 +91,12 @@
     static func scaledAdd(_ acc: SIMD16<Int32>, _ p: SIMD16<Int32>, _ scales: SIMD16<Int32>) -> SIMD16<Int32> {
       acc &+ SIMD16(lowHalf: words(p.lowHalf, scales.lowHalf), highHalf: words(p.highHalf, scales.highHalf))
     }
+  }
+#endif
 
+#if TWIN_BYTE_KERNELS
+  // Both byte-kernel builds (VNNI and AVX2) have AVX2's 256-bit multiply-adds.
+  extension ByteDot {
     /// `vpmaddubsw` on 256 bits.
     @_transparent
     static func pairs(_ u: SIMD8<UInt32>, _ s: SIMD8<Int32>) -> SIMD8<Int32> {
@@ -100,12 +105,14 @@
           unsafeBitCast(u, to: Builtin.Vec32xInt8.self), unsafeBitCast(s, to: Builtin.Vec32xInt8.self)),
         to: SIMD8<Int32>.self)
     }
-  }
-#endif
 
-#if TWIN_BYTE_KERNELS
-  // Both byte-kernel builds (VNNI and AVX2) have AVX2's 256-bit word multiply-add.
-  extension ByteDot {
+    /// Lane k of `acc` plus both 16-bit halves of lane k of `p` times those of `scales`, on
+    /// 256 bits (`vpmaddwd`, then an add).
+    @_transparent
+    static func scaledAdd(_ acc: SIMD8<Int32>, _ p: SIMD8<Int32>, _ scales: SIMD8<Int32>) -> SIMD8<Int32> {
+      acc &+ words(p, scales)
+    }
+
     /// `vpmaddwd` on 256 bits: lane k is the sum of both 16-bit halves of `p` times `q`'s.
     @_transparent
     static func words(_ p: SIMD8<Int32>, _ q: SIMD8<Int32>) -> SIMD8<Int32> {

@@ -1,13 +1,30 @@
-#if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   import TwinTensor
 
-  /// K-quant prompt products on AVX2 with eight rows interleaved four bytes at a time, as
-  /// llama.cpp's repacked GEMMs lay them out.
+  #if TWIN_AVX512_VNNI
+    /// One register of interleaved rows, a 32-bit lane each: sixteen rows in a zmm register.
+    typealias RowWords = SIMD16<UInt32>
+    typealias RowInts = SIMD16<Int32>
+    typealias RowFloats = SIMD16<Float>
+    /// A register of rows as 16-bit lanes, two per row.
+    typealias RowShorts = SIMD32<Int16>
+  #else
+    /// One register of interleaved rows, a 32-bit lane each: eight rows in a ymm register.
+    typealias RowWords = SIMD8<UInt32>
+    typealias RowInts = SIMD8<Int32>
+    typealias RowFloats = SIMD8<Float>
+    /// A register of rows as 16-bit lanes, two per row.
+    typealias RowShorts = SIMD16<Int16>
+  #endif
+
+  /// K-quant prompt products with rows interleaved four bytes at a time, as llama.cpp's
+  /// repacked GEMMs lay them out: eight rows to a register on AVX2, sixteen on AVX-512 (whose
+  /// byte and word multiply-adds do twice the work per instruction).
   ///
   /// ``PairedSuperBlockProducts`` keeps each row's 32 bytes of a sub-block in one register, so
   /// every (row, vector) sum lands spread over eight lanes and must be folded across lanes
-  /// before its `Float` step: on AVX2 that fold of shuffles costs as much as the products. Here
-  /// one register holds bytes 4k…4k+3 of eight rows' sub-block, one row per 32-bit lane, and
+  /// before its `Float` step: that fold of shuffles costs as much as the products. Here one
+  /// register holds bytes 4k…4k+3 of a group of rows' sub-block, one row per 32-bit lane, and
   /// the vector's same four bytes are broadcast: lane r is then row r's sum, and no lane ever
   /// needs folding. Byte pair sums (`vpmaddubsw`) are also added in 16-bit lanes for as many
   /// steps as the format's weights allow before they are scaled into 32 bits (`vpmaddwd`).
@@ -17,11 +34,11 @@
   /// repeats the paired kernel's `Float` steps term by term, so results are the same bits.
   enum InterleavedProducts {
     /// Rows in a register, one per 32-bit lane.
-    static let groupRows = 8
+    static let groupRows = RowInts.scalarCount
     /// Groups unpacked together; each vector's bytes are read once per tile, not per group.
     static let tileGroups = 2
     /// Vectors swept together: their accumulators, the weights and a broadcast fit AVX2's
-    /// sixteen registers.
+    /// sixteen registers (AVX-512 has thirty-two).
     static let vectorsPerPass = 4
 
     /// `y[v · outputStride + r]` = row r of the matrix at `base` · vector v of `vectors`, for
@@ -59,10 +76,10 @@
               let valid = Swift.min(groupRows, rows - rowStart)
               withUnsafeBytes(of: &results) { results in
                 for i in 0..<count {
-                  let result = results.load(fromByteOffset: i * MemoryLayout<SIMD8<Float>>.stride, as: SIMD8<Float>.self)
+                  let result = results.load(fromByteOffset: i * MemoryLayout<RowFloats>.stride, as: RowFloats.self)
                   let out = y + (v + i) * outputStride + rowStart
                   if valid == groupRows {
-                    UnsafeMutableRawPointer(out).storeBytes(of: result, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(out).storeBytes(of: result, as: RowFloats.self)
                   } else {
                     for r in 0..<valid { out[r] = result[r] }
                   }
@@ -78,7 +95,7 @@
     /// Two sub-blocks' ``SuperBlockFormat/productBytes(_:_:)`` into lane `lane` of their 16
     /// steps at `steps` (the first sub-block's eight, then the second's).
     @inline(__always)
-    static func store(_ bytes: SIMD16<UInt32>, into steps: UnsafeMutablePointer<SIMD8<UInt32>>, lane: Int) {
+    static func store(_ bytes: SIMD16<UInt32>, into steps: UnsafeMutablePointer<RowWords>, lane: Int) {
       for k in 0..<8 {
         steps[k][lane] = bytes.lowHalf[k]
         steps[8 + k][lane] = bytes.highHalf[k]
@@ -89,13 +106,13 @@
     /// eight lanes, added as byte pair sums (`vpmaddubsw`) with `weights` into `p`'s 16-bit lanes.
     @inline(__always)
     static func step(
-      _ weights: SIMD8<UInt32>, _ x: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer),
-      offset: Int, _ p: inout (SIMD16<Int16>, SIMD16<Int16>, SIMD16<Int16>, SIMD16<Int16>)
+      _ weights: RowWords, _ x: (UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer),
+      offset: Int, _ p: inout (RowShorts, RowShorts, RowShorts, RowShorts)
     ) {
       @inline(__always)
-      func one(_ x: UnsafeRawPointer, _ sum: inout SIMD16<Int16>) {
-        let broadcast = SIMD8<Int32>(repeating: x.loadUnaligned(fromByteOffset: offset, as: Int32.self))
-        sum &+= unsafeBitCast(ByteDot.pairs(weights, broadcast), to: SIMD16<Int16>.self)
+      func one(_ x: UnsafeRawPointer, _ sum: inout RowShorts) {
+        let broadcast = RowInts(repeating: x.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+        sum &+= unsafeBitCast(ByteDot.pairs(weights, broadcast), to: RowShorts.self)
       }
       one(x.0, &p.0)
       one(x.1, &p.1)
@@ -106,13 +123,13 @@
     /// `acc` plus each of `p`'s 16-bit pairs times `scales`' (`vpmaddwd`).
     @inline(__always)
     static func scaledAdd(
-      _ acc: inout (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>),
-      _ p: (SIMD16<Int16>, SIMD16<Int16>, SIMD16<Int16>, SIMD16<Int16>), _ scales: SIMD8<Int32>
+      _ acc: inout (RowInts, RowInts, RowInts, RowInts),
+      _ p: (RowShorts, RowShorts, RowShorts, RowShorts), _ scales: RowInts
     ) {
-      acc.0 &+= ByteDot.words(unsafeBitCast(p.0, to: SIMD8<Int32>.self), scales)
-      acc.1 &+= ByteDot.words(unsafeBitCast(p.1, to: SIMD8<Int32>.self), scales)
-      acc.2 &+= ByteDot.words(unsafeBitCast(p.2, to: SIMD8<Int32>.self), scales)
-      acc.3 &+= ByteDot.words(unsafeBitCast(p.3, to: SIMD8<Int32>.self), scales)
+      acc.0 = ByteDot.scaledAdd(acc.0, unsafeBitCast(p.0, to: RowInts.self), scales)
+      acc.1 = ByteDot.scaledAdd(acc.1, unsafeBitCast(p.1, to: RowInts.self), scales)
+      acc.2 = ByteDot.scaledAdd(acc.2, unsafeBitCast(p.2, to: RowInts.self), scales)
+      acc.3 = ByteDot.scaledAdd(acc.3, unsafeBitCast(p.3, to: RowInts.self), scales)
     }
   }
 
@@ -125,7 +142,7 @@
     func fill(group: Int, lane: Int, row: UnsafeRawPointer)
     /// Group `group` times four vectors: each vector's eight rows' results.
     func sweep(group: Int, _ x0: ActivationRow, _ x1: ActivationRow, _ x2: ActivationRow, _ x3: ActivationRow) -> (
-      SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>
+      RowFloats, RowFloats, RowFloats, RowFloats
     )
   }
 #endif

@@ -1,4 +1,4 @@
-#if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   /// Q4_K for ``InterleavedProducts``, in ``SuperBlockOrder/subBlockPairs`` (llama.cpp's
   /// `q4_K_8x8` GEMM).
   ///
@@ -9,14 +9,14 @@
   /// its integer sum times d · dₐ into the accumulator; the minimum terms in one of their own.
   struct InterleavedQ4KTile: InterleavedTile {
     /// `[group][super-block][sub-block][step]`.
-    let weights: UnsafeMutablePointer<SIMD8<UInt32>>
+    let weights: UnsafeMutablePointer<RowWords>
     /// `[group][super-block][sub-block]`: each row's scale in both 16-bit halves, for `vpmaddwd`.
-    let scales: UnsafeMutablePointer<SIMD8<Int32>>
+    let scales: UnsafeMutablePointer<RowInts>
     /// `[group][super-block][sub-block]`: each row's minimum.
-    let minimums: UnsafeMutablePointer<SIMD8<Int32>>
+    let minimums: UnsafeMutablePointer<RowInts>
     /// `[group][super-block]`: d and dmin.
-    let d: UnsafeMutablePointer<SIMD8<Float>>
-    let dmin: UnsafeMutablePointer<SIMD8<Float>>
+    let d: UnsafeMutablePointer<RowFloats>
+    let dmin: UnsafeMutablePointer<RowFloats>
     let superBlocks: Int
 
     init(groups: Int, superBlocks: Int) {
@@ -58,26 +58,26 @@
 
     @inline(__always)
     func sweep(group: Int, _ x0: ActivationRow, _ x1: ActivationRow, _ x2: ActivationRow, _ x3: ActivationRow) -> (
-      SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>
+      RowFloats, RowFloats, RowFloats, RowFloats
     ) {
-      var whole = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+      var whole = (RowFloats(), RowFloats(), RowFloats(), RowFloats())
       let x = (UnsafeRawPointer(x0.bytes), UnsafeRawPointer(x1.bytes), UnsafeRawPointer(x2.bytes), UnsafeRawPointer(x3.bytes))
       for b in 0..<superBlocks {
         let block = group * superBlocks + b
         let d = d[block]
         for pair in 0..<4 {
-          var acc = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
+          var acc = (RowInts(), RowInts(), RowInts(), RowInts())
           for j in 2 * pair..<2 * pair + 2 {
-            var p = (SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>())
+            var p = (RowShorts(), RowShorts(), RowShorts(), RowShorts())
             let w = weights + (8 * block + j) * 8
             for k in 0..<8 { InterleavedProducts.step(w[k], x, offset: 256 * b + 32 * j + 4 * k, &p) }
             InterleavedProducts.scaledAdd(&acc, p, scales[8 * block + j])
           }
           // The pair's step: d · dₐ (each row's d times the vector's scale), fused.
-          whole.0 = whole.0.addingProduct(LaneMath.float(acc.0), d * SIMD8(repeating: x0.scales[b]))
-          whole.1 = whole.1.addingProduct(LaneMath.float(acc.1), d * SIMD8(repeating: x1.scales[b]))
-          whole.2 = whole.2.addingProduct(LaneMath.float(acc.2), d * SIMD8(repeating: x2.scales[b]))
-          whole.3 = whole.3.addingProduct(LaneMath.float(acc.3), d * SIMD8(repeating: x3.scales[b]))
+          whole.0 = whole.0.addingProduct(LaneMath.float(acc.0), d * RowFloats(repeating: x0.scales[b]))
+          whole.1 = whole.1.addingProduct(LaneMath.float(acc.1), d * RowFloats(repeating: x1.scales[b]))
+          whole.2 = whole.2.addingProduct(LaneMath.float(acc.2), d * RowFloats(repeating: x2.scales[b]))
+          whole.3 = whole.3.addingProduct(LaneMath.float(acc.3), d * RowFloats(repeating: x3.scales[b]))
         }
       }
       return (
@@ -89,14 +89,14 @@
     /// One vector's minimum terms, per super-block and sub-block pair:
     /// `dmin · dₐ · (m₂ₚ · Σ₂ₚ + m₂ₚ₊₁ · Σ₂ₚ₊₁)`.
     @inline(__always)
-    func minimumTerms(group: Int, _ x: ActivationRow) -> SIMD8<Float> {
-      var total = SIMD8<Float>()
+    func minimumTerms(group: Int, _ x: ActivationRow) -> RowFloats {
+      var total = RowFloats()
       for b in 0..<superBlocks {
         let block = group * superBlocks + b
-        let scale = dmin[block] * SIMD8(repeating: x.scales[b])
+        let scale = dmin[block] * RowFloats(repeating: x.scales[b])
         for pair in 0..<4 {
-          let even = SIMD8(repeating: x.sums[8 * b + 2 * pair])
-          let odd = SIMD8(repeating: x.sums[8 * b + 2 * pair + 1])
+          let even = RowInts(repeating: x.sums[8 * b + 2 * pair])
+          let odd = RowInts(repeating: x.sums[8 * b + 2 * pair + 1])
           let minimums = LaneMath.float(
             minimums[8 * block + 2 * pair] &* even &+ minimums[8 * block + 2 * pair + 1] &* odd)
           total = total.addingProduct(minimums, scale)

@@ -1,4 +1,4 @@
-#if TWIN_BYTE_KERNELS && !TWIN_AVX512_VNNI
+#if TWIN_BYTE_KERNELS
   /// Q6_K for ``InterleavedProducts``, in ``SuperBlockOrder/tiled`` (llama.cpp's tiled GEMM,
   /// from 8 vectors on).
   ///
@@ -10,14 +10,14 @@
   /// integer sum, times dₐ into the accumulator.
   struct InterleavedQ6KTile: InterleavedTile {
     /// `[group][super-block][sub-block][step]`.
-    let weights: UnsafeMutablePointer<SIMD8<UInt32>>
+    let weights: UnsafeMutablePointer<RowWords>
     /// `[group][super-block][16 elements]`: each row's scale in both 16-bit halves.
-    let scales: UnsafeMutablePointer<SIMD8<Int32>>
+    let scales: UnsafeMutablePointer<RowInts>
     /// `[group][super-block][32 elements]`: each row's −32 · scale of both 16-element halves,
     /// as a 16-bit pair.
-    let corrections: UnsafeMutablePointer<SIMD8<Int32>>
+    let corrections: UnsafeMutablePointer<RowInts>
     /// `[group][super-block]`.
-    let d: UnsafeMutablePointer<SIMD8<Float>>
+    let d: UnsafeMutablePointer<RowFloats>
     let superBlocks: Int
 
     init(groups: Int, superBlocks: Int) {
@@ -58,20 +58,20 @@
 
     @inline(__always)
     func sweep(group: Int, _ x0: ActivationRow, _ x1: ActivationRow, _ x2: ActivationRow, _ x3: ActivationRow) -> (
-      SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>
+      RowFloats, RowFloats, RowFloats, RowFloats
     ) {
-      var whole = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+      var whole = (RowFloats(), RowFloats(), RowFloats(), RowFloats())
       let x = (UnsafeRawPointer(x0.bytes), UnsafeRawPointer(x1.bytes), UnsafeRawPointer(x2.bytes), UnsafeRawPointer(x3.bytes))
       for b in 0..<superBlocks {
         let block = group * superBlocks + b
-        var acc = (SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>(), SIMD8<Int32>())
+        var acc = (RowInts(), RowInts(), RowInts(), RowInts())
         for j in 0..<8 {
           let w = weights + (8 * block + j) * 8
           // Steps 0–3 are the sub-block's first 16 elements, 4–7 its last 16.
           for half in 0..<2 {
             let scale = scales[16 * block + 2 * j + half]
             for k in stride(from: 4 * half, to: 4 * half + 4, by: 2) {
-              var p = (SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>())
+              var p = (RowShorts(), RowShorts(), RowShorts(), RowShorts())
               InterleavedProducts.step(w[k], x, offset: 256 * b + 32 * j + 4 * k, &p)
               InterleavedProducts.step(w[k + 1], x, offset: 256 * b + 32 * j + 4 * k + 4, &p)
               InterleavedProducts.scaledAdd(&acc, p, scale)
@@ -80,11 +80,11 @@
         }
         // The offset: −32 · scale · (16-element sum), two 16-element groups per `vpmaddwd`.
         @inline(__always)
-        func correct(_ acc: inout SIMD8<Int32>, _ row: ActivationRow) {
+        func correct(_ acc: inout RowInts, _ row: ActivationRow) {
           for i in 0..<8 {
             let sums = row.halfSums + 16 * b + 2 * i
             let pair = (sums[0] & 0xFFFF) | (sums[1] &<< 16)
-            acc &+= ByteDot.words(corrections[8 * block + i], SIMD8(repeating: pair))
+            acc = ByteDot.scaledAdd(acc, corrections[8 * block + i], RowInts(repeating: pair))
           }
         }
         correct(&acc.0, x0)
@@ -92,10 +92,10 @@
         correct(&acc.2, x2)
         correct(&acc.3, x3)
         let d = d[block]
-        whole.0 = whole.0.addingProduct(d * LaneMath.float(acc.0), SIMD8(repeating: x0.scales[b]))
-        whole.1 = whole.1.addingProduct(d * LaneMath.float(acc.1), SIMD8(repeating: x1.scales[b]))
-        whole.2 = whole.2.addingProduct(d * LaneMath.float(acc.2), SIMD8(repeating: x2.scales[b]))
-        whole.3 = whole.3.addingProduct(d * LaneMath.float(acc.3), SIMD8(repeating: x3.scales[b]))
+        whole.0 = whole.0.addingProduct(d * LaneMath.float(acc.0), RowFloats(repeating: x0.scales[b]))
+        whole.1 = whole.1.addingProduct(d * LaneMath.float(acc.1), RowFloats(repeating: x1.scales[b]))
+        whole.2 = whole.2.addingProduct(d * LaneMath.float(acc.2), RowFloats(repeating: x2.scales[b]))
+        whole.3 = whole.3.addingProduct(d * LaneMath.float(acc.3), RowFloats(repeating: x3.scales[b]))
       }
       return whole
     }
