@@ -74,7 +74,9 @@ let package = Package(
     // them); YAML files, .env and TWIN_* environment, validated at start.
     .target(
       name: "TwinConfig",
-      dependencies: ["TwinCore", "TwinCrawlers", "TwinFeatures", "TwinPipelines", "TwinRAG", "TwinDatasets", "Yams"]),
+      dependencies: [
+        "TwinCore", "TwinCrawlers", "TwinFeatures", "TwinPipelines", "TwinRAG", "TwinDatasets", "TwinTensor", "Yams",
+      ]),
 
     // The orchestrator: pipelines as DAGs of steps, runs, artifacts, lineage and caching.
     .target(

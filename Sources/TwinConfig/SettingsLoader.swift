@@ -1,5 +1,6 @@
 import Foundation
 import TwinCore
+import TwinTensor
 import Yams
 
 /// Resolves ``Settings`` from, in increasing precedence: a YAML file, a `.env` file, and `TWIN_*`
@@ -42,7 +43,7 @@ public struct SettingsLoader: Sendable {
     for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("TWIN_") {
       guard let setting = Settings.setting(forEnvironmentName: name) else {
         if Settings.reservedEnvironmentNames.contains(name) {
-          if name == "TWIN_THREADS" { try Self.checkThreads(value) }
+          if name == ComputeThreads.environmentName { try Self.checkThreads(value) }
           continue
         }
         throw TwinError.configuration("environment: unknown setting \(name)\(Self.suggestion(name))")
@@ -54,11 +55,11 @@ public struct SettingsLoader: Sendable {
 
   /// `TWIN_THREADS` is read by the compute thread pool before any settings exist, so that pool
   /// cannot report a bad value; it would fall back to a thread per core unnoticed. Checked here
-  /// with the pool's own parse (`Int(value)`, positive), so every command refuses it instead.
+  /// with the pool's own parse (``ComputeThreads/count(from:)``), so every command refuses it.
   static func checkThreads(_ value: String) throws {
-    guard let threads = Int(value), threads > 0 else {
+    guard ComputeThreads.count(from: value) != nil else {
       throw TwinError.configuration(
-        "environment TWIN_THREADS: expected a positive whole number of compute threads, got \"\(value)\"")
+        "environment \(ComputeThreads.environmentName): expected a positive whole number of compute threads, got \"\(value)\"")
     }
   }
 

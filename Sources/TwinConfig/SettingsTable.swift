@@ -4,6 +4,7 @@ import TwinDatasets
 import TwinFeatures
 import TwinPipelines
 import TwinRAG
+import TwinTensor
 
 extension Settings {
   /// Every setting Twin reads, in the example file's order: the whole schema, declared once.
@@ -168,5 +169,7 @@ extension Settings {
   /// Environment variables that are not settings but are still Twin's, so not "unknown":
   /// the settings file's path, the compute threads (read by `TwinTensor`'s thread pool before
   /// any settings exist) and the servers' API keys (read by `twin serve`, never stored).
-  static let reservedEnvironmentNames: Set<String> = ["TWIN_SETTINGS", "TWIN_THREADS", "TWIN_SERVE_API_KEYS"]
+  static let reservedEnvironmentNames: Set<String> = [
+    "TWIN_SETTINGS", ComputeThreads.environmentName, "TWIN_SERVE_API_KEYS",
+  ]
 }

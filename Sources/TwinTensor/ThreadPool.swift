@@ -43,8 +43,8 @@ final class ThreadPool: @unchecked Sendable {
 
   private init() {
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    if let text = ProcessInfo.processInfo.environment["TWIN_THREADS"], let value = Int(text),
-      value > 0
+    if let text = ProcessInfo.processInfo.environment[ComputeThreads.environmentName],
+      let value = ComputeThreads.count(from: text)
     {
       threads = value
     }
