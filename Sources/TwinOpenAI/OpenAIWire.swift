@@ -55,6 +55,8 @@ public enum OpenAIWire {
       seed = request.seed
       stop = request.stop.isEmpty ? nil : StopList(request.stop)
       self.stream = stream
+      // Streamed, the usage (token counts, cached prompt tokens) comes only when asked for.
+      if stream { streamOptions = StreamOptions(includeUsage: true) }
       presencePenalty = request.presencePenalty == 0 ? nil : request.presencePenalty
       frequencyPenalty = request.frequencyPenalty == 0 ? nil : request.frequencyPenalty
       switch request.responseFormat {

@@ -32,6 +32,11 @@ import TwinOpenAI
     let again = try await client.complete(question)
     #expect(again.text == expected)
     #expect(again.cachedPromptTokens == again.promptTokens - 1)
+    // Streamed, the usage chunk carries the same figure.
+    let streamedAgain = try await client.complete(question, onText: { _ in true })
+    #expect(streamedAgain.text == expected)
+    #expect(streamedAgain.promptTokens == again.promptTokens)
+    #expect(streamedAgain.cachedPromptTokens == again.promptTokens - 1)
     let pieces = PieceCounter()
     let early = try await client.complete(question, onText: { pieces.add($0) < 3 })
     #expect(pieces.count == 3)
