@@ -14,7 +14,6 @@
 // own tokenizer. Prefill is one batched forward pass over the prompt; decode is N greedy tokens
 // one at a time, each a forward pass of one token. Peak RSS is each process's own (VmHWM).
 import Foundation
-import TwinGGUF
 import TwinLLM
 import TwinModelStore
 import TwinTensor
@@ -116,9 +115,9 @@ for name in models {
   guard let fileName = files[name] else { fail("unknown model \(name); known: \(files.keys.sorted())") }
   let url: URL
   do { url = try PulledModels.file(name, fileName) } catch { fail("\(error)") }
-  let file = try GGUFFile(url: url)
-  let tokenizer = try LLMTokenizer.load(from: file)
-  let model = try DecoderModels.load(file)
+  // The engine's own loading path, as `twin generate` and the servers take it.
+  let context = try LanguageModelLoader.load(url: url, name: name)
+  let (tokenizer, model) = (context.tokenizer, context.model)
   let prompt = Array(tokenizer.encode(text).prefix(promptTokens))
   guard prompt.count == promptTokens else { fail("the text gives only \(prompt.count) tokens") }
   print("\(name): \(prompt.count)-token prompt, \(decodeTokens) decoded tokens, \(threads) threads")

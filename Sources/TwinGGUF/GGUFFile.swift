@@ -1,8 +1,9 @@
 import Foundation
 import TwinCore
 
-/// A GGUF model file (llama.cpp's format), memory-mapped read-only: metadata is parsed on open,
-/// tensor data is used in place and never copied.
+/// A GGUF model file (llama.cpp's format), held read-only: metadata is parsed on open, tensor
+/// data is used in place, from the file's mapping or, for a model about to generate, from a copy
+/// on huge pages (``TwinCore/MappedFile/Residency``).
 ///
 /// Opening checks the whole header — magic, version, every metadata entry, every tensor's
 /// dimensions, type and extent — so later accesses stay inside the file, and a truncated or
@@ -29,16 +30,17 @@ public final class GGUFFile: @unchecked Sendable {
   private let map: MappedFile
   private let tensorIndex: [String: Int]
 
-  /// Maps the file at `url` and validates its header.
+  /// Opens the file at `url`, held as `residency` says (mapped by default), and validates its
+  /// header.
   ///
   /// - Throws: ``GGUFError``: unreadable file, wrong magic, unsupported version, header cut
   ///   short, malformed metadata or tensor entries, unknown tensor types, tensors overlapping or
   ///   running past the end of the file.
-  public init(url: URL) throws(GGUFError) {
+  public init(url: URL, residency: MappedFile.Residency = .mapped) throws(GGUFError) {
     let path = url.path
     let map: MappedFile
     do {
-      map = try MappedFile(path: path)
+      map = try MappedFile(path: path, residency: residency)
     } catch {
       throw .unreadable(file: path, reason: error.reason)
     }

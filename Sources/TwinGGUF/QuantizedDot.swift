@@ -159,10 +159,10 @@ enum QuantizedDot {
   /// 16-bit products.
   @_transparent
   static func integerSum<F: SuperBlockFormat>(
-    _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ a: ActivationRow, _ b: Int
+    _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ a: ActivationRow, _ b: Int, _ indices: ScaleIndices
   ) -> SIMD8<Int32> {
     #if TWIN_BYTE_KERNELS
-      byteSuperBlockSum(F.self, p, s, a.bytes + 256 * b)
+      byteSuperBlockSum(F.self, p, s, a.bytes + 256 * b, indices)
     #else
       superBlockSum(F.self, p, s, a.quants + 256 * b)
     #endif
@@ -201,13 +201,14 @@ enum QuantizedDot {
   ) -> SIMD4<Float> {
     let bytes = F.type.bytesPerBlock
     var acc = SuperBlockAccumulators4()
+    let indices = ScaleIndices.make()
     for b in 0..<blocks {
       let (p0, p1, p2, p3) = (w0 + b * bytes, w1 + b * bytes, w2 + b * bytes, w3 + b * bytes)
       let (s0, s1, s2, s3) = (F.scales(p0), F.scales(p1), F.scales(p2), F.scales(p3))
-      var sum0 = integerSum(F.self, p0, s0, a, b)
-      var sum1 = integerSum(F.self, p1, s1, a, b)
-      var sum2 = integerSum(F.self, p2, s2, a, b)
-      var sum3 = integerSum(F.self, p3, s3, a, b)
+      var sum0 = integerSum(F.self, p0, s0, a, b, indices)
+      var sum1 = integerSum(F.self, p1, s1, a, b, indices)
+      var sum2 = integerSum(F.self, p2, s2, a, b, indices)
+      var sum3 = integerSum(F.self, p3, s3, a, b, indices)
       if F.hasLaneCorrection {
         // The activations' sums are prepared once for the four rows.
         #if TWIN_BYTE_KERNELS
@@ -412,3 +413,13 @@ struct MinimumLanes4 {
     SIMD4(Self.reduce(lanes.0), Self.reduce(lanes.1), Self.reduce(lanes.2), Self.reduce(lanes.3))
   }
 }
+
+#if TWIN_BYTE_KERNELS
+  /// What the decode kernel hands its byte products to spread scales over lanes.
+  typealias ScaleIndices = GroupScaleIndices
+#else
+  /// The portable kernels need no permutation indices.
+  struct ScaleIndices {
+    static func make() -> ScaleIndices { ScaleIndices() }
+  }
+#endif

@@ -50,9 +50,18 @@ struct SuperBlockKernel<F: SuperBlockFormat>: RowKernel {
 
   @inline(__always)
   func rows4(_ r0: Int, _ r1: Int, _ r2: Int, _ r3: Int) -> SIMD4<Float> {
-    QuantizedDot.rows4(
-      F.self, base + r0 * rowBytes, base + r1 * rowBytes, base + r2 * rowBytes,
-      base + r3 * rowBytes, blocks: blocks, activations[0], order: order)
+    let (w0, w1, w2, w3) = (base + r0 * rowBytes, base + r1 * rowBytes, base + r2 * rowBytes, base + r3 * rowBytes)
+    // One inlined copy of the kernel per order, each with its order a constant: with the order
+    // a variable, its switch stayed inside the loop over super-blocks (a jump table per block,
+    // the accumulators of the other orders kept alive on the stack).
+    switch order {
+    case .lanes: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .lanes)
+    case .wholeBlock:
+      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .wholeBlock)
+    case .subBlockPairs:
+      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .subBlockPairs)
+    case .tiled: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .tiled)
+    }
   }
 
   @inline(__always)

@@ -46,6 +46,20 @@
           unsafeBitCast(acc, to: Builtin.Vec16xInt32.self), unsafeBitCast(p, to: Builtin.Vec16xInt32.self),
           unsafeBitCast(scales, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
+
+    /// The scales of a super-block's sub-block pair `t` (< 4), lanes 4g…4g+3 holding lane
+    /// 4t + g of `sixteen`: one `vpermd` with `indices.pair(t)`.
+    ///
+    /// The indices come from ``GroupScaleIndices/make()``, which the optimiser cannot see into:
+    /// with constant indices LLVM folded the permute back into sixteen scalar extracts and
+    /// broadcasts per pair (most of a decode step's instructions).
+    @_transparent
+    static func groupScales(_ sixteen: SIMD16<Int32>, pair t: Int, _ indices: GroupScaleIndices) -> SIMD16<Int32> {
+      unsafeBitCast(
+        Builtin.int_x86_avx512_permvar_si_512(
+          unsafeBitCast(sixteen, to: Builtin.Vec16xInt32.self),
+          unsafeBitCast(indices.pair(t), to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
+    }
   }
 #elseif TWIN_BYTE_KERNELS
   import Builtin
@@ -91,10 +105,46 @@
     static func scaledAdd(_ acc: SIMD16<Int32>, _ p: SIMD16<Int32>, _ scales: SIMD16<Int32>) -> SIMD16<Int32> {
       acc &+ SIMD16(lowHalf: words(p.lowHalf, scales.lowHalf), highHalf: words(p.highHalf, scales.highHalf))
     }
+
+    /// The scales of a super-block's sub-block pair `t` (< 4), lanes 4g…4g+3 holding lane
+    /// 4t + g of `sixteen`, as broadcasts (AVX2 has no 16-lane permute).
+    @_transparent
+    static func groupScales(_ sixteen: SIMD16<Int32>, pair t: Int, _ indices: GroupScaleIndices) -> SIMD16<Int32> {
+      SIMD16(
+        lowHalf: SIMD8(lowHalf: SIMD4(repeating: sixteen[4 * t]), highHalf: SIMD4(repeating: sixteen[4 * t + 1])),
+        highHalf: SIMD8(lowHalf: SIMD4(repeating: sixteen[4 * t + 2]), highHalf: SIMD4(repeating: sixteen[4 * t + 3])))
+    }
   }
 #endif
 
 #if TWIN_BYTE_KERNELS
+  /// The permutation of ``ByteDot/groupScales(_:pair:_:)`` for each sub-block pair of a
+  /// super-block: lanes 4g…4g+3 of pair t's index are 4t + g.
+  struct GroupScaleIndices {
+    var pairs: (SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>, SIMD16<Int32>)
+
+    /// Pair `t`'s index (`t` a constant after inlining).
+    @_transparent
+    func pair(_ t: Int) -> SIMD16<Int32> {
+      switch t {
+      case 0: pairs.0
+      case 1: pairs.1
+      case 2: pairs.2
+      default: pairs.3
+      }
+    }
+
+    private static let shared: GroupScaleIndices = {
+      func index(_ t: Int32) -> SIMD16<Int32> { SIMD16((0..<16).map { 4 * t + Int32($0 / 4) }) }
+      return GroupScaleIndices(pairs: (index(0), index(1), index(2), index(3)))
+    }()
+
+    /// The four indices, handed over where the optimiser cannot see them (see
+    /// ``ByteDot/groupScales(_:pair:_:)``); called once per few rows, outside the loops.
+    @inline(never) @_optimize(none)
+    static func make() -> GroupScaleIndices { shared }
+  }
+
   // Both byte-kernel builds (VNNI and AVX2) have AVX2's 256-bit multiply-adds.
   extension ByteDot {
     /// `vpmaddubsw` on 256 bits.

@@ -70,19 +70,17 @@
     /// 16-bit pair sum saturates (2 · 63 · 128 < 2¹⁵).
     @_transparent
     static func byteSuperBlockSum<F: SuperBlockFormat>(
-      _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>
+      _: F.Type, _ p: UnsafeRawPointer, _ s: F.Scales, _ x: UnsafePointer<Int8>, _ indices: GroupScaleIndices
     ) -> SIMD8<Int32> {
-      // The scales decoded once, each in both 16-bit halves of its lane (for `vpmaddwd`).
-      // LLVM still assembles each pair's scale vector from scalar registers (four moves and
-      // broadcasts per pair); a `vpermd` spelled through the builtin was folded back into the
-      // same, and so was a vector decode of the packed field.
+      // The scales decoded once, each in both 16-bit halves of its lane (for `vpmaddwd`), and
+      // each pair's spread over its lanes by a permute (``ByteDot/groupScales(_:pair:_:)``).
       let sixteen = F.sixteenScales(s)
       let words = (sixteen & 0xFFFF) | (sixteen &<< 16)
       // Spelled out, as superBlockSum is, so every shift in the unpacking is a constant.
-      var lanes = byteSubBlockPair(F.self, p, words, x, 0, SIMD16<Int32>())
-      lanes = byteSubBlockPair(F.self, p, words, x, 1, lanes)
-      lanes = byteSubBlockPair(F.self, p, words, x, 2, lanes)
-      lanes = byteSubBlockPair(F.self, p, words, x, 3, lanes)
+      var lanes = byteSubBlockPair(F.self, p, words, x, 0, indices, SIMD16<Int32>())
+      lanes = byteSubBlockPair(F.self, p, words, x, 1, indices, lanes)
+      lanes = byteSubBlockPair(F.self, p, words, x, 2, indices, lanes)
+      lanes = byteSubBlockPair(F.self, p, words, x, 3, indices, lanes)
       return lanes.lowHalf &+ lanes.highHalf
     }
 
@@ -104,13 +102,11 @@
     @_transparent
     static func byteSubBlockPair<F: SuperBlockFormat>(
       _: F.Type, _ p: UnsafeRawPointer, _ words: SIMD16<Int32>, _ x: UnsafePointer<Int8>, _ t: Int,
-      _ lanes: SIMD16<Int32>
+      _ indices: GroupScaleIndices, _ lanes: SIMD16<Int32>
     ) -> SIMD16<Int32> {
       let activations = UnsafeRawPointer(x + 64 * t).loadUnaligned(as: SIMD16<Int32>.self)
       // Lanes 4g…4g+3 cover group 4t + g's sixteen elements.
-      let scales = SIMD16(
-        lowHalf: SIMD8(lowHalf: SIMD4(repeating: words[4 * t]), highHalf: SIMD4(repeating: words[4 * t + 1])),
-        highHalf: SIMD8(lowHalf: SIMD4(repeating: words[4 * t + 2]), highHalf: SIMD4(repeating: words[4 * t + 3])))
+      let scales = ByteDot.groupScales(words, pair: t, indices)
       return ByteDot.scaledAdd(lanes, ByteDot.pairs(F.productBytes(p, t), activations), scales)
     }
   }

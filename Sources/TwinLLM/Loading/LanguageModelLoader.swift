@@ -14,7 +14,8 @@ public enum LanguageModelLoader {
     guard url.pathExtension.lowercased() == "gguf" else {
       throw TwinError.invalidInput("\(name ?? url.lastPathComponent) is not a GGUF language model (\(url.path))")
     }
-    let file = try GGUFFile(url: url)
+    // Every generated token streams the whole model from memory: huge pages read it faster.
+    let file = try GGUFFile(url: url, residency: .hugePages)
     let tokenizer = try LLMTokenizer.load(from: file)
     let jinja = file.contains(key: "tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
     return LanguageModelContext(
