@@ -102,8 +102,7 @@ extension BlockQ8_0 {
     /// Sub-blocks 2t and 2t + 1: the low and the high nibbles of the same 32 bytes.
     @_transparent
     static func productBytes(_ p: UnsafeRawPointer, _ t: Int) -> SIMD16<UInt32> {
-      let q = ByteNibbles.lanes(p + 16 + 32 * t)
-      return SIMD16(lowHalf: q & 0x0F0F_0F0F, highHalf: (q &>> 4) & 0x0F0F_0F0F)
+      ByteDot.nibbles(p + 16 + 32 * t)
     }
   }
 
@@ -131,12 +130,11 @@ extension BlockQ8_0 {
       let half = t >> 1
       let g = UInt32(truncatingIfNeeded: 2 * (t & 1))
       let nibble = 4 * UInt32(truncatingIfNeeded: t & 1)
-      let low = p + 64 * half
-      let bits = ByteNibbles.lanes(p + 128 + 32 * half)
-      let first = ((ByteNibbles.lanes(low) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g)) & 0x0303_0303) &<< 4)
-      let second =
-        ((ByteNibbles.lanes(low + 32) &>> nibble) & 0x0F0F_0F0F) | (((bits &>> (2 * g + 2)) & 0x0303_0303) &<< 4)
-      return SIMD16(lowHalf: first, highHalf: second)
+      // The two 32-byte runs are adjacent: one 64-byte load gives both halves' low bits; the
+      // high bits are one run for both, shifted per half (ByteDot.halvesShifted).
+      let low = (p + 64 * half).loadUnaligned(as: SIMD16<UInt32>.self)
+      let bits = ByteDot.halvesShifted(ByteNibbles.lanes(p + 128 + 32 * half), 2 * g, 2 * g + 2)
+      return ((low &>> nibble) & 0x0F0F_0F0F) | ((bits & 0x0303_0303) &<< 4)
     }
   }
 #endif

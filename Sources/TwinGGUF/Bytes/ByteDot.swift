@@ -47,6 +47,26 @@
           unsafeBitCast(scales, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
 
+    /// The 32 bytes at `p` as 64 nibbles: the low nibbles in the low half, the high nibbles in
+    /// the high half. A broadcast load, one variable shift (`vpsrlvd`: 0 for the low half, 4 for
+    /// the high) and a mask, where LLVM spelled the plain Swift as two shifts and masks and an
+    /// insert.
+    @_transparent
+    static func nibbles(_ p: UnsafeRawPointer) -> SIMD16<UInt32> {
+      halvesShifted(p.loadUnaligned(as: SIMD8<UInt32>.self), 0, 4) & 0x0F0F_0F0F
+    }
+
+    /// `q` in both halves, the low half shifted right by `low` bits and the high half by
+    /// `high`: a broadcast and one `vpsrlvd`.
+    @_transparent
+    static func halvesShifted(_ q: SIMD8<UInt32>, _ low: UInt32, _ high: UInt32) -> SIMD16<UInt32> {
+      let shifts = SIMD16<UInt32>(lowHalf: SIMD8(repeating: low), highHalf: SIMD8(repeating: high))
+      return unsafeBitCast(
+        Builtin.int_x86_avx512_psrlv_d_512(
+          unsafeBitCast(SIMD16(lowHalf: q, highHalf: q), to: Builtin.Vec16xInt32.self),
+          unsafeBitCast(shifts, to: Builtin.Vec16xInt32.self)), to: SIMD16<UInt32>.self)
+    }
+
     /// The scales of a super-block's sub-block pair `t` (< 4), lanes 4g…4g+3 holding lane
     /// 4t + g of `sixteen`: one `vpermd` with `indices.pair(t)`.
     ///
@@ -104,6 +124,20 @@
     @_transparent
     static func scaledAdd(_ acc: SIMD16<Int32>, _ p: SIMD16<Int32>, _ scales: SIMD16<Int32>) -> SIMD16<Int32> {
       acc &+ SIMD16(lowHalf: words(p.lowHalf, scales.lowHalf), highHalf: words(p.highHalf, scales.highHalf))
+    }
+
+    /// The 32 bytes at `p` as 64 nibbles: the low nibbles in the low half, the high nibbles in
+    /// the high half.
+    @_transparent
+    static func nibbles(_ p: UnsafeRawPointer) -> SIMD16<UInt32> {
+      halvesShifted(p.loadUnaligned(as: SIMD8<UInt32>.self), 0, 4) & 0x0F0F_0F0F
+    }
+
+    /// `q` in both halves, the low half shifted right by `low` bits and the high half by
+    /// `high`.
+    @_transparent
+    static func halvesShifted(_ q: SIMD8<UInt32>, _ low: UInt32, _ high: UInt32) -> SIMD16<UInt32> {
+      SIMD16(lowHalf: q &>> low, highHalf: q &>> high)
     }
 
     /// The scales of a super-block's sub-block pair `t` (< 4), lanes 4g…4g+3 holding lane
