@@ -290,10 +290,13 @@ extension TwinProcess {
     promtool.standardOutput = output
     promtool.standardError = output
     try promtool.run()
-    input.fileHandleForWriting.write(Data(exposition.utf8))
-    try input.fileHandleForWriting.close()
+    // The throwing write: when promtool is missing, `env` exits at once and the write meets a
+    // closed pipe, which the non-throwing `write(_:)` turns into a crash of the whole test run.
+    let written = Swift.Result(catching: { try input.fileHandleForWriting.write(contentsOf: Data(exposition.utf8)) })
+    try? input.fileHandleForWriting.close()
     await waitForExit(promtool)
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    var text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    if case .failure(let error) = written { text += "\n(the exposition could not be written to promtool: \(error))" }
     return (promtool.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 }

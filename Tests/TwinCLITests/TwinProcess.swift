@@ -62,8 +62,9 @@ struct TwinProcess {
     process.standardInput = stdin ?? FileHandle.nullDevice
     try process.run()
     if let stdin, let input {
-      // Small inputs only: the pipe's buffer takes them without a reader.
-      stdin.fileHandleForWriting.write(Data(input.utf8))
+      // Small inputs only: the pipe's buffer takes them without a reader. The throwing write,
+      // so a child that exits before reading fails its test instead of crashing the run.
+      try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
       try stdin.fileHandleForWriting.close()
     }
     return (process, out, err)
