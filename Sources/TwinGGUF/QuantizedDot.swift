@@ -197,11 +197,10 @@ enum QuantizedDot {
   @inline(__always)
   static func rows4<F: SuperBlockFormat>(
     _: F.Type, _ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, _ w2: UnsafeRawPointer,
-    _ w3: UnsafeRawPointer, blocks: Int, _ a: ActivationRow, order: SuperBlockOrder
+    _ w3: UnsafeRawPointer, blocks: Int, _ a: ActivationRow, order: SuperBlockOrder, indices: ScaleIndices
   ) -> SIMD4<Float> {
     let bytes = F.type.bytesPerBlock
     var acc = SuperBlockAccumulators4()
-    let indices = ScaleIndices.make()
     for b in 0..<blocks {
       let (p0, p1, p2, p3) = (w0 + b * bytes, w1 + b * bytes, w2 + b * bytes, w3 + b * bytes)
       let (s0, s1, s2, s3) = (F.scales(p0), F.scales(p1), F.scales(p2), F.scales(p3))

@@ -47,6 +47,8 @@ struct SuperBlockKernel<F: SuperBlockFormat>: RowKernel {
   let activations: UnsafePointer<ActivationRow>
   /// llama.cpp's accumulation for this product's batch size.
   let order: SuperBlockOrder
+  /// What the byte products spread scales with, fetched once per product.
+  let indices = ScaleIndices.make()
 
   @inline(__always)
   func rows4(_ r0: Int, _ r1: Int, _ r2: Int, _ r3: Int) -> SIMD4<Float> {
@@ -54,13 +56,14 @@ struct SuperBlockKernel<F: SuperBlockFormat>: RowKernel {
     // One inlined copy of the kernel per order, each with its order a constant: with the order
     // a variable, its switch stayed inside the loop over super-blocks (a jump table per block,
     // the accumulators of the other orders kept alive on the stack).
+    let a = activations[0]
     switch order {
-    case .lanes: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .lanes)
+    case .lanes: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, a, order: .lanes, indices: indices)
     case .wholeBlock:
-      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .wholeBlock)
+      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, a, order: .wholeBlock, indices: indices)
     case .subBlockPairs:
-      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .subBlockPairs)
-    case .tiled: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, activations[0], order: .tiled)
+      return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, a, order: .subBlockPairs, indices: indices)
+    case .tiled: return QuantizedDot.rows4(F.self, w0, w1, w2, w3, blocks: blocks, a, order: .tiled, indices: indices)
     }
   }
 

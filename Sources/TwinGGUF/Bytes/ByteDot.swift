@@ -47,17 +47,9 @@
           unsafeBitCast(scales, to: Builtin.Vec16xInt32.self)), to: SIMD16<Int32>.self)
     }
 
-    /// The 32 bytes at `p` as 64 nibbles: the low nibbles in the low half, the high nibbles in
-    /// the high half. A broadcast load, one variable shift (`vpsrlvd`: 0 for the low half, 4 for
-    /// the high) and a mask, where LLVM spelled the plain Swift as two shifts and masks and an
-    /// insert.
-    @_transparent
-    static func nibbles(_ p: UnsafeRawPointer) -> SIMD16<UInt32> {
-      halvesShifted(p.loadUnaligned(as: SIMD8<UInt32>.self), 0, 4) & 0x0F0F_0F0F
-    }
-
     /// `q` in both halves, the low half shifted right by `low` bits and the high half by
-    /// `high`: a broadcast and one `vpsrlvd`.
+    /// `high`: a broadcast and one `vpsrlvd`, where LLVM spelled the plain Swift as two shifts
+    /// and an insert.
     @_transparent
     static func halvesShifted(_ q: SIMD8<UInt32>, _ low: UInt32, _ high: UInt32) -> SIMD16<UInt32> {
       let shifts = SIMD16<UInt32>(lowHalf: SIMD8(repeating: low), highHalf: SIMD8(repeating: high))
@@ -126,13 +118,6 @@
       acc &+ SIMD16(lowHalf: words(p.lowHalf, scales.lowHalf), highHalf: words(p.highHalf, scales.highHalf))
     }
 
-    /// The 32 bytes at `p` as 64 nibbles: the low nibbles in the low half, the high nibbles in
-    /// the high half.
-    @_transparent
-    static func nibbles(_ p: UnsafeRawPointer) -> SIMD16<UInt32> {
-      halvesShifted(p.loadUnaligned(as: SIMD8<UInt32>.self), 0, 4) & 0x0F0F_0F0F
-    }
-
     /// `q` in both halves, the low half shifted right by `low` bits and the high half by
     /// `high`.
     @_transparent
@@ -174,13 +159,20 @@
     }()
 
     /// The four indices, handed over where the optimiser cannot see them (see
-    /// ``ByteDot/groupScales(_:pair:_:)``); called once per few rows, outside the loops.
+    /// ``ByteDot/groupScales(_:pair:_:)``); called once per product, outside its loops.
     @inline(never) @_optimize(none)
     static func make() -> GroupScaleIndices { shared }
   }
 
   // Both byte-kernel builds (VNNI and AVX2) have AVX2's 256-bit multiply-adds.
   extension ByteDot {
+    /// The 32 bytes at `p` as 64 nibbles: the low nibbles in the low half, the high nibbles in
+    /// the high half (one ``halvesShifted(_:_:_:)`` and a mask).
+    @_transparent
+    static func nibbles(_ p: UnsafeRawPointer) -> SIMD16<UInt32> {
+      halvesShifted(p.loadUnaligned(as: SIMD8<UInt32>.self), 0, 4) & 0x0F0F_0F0F
+    }
+
     /// `vpmaddubsw` on 256 bits.
     @_transparent
     static func pairs(_ u: SIMD8<UInt32>, _ s: SIMD8<Int32>) -> SIMD8<Int32> {
